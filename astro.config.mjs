@@ -1,0 +1,36 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import solid from '@astrojs/solid-js';
+import { satteri } from '@astrojs/markdown-satteri';
+import { readFileSync } from 'node:fs';
+import { callouts } from './src/plugins/callouts.ts';
+
+// The repository URL lives in package.json only; edit links are derived from it.
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+
+export default defineConfig({
+  site: pkg.homepage,
+  markdown: {
+    processor: satteri({ mdastPlugins: [callouts] }),
+  },
+  integrations: [
+    starlight({
+      title: 'fedcheck',
+      description: 'Diagnose Matrix federation: DNS, SRV, .well-known delegation, ports and TLS, checked against the spec.',
+      favicon: '/favicon.svg',
+      logo: { src: './public/favicon.svg', alt: '' },
+      social: [{ icon: 'github', label: 'Source code', href: repository }],
+      editLink: { baseUrl: `${repository}/edit/main/` },
+      lastUpdated: true,
+      customCss: ['./src/styles/callouts.css'],
+      markdown: { processedDirs: [process.env.FEDCHECK_CONTENT_DIR ?? './content/docs'] },
+      sidebar: [
+        { label: 'Checker', link: '/' },
+        { label: 'Guides', items: [{ autogenerate: { directory: 'content/docs/docs' } }] },
+      ],
+    }),
+    solid(),
+  ],
+});
