@@ -4,6 +4,7 @@
 // as a bare <div> and a typo would go unnoticed.
 import type { MdastPluginEntry } from 'satteri';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 type CalloutVariant = 'inset' | 'warning';
 
@@ -38,14 +39,28 @@ interface DirectiveNode {
   position?: { start: { line: number; column: number } };
 }
 
-export const callouts: MdastPluginEntry = ({ fileURL, sourceFormat }) => ({
+// Astro hands .md bodies to the processor without their frontmatter, so positions are
+// relative to the body; find where the body starts to report the file's own line numbers.
+function bodyLineOffset(file: string | undefined, body: string): number {
+  if (!file) return 0;
+  try {
+    const text = readFileSync(file, 'utf8');
+    const start = body ? text.indexOf(body) : -1;
+    return start > 0 ? text.slice(0, start).split('\n').length - 1 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export const callouts: MdastPluginEntry = ({ fileURL, sourceFormat, source }) => ({
   name: 'fedcheck-callouts',
   options: { position: true },
   containerDirective(node: DirectiveNode, ctx: { textContent(node: unknown): string }) {
     if (STARLIGHT_VARIANTS.has(node.name)) return undefined;
     if (!isCallout(node.name)) {
-      const file = fileURL ? fileURLToPath(fileURL) : '<unknown file>';
-      const where = node.position ? `${file}:${node.position.start.line}:${node.position.start.column}` : file;
+      const file = fileURL ? fileURLToPath(fileURL) : undefined;
+      const line = node.position ? node.position.start.line + bodyLineOffset(file, source) : undefined;
+      const where = `${file ?? '<unknown file>'}${line ? `:${line}:${node.position!.start.column}` : ''}`;
       throw new Error(
         `${where}: unknown callout ":::${node.name}". Use one of ${CALLOUT_NAMES.map((n) => `:::${n}`).join(', ')}.`,
       );
