@@ -1,0 +1,125 @@
+// DnsClient on node:dns (c-ares): the system resolvers from /etc/resolv.conf, or the
+// servers in FEDCHECK_DNS_SERVERS. c-ares does not expose the AD bit, so `authenticated`
+// is always false, and it reports TTLs only for A/AAAA (CNAME and SRV answers carry ttl 0).
+import { Resolver } from 'node:dns/promises';
+import type { DnsAnswer, DnsClient, DnsRcode, DnsResult, RecordType } from '../../checker/interfaces.ts';
+
+export interface NodeDnsOptions {
+  /** "ip", "ip:port" or "[ipv6]:port"; empty or absent means the system resolvers. */
+  servers?: string[];
+  /** Per attempt, per server. */
+  attemptTimeoutMs?: number;
+  attempts?: number;
+}
+
+/** c-ares error codes that are answers or distinct failures; the rest are ERROR. */
+const rcodeByErrorCode: Record<string, DnsRcode> = {
+  ENOTFOUND: 'NXDOMAIN',
+  ESERVFAIL: 'SERVFAIL',
+  EREFUSED: 'REFUSED',
+  ETIMEOUT: 'TIMEOUT',
+};
+
+/** A chain longer than this is a loop or an abuse; resolvers give up near here too. */
+const maxCnameHops = 8;
+
+export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
+  const { servers = [], attemptTimeoutMs = 2000, attempts = 2 } = options;
+  const newResolver = () => {
+    const resolver = new Resolver({ timeout: attemptTimeoutMs, tries: attempts });
+    if (servers.length > 0) resolver.setServers(servers);
+    return resolver;
+  };
+  const resolverName = newResolver().getServers().join(', ');
+
+  return {
+    async query(name, type, queryOptions = {}) {
+      const owner = normalise(name);
+      // One resolver per question, so that an abort cancels only this question's lookups.
+      const resolver = newResolver();
+      const { signal } = queryOptions;
+      const cancel = () => resolver.cancel();
+      signal?.addEventListener('abort', cancel, { once: true });
+      try {
+        if (signal?.aborted) throw Object.assign(new Error('query cancelled'), { code: 'ECANCELLED' });
+        const answers = await lookUp(resolver, owner, type);
+        return { rcode: 'NOERROR', answers, authenticated: false, resolver: resolverName };
+      } catch (error) {
+        return failure(error as NodeJS.ErrnoException, resolverName, signal);
+      } finally {
+        signal?.removeEventListener('abort', cancel);
+      }
+    },
+  };
+}
+
+async function lookUp(resolver: Resolver, owner: string, type: RecordType): Promise<DnsAnswer[]> {
+  switch (type) {
+    case 'CNAME': {
+      const [target] = await resolver.resolveCname(owner);
+      return [{ name: owner, type, ttl: 0, data: normalise(target) }];
+    }
+    case 'SRV': {
+      const records = await resolver.resolveSrv(owner);
+      // c-ares gives the root target "." (service explicitly not available) as "".
+      return records.map((r) => ({
+        name: owner,
+        type,
+        ttl: 0,
+        data: { priority: r.priority, weight: r.weight, port: r.port, target: r.name === '' ? '.' : normalise(r.name) },
+      }));
+    }
+    case 'A':
+    case 'AAAA': {
+      // c-ares follows CNAMEs but hides the chain; ask for it alongside, one hop at a time
+      // (resolveAny would be one query, but many servers refuse ANY since RFC 8482).
+      const [chain, records] = await Promise.all([
+        cnameChain(resolver, owner),
+        type === 'A' ? resolver.resolve4(owner, { ttl: true }) : resolver.resolve6(owner, { ttl: true }),
+      ]);
+      const canonical = chain.length > 0 ? (chain[chain.length - 1].data as string) : owner;
+      return [...chain, ...records.map((r) => ({ name: canonical, type, ttl: r.ttl, data: r.address }))];
+    }
+  }
+}
+
+async function cnameChain(resolver: Resolver, owner: string): Promise<DnsAnswer[]> {
+  const chain: DnsAnswer[] = [];
+  let name = owner;
+  while (chain.length < maxCnameHops) {
+    let target: string;
+    try {
+      [target] = await resolver.resolveCname(name);
+    } catch {
+      // The end of the chain (NODATA), or a failure the address question reports itself.
+      break;
+    }
+    chain.push({ name, type: 'CNAME', ttl: 0, data: normalise(target) });
+    name = normalise(target);
+  }
+  return chain;
+}
+
+function failure(error: NodeJS.ErrnoException, resolver: string, signal?: AbortSignal): DnsResult {
+  const code = error.code ?? '';
+  // NODATA is an answer: the name exists, without records of this type.
+  if (code === 'ENODATA') return { rcode: 'NOERROR', answers: [], authenticated: false, resolver };
+  if (code === 'ECANCELLED' && signal?.aborted) {
+    const deadline = (signal.reason as Error | undefined)?.name === 'TimeoutError';
+    return { rcode: deadline ? 'TIMEOUT' : 'ERROR', answers: [], authenticated: false, resolver, error: 'query cancelled' };
+  }
+  const rcode = rcodeByErrorCode[code] ?? 'ERROR';
+  const result: DnsResult = { rcode, answers: [], authenticated: false, resolver };
+  if (rcode === 'TIMEOUT' || rcode === 'ERROR') result.error = `${code || 'error'}: ${describe(code, error.message)}`;
+  return result;
+}
+
+function describe(code: string, message: string): string {
+  if (code === 'ETIMEOUT') return 'no answer from the resolver in time';
+  if (code === 'ECONNREFUSED') return 'the resolver refused the connection';
+  return message;
+}
+
+function normalise(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
+}
