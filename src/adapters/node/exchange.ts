@@ -1,0 +1,126 @@
+// One HTTP/1.1 request and its bounded response over a connection the caller opened
+// itself (to an address it has already checked). Shared by the HttpClient and the Prober.
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { HttpErrorKind } from '../../checker/interfaces.ts';
+
+export interface ExchangeRequest {
+  method: string;
+  /** Path and query. */
+  path: string;
+  headers: Record<string, string>;
+  maxBytes: number;
+  /** Aborting it cuts the exchange; a TimeoutError reason makes it a "timeout". */
+  signal: AbortSignal;
+  /** Opens the connection; ignored when an agent is given. */
+  connect?: () => Duplex;
+  /** A keep-alive agent, for several requests over one connection. */
+  agent?: http.Agent;
+}
+
+export interface ExchangeResponse {
+  status: number;
+  /** Names in lower case; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** UTF-8, with invalid sequences replaced by U+FFFD. */
+  body: string;
+}
+
+export class TransportError extends Error {
+  readonly kind: HttpErrorKind;
+  readonly code?: string;
+  constructor(kind: HttpErrorKind, message: string, code?: string) {
+    super(message);
+    this.kind = kind;
+    this.code = code;
+  }
+}
+
+export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
+  const { signal, maxBytes } = request;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(abortError(signal));
+    const req = http.request({
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      agent: request.agent,
+      createConnection: request.agent ? undefined : request.connect,
+      // Servers and attackers control these: do not let a huge header block eat memory.
+      maxHeaderSize: 16 * 1024,
+    });
+    const fail = (error: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      req.destroy();
+      reject(toTransportError(error));
+    };
+    const onAbort = () => fail(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('error', fail);
+    req.on('response', (res) => {
+      res.on('error', fail);
+      res.on('close', () => {
+        if (!res.complete) fail(new TransportError('network', 'connection closed before the response was complete', 'ECONNRESET'));
+      });
+      const declared = Number(res.headers['content-length']);
+      if (declared > maxBytes) return fail(tooLarge(maxBytes, `Content-Length says ${declared} bytes`));
+      const chunks: Buffer[] = [];
+      let received = 0;
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        // Checked as the bytes arrive, so an endless body costs at most maxBytes + one chunk.
+        if (received > maxBytes) fail(tooLarge(maxBytes));
+        else chunks.push(chunk);
+      });
+      res.on('end', () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: flattenHeaders(res.headers),
+          body: new TextDecoder('utf-8').decode(Buffer.concat(chunks)),
+        });
+      });
+    });
+    req.end();
+  });
+}
+
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function tooLarge(maxBytes: number, detail = 'the body kept coming'): TransportError {
+  return new TransportError('too-large', `response body over the ${maxBytes}-byte limit (${detail})`);
+}
+
+export function abortError(signal: AbortSignal): TransportError {
+  const reason = signal.reason as Error | undefined;
+  if (reason instanceof TransportError) return reason;
+  if (reason?.name === 'TimeoutError') return new TransportError('timeout', 'no complete response before the deadline', 'ETIMEDOUT');
+  return new TransportError('network', `request cancelled${reason?.message ? `: ${reason.message}` : ''}`, 'ABORT_ERR');
+}
+
+const connectCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EHOSTDOWN', 'ENETDOWN']);
+const tlsCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'EPROTO',
+]);
+
+/** Maps a socket, TLS or HTTP parser error to the interface's error kinds. */
+export function toTransportError(error: unknown): TransportError {
+  if (error instanceof TransportError) return error;
+  const { code = '', message } = error as NodeJS.ErrnoException;
+  if (connectCodes.has(code)) return new TransportError('connect', message, code);
+  if (tlsCodes.has(code) || /^(CERT_|ERR_TLS_|ERR_SSL_)/.test(code)) return new TransportError('tls', message, code);
+  if (code === 'ETIMEDOUT') return new TransportError('timeout', message, code);
+  // HPE_* (malformed HTTP), ECONNRESET, EPIPE and the rest.
+  return new TransportError('network', message, code || undefined);
+}

@@ -1,0 +1,120 @@
+// HttpClient for the proxy and the CLI. It resolves the host itself, applies the address
+// policy to every address and connects to the checked address, so DNS rebinding cannot
+// switch the target between check and connect; it follows redirects itself, each hop
+// through the same checks.
+import net from 'node:net';
+import tls from 'node:tls';
+import type { DnsClient, HttpClient, HttpRequest, HttpResult, RedirectHop } from '../../checker/interfaces.ts';
+import { refusalMessage, type AddressPolicy } from './address-policy.ts';
+import { abortError, exchange, TransportError, type ExchangeResponse } from './exchange.ts';
+import { trustStore } from './trust.ts';
+
+export interface NodeHttpOptions {
+  dns: DnsClient;
+  policy: AddressPolicy;
+  /** Extra trusted CA certificates (PEM). */
+  extraCa?: string[];
+  userAgent?: string;
+}
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+
+export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
+  const { dns, policy, userAgent = 'fedcheck' } = options;
+  const secureContext = trustStore(options.extraCa);
+
+  /** The checked addresses for a URL host, IPv4 first: the proxy host may lack IPv6. */
+  async function addressesFor(hostname: string, signal: AbortSignal): Promise<string[]> {
+    let candidates: string[];
+    if (net.isIP(bareHost(hostname))) {
+      candidates = [bareHost(hostname)];
+    } else {
+      const results = await Promise.all([dns.query(hostname, 'A', { signal }), dns.query(hostname, 'AAAA', { signal })]);
+      if (signal.aborted) throw abortError(signal);
+      candidates = results.flatMap((r) => r.answers.filter((a) => a.type === 'A' || a.type === 'AAAA').map((a) => a.data as string));
+      if (candidates.length === 0) {
+        const [a, aaaa] = results;
+        const why = a.rcode === aaaa.rcode ? a.rcode : `A ${a.rcode}, AAAA ${aaaa.rcode}`;
+        throw new TransportError('dns', `${hostname} has no address (${why}${a.error ? `: ${a.error}` : ''})`, a.rcode);
+      }
+    }
+    const verdicts = candidates.map((c) => policy.check(c));
+    const allowed = verdicts.flatMap((v) => (v.allowed ? [v.address] : []));
+    if (allowed.length === 0) {
+      const refused = verdicts.map((v) => (v.allowed ? '' : refusalMessage(v))).join('; ');
+      throw new TransportError('policy', `${hostname}: ${refused}`, 'ADDRESS_POLICY');
+    }
+    return [...new Set(allowed)];
+  }
+
+  /** One hop: tries each checked address until one accepts the connection. */
+  async function fetchOnce(url: URL, request: Omit<HttpRequest, 'url'>, signal: AbortSignal): Promise<ExchangeResponse & { address: string }> {
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    // The certificate must be valid for the URL's host; SNI is not sent for IP literals.
+    const tlsName = bareHost(url.hostname);
+    const sni = net.isIP(tlsName) ? undefined : tlsName;
+    let lastError: unknown;
+    for (const address of await addressesFor(url.hostname, signal)) {
+      const connect = () =>
+        url.protocol === 'https:'
+          ? tls.connect({ host: address, port, servername: sni, secureContext, ALPNProtocols: ['http/1.1'], checkServerIdentity: (_, cert) => tls.checkServerIdentity(tlsName, cert) })
+          : net.connect({ host: address, port });
+      try {
+        const response = await exchange({
+          method: request.method ?? 'GET',
+          path: url.pathname + url.search,
+          headers: { host: url.host, 'user-agent': userAgent, ...request.headers },
+          maxBytes: request.maxBytes,
+          signal,
+          connect,
+        });
+        return { ...response, address };
+      } catch (error) {
+        lastError = error;
+        // Another address may be up; a TLS, HTTP or size problem would repeat there.
+        if (!(error instanceof TransportError && error.kind === 'connect')) throw error;
+      }
+    }
+    throw lastError;
+  }
+
+  return {
+    async get(rawUrl, request): Promise<HttpResult> {
+      const started = performance.now();
+      const elapsedMs = () => Math.round(performance.now() - started);
+      const signal = AbortSignal.any([AbortSignal.timeout(request.timeoutMs), ...(request.signal ? [request.signal] : [])]);
+      const redirects: RedirectHop[] = [];
+      const visited = new Set<string>();
+      let url: URL;
+      try {
+        url = new URL(rawUrl);
+      } catch {
+        return { ok: false, url: rawUrl, error: { kind: 'network', message: `not a URL: ${rawUrl}` }, redirects, elapsedMs: elapsedMs() };
+      }
+      try {
+        for (;;) {
+          if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TransportError('network', `unsupported URL scheme ${url.protocol}`);
+          visited.add(url.href);
+          const response = await fetchOnce(url, request, signal);
+          const location = response.headers.location;
+          if (!redirectStatuses.has(response.status) || location === undefined || request.maxRedirects === 0) {
+            return { ok: true, url: url.href, status: response.status, headers: response.headers, body: response.body, redirects, address: response.address, elapsedMs: elapsedMs() };
+          }
+          redirects.push({ url: url.href, status: response.status, location, headers: response.headers });
+          const next = new URL(location, url);
+          if (visited.has(next.href)) throw new TransportError('redirect-loop', `redirect loop: ${next.href} was already visited`);
+          if (redirects.length > request.maxRedirects) throw new TransportError('redirect-limit', `more than ${request.maxRedirects} redirects`);
+          url = next;
+        }
+      } catch (error) {
+        const { kind, message, code } = error instanceof TransportError ? error : new TransportError('network', String(error));
+        return { ok: false, url: url.href, error: code ? { kind, message, code } : { kind, message }, redirects, elapsedMs: elapsedMs() };
+      }
+    },
+  };
+}
+
+/** URL hostnames keep IPv6 literals in brackets. */
+export function bareHost(hostname: string): string {
+  return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+}
