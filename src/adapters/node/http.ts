@@ -23,10 +23,15 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
   const { dns, policy, userAgent = 'fedcheck' } = options;
   const secureContext = trustStore(options.extraCa);
 
-  /** The checked addresses for a URL host, IPv4 first: the proxy host may lack IPv6. */
-  async function addressesFor(hostname: string, signal: AbortSignal): Promise<string[]> {
+  /**
+   * The checked addresses for a URL host, IPv4 first: the proxy host may lack IPv6.
+   * A pinned address (HttpRequest.address) replaces the lookup, and is checked too.
+   */
+  async function addressesFor(hostname: string, pinned: string | undefined, signal: AbortSignal): Promise<string[]> {
     let candidates: string[];
-    if (net.isIP(bareHost(hostname))) {
+    if (pinned !== undefined) {
+      candidates = [pinned];
+    } else if (net.isIP(bareHost(hostname))) {
       candidates = [bareHost(hostname)];
     } else {
       const results = await Promise.all([dns.query(hostname, 'A', { signal }), dns.query(hostname, 'AAAA', { signal })]);
@@ -48,13 +53,13 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
   }
 
   /** One hop: tries each checked address until one accepts the connection. */
-  async function fetchOnce(url: URL, request: Omit<HttpRequest, 'url'>, signal: AbortSignal): Promise<ExchangeResponse & { address: string }> {
+  async function fetchOnce(url: URL, request: Omit<HttpRequest, 'url'>, pinned: string | undefined, signal: AbortSignal): Promise<ExchangeResponse & { address: string }> {
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     // The certificate must be valid for the URL's host; SNI is not sent for IP literals.
     const tlsName = bareHost(url.hostname);
     const sni = net.isIP(tlsName) ? undefined : tlsName;
     let lastError: unknown;
-    for (const address of await addressesFor(url.hostname, signal)) {
+    for (const address of await addressesFor(url.hostname, pinned, signal)) {
       const connect = () =>
         url.protocol === 'https:'
           ? tls.connect({ host: address, port, servername: sni, secureContext, ALPNProtocols: ['http/1.1'], checkServerIdentity: (_, cert) => tls.checkServerIdentity(tlsName, cert) })
@@ -79,6 +84,7 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
   }
 
   return {
+    canPinAddress: true,
     async get(rawUrl, request): Promise<HttpResult> {
       const started = performance.now();
       const elapsedMs = () => Math.round(performance.now() - started);
@@ -91,11 +97,14 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
       } catch {
         return { ok: false, url: rawUrl, error: { kind: 'network', message: `not a URL: ${rawUrl}` }, redirects, elapsedMs: elapsedMs() };
       }
+      const firstHost = url.hostname;
       try {
         for (;;) {
           if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TransportError('network', `unsupported URL scheme ${url.protocol}`);
           visited.add(url.href);
-          const response = await fetchOnce(url, request, signal);
+          // The pin holds for the original host, also when a redirect comes back to it.
+          const pinned = url.hostname === firstHost ? request.address : undefined;
+          const response = await fetchOnce(url, request, pinned, signal);
           const location = response.headers.location;
           if (!redirectStatuses.has(response.status) || location === undefined || request.maxRedirects === 0) {
             return { ok: true, url: url.href, status: response.status, headers: response.headers, body: response.body, redirects, address: response.address, elapsedMs: elapsedMs() };

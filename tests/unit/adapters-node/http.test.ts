@@ -134,6 +134,17 @@ describe('node HttpClient', () => {
     expect(good.seen.at(-1)).toMatchObject({ host: `alias.test:${good.port}`, servername: 'alias.test' });
   });
 
+  it('connects to a pinned address without a lookup, and still checks it', async () => {
+    const before = dns.queries.length;
+    const result = await client().get(`https://good.test:${good.port}/ok`, { ...limits, address: '127.0.0.1' });
+    expect(result).toMatchObject({ ok: true, status: 200, address: '127.0.0.1' });
+    expect(dns.queries.length).toBe(before);
+    expect(good.seen.at(-1)).toMatchObject({ host: `good.test:${good.port}`, servername: 'good.test' });
+    const refused = await client(onlyFirstLoopback).get(`https://good.test:${elsewhere.port}/ok`, { ...limits, address: '::ffff:127.0.0.2' });
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'policy' } });
+    expect(elsewhere.accepts).toBe(0);
+  });
+
   it('returns a redirect unfollowed when maxRedirects is 0', async () => {
     const result = await client().get(`https://good.test:${good.port}/hop1`, { ...limits, maxRedirects: 0 });
     expect(result).toMatchObject({ ok: true, status: 301, redirects: [] });
