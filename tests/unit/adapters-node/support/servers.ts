@@ -17,6 +17,8 @@ export interface Seen {
 export interface TestHttpsServer {
   port: number;
   seen: Seen[];
+  /** TLS handshakes completed so far. */
+  handshakes: number;
   close(): Promise<void>;
 }
 
@@ -32,11 +34,14 @@ export async function startHttpsServer(
     handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  return {
+  const started: TestHttpsServer = {
     port: (server.address() as AddressInfo).port,
     seen,
+    handshakes: 0,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
+  server.on('secureConnection', () => started.handshakes++);
+  return started;
 }
 
 export interface CountingListener {

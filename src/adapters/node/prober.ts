@@ -1,0 +1,205 @@
+// Prober over node:tls: TCP, then TLS with the spec's SNI, the certificate as the server
+// presented it, then the two federation endpoints over that connection with the spec's
+// Host header. The handshake accepts any certificate so that we can report on it; trust
+// and name are judged separately and reported, never assumed.
+import http from 'node:http';
+import net from 'node:net';
+import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import type { CertificateSummary, ProbeHttpResult, ProbeRequest, ProbeResult, Prober } from '../../checker/interfaces.ts';
+import { refusalMessage, type AddressPolicy } from './address-policy.ts';
+import { abortError, exchange, toTransportError, TransportError } from './exchange.ts';
+import { bareHost } from './http.ts';
+import { trustStore } from './trust.ts';
+
+export interface NodeProberOptions {
+  policy: AddressPolicy;
+  /** Extra trusted CA certificates (PEM). */
+  extraCa?: string[];
+  userAgent?: string;
+}
+
+/** Real version answers are tiny; key answers grow with old_verify_keys. */
+const versionMaxBytes = 64 * 1024;
+const keysMaxBytes = 256 * 1024;
+
+type TlsReport = NonNullable<ProbeResult['tls']>;
+
+export function createNodeProber(options: NodeProberOptions): Prober {
+  const { policy, userAgent = 'fedcheck' } = options;
+  const secureContext = trustStore(options.extraCa);
+
+  return {
+    async probe(request) {
+      const { port } = request;
+      // One deadline for the whole probe, so that a slow server cannot hold the report.
+      const signal = AbortSignal.any([AbortSignal.timeout(request.timeoutMs), ...(request.signal ? [request.signal] : [])]);
+      const verdict = policy.check(request.address);
+      if (!verdict.allowed) {
+        return { address: request.address, port, tcp: { ok: false, elapsedMs: 0, error: { code: 'ADDRESS_POLICY', message: refusalMessage(verdict) } } };
+      }
+      const { address } = verdict;
+      const result: ProbeResult = { address: request.address, port, tcp: { ok: false, elapsedMs: 0 } };
+
+      const tcpStarted = performance.now();
+      let socket: net.Socket;
+      try {
+        socket = await connected(net.connect({ host: address, port }), 'connect', signal);
+        result.tcp = { ok: true, elapsedMs: since(tcpStarted) };
+      } catch (error) {
+        result.tcp = { ok: false, elapsedMs: since(tcpStarted), error: codeAndMessage(error) };
+        return result;
+      }
+
+      const tlsOptions: tls.ConnectionOptions = {
+        servername: request.sni,
+        secureContext,
+        ALPNProtocols: ['http/1.1'],
+        rejectUnauthorized: false,
+        // The name is checked below against tlsName; `authorized` then means the chain alone.
+        checkServerIdentity: () => undefined,
+      };
+      const tlsStarted = performance.now();
+      let tlsSocket: tls.TLSSocket;
+      try {
+        tlsSocket = await connected(tls.connect({ ...tlsOptions, socket }), 'secureConnect', signal);
+      } catch (error) {
+        socket.destroy();
+        result.tls = { ok: false, elapsedMs: since(tlsStarted), certificates: [], trusted: false, nameMatches: false, error: codeAndMessage(error) };
+        return result;
+      }
+      result.tls = describeTls(tlsSocket, bareHost(request.tlsName), since(tlsStarted));
+      // From here on errors surface through the HTTP requests; keep them from going unhandled.
+      tlsSocket.on('error', () => {});
+
+      // Both requests reuse the probed connection; if the server closes it after the
+      // first answer, the agent opens another one to the same checked address.
+      let reused = false;
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      agent.createConnection = () => {
+        if (reused) return tls.connect({ ...tlsOptions, host: address, port });
+        reused = true;
+        return tlsSocket;
+      };
+      const get = (path: string, maxBytes: number) =>
+        fetchJson(path, maxBytes, agent, { host: request.hostHeader, 'user-agent': userAgent, accept: 'application/json' }, signal);
+      try {
+        result.version = await get('/_matrix/federation/v1/version', versionMaxBytes);
+        result.keys = await get('/_matrix/key/v2/server', keysMaxBytes);
+      } finally {
+        agent.destroy();
+        tlsSocket.destroy();
+      }
+      return result;
+    },
+  };
+}
+
+async function fetchJson(path: string, maxBytes: number, agent: http.Agent, headers: Record<string, string>, signal: AbortSignal): Promise<ProbeHttpResult> {
+  const started = performance.now();
+  try {
+    const response = await exchange({ method: 'GET', path, headers, maxBytes, signal, agent });
+    return { ...response, elapsedMs: since(started) };
+  } catch (error) {
+    const { kind, message, code } = toTransportError(error);
+    return { error: code ? { kind, message, code } : { kind, message }, elapsedMs: since(started) };
+  }
+}
+
+function describeTls(socket: tls.TLSSocket, tlsName: string, elapsedMs: number): TlsReport {
+  const peer = socket.getPeerCertificate(true);
+  const certificates = chainOf(peer).map(summarise);
+  const nameError = peer.raw ? tls.checkServerIdentity(tlsName, peer) : new Error('no certificate');
+  const report: TlsReport = {
+    ok: true,
+    elapsedMs,
+    version: socket.getProtocol() ?? undefined,
+    cipher: socket.getCipher().standardName,
+    certificates,
+    trusted: socket.authorized,
+    nameMatches: nameError === undefined,
+  };
+  const code = socket.authorizationError as unknown as string | null;
+  if (!socket.authorized && code) report.verifyError = { code, message: verifyMessages[code] ?? code };
+  return report;
+}
+
+/**
+ * Leaf first, as OpenSSL ordered what the server sent. When verification reached a trust
+ * anchor, Node appends that root from the local store even if the server did not send it.
+ */
+function chainOf(leaf: tls.DetailedPeerCertificate): tls.DetailedPeerCertificate[] {
+  const chain: tls.DetailedPeerCertificate[] = [];
+  for (let cert = leaf; cert?.raw && !chain.includes(cert); cert = cert.issuerCertificate) chain.push(cert);
+  return chain;
+}
+
+function summarise(peer: tls.DetailedPeerCertificate): CertificateSummary {
+  const cert = new X509Certificate(peer.raw);
+  return {
+    subject: oneLine(cert.subject),
+    subjectCommonName: commonName(cert.subject),
+    issuer: oneLine(cert.issuer),
+    issuerCommonName: commonName(cert.issuer),
+    subjectAltNames: altNames(cert.subjectAltName),
+    notBefore: cert.validFromDate.toISOString(),
+    notAfter: cert.validToDate.toISOString(),
+    sha256Fingerprint: cert.fingerprint256,
+  };
+}
+
+/** Node gives distinguished names one attribute per line, most significant first. */
+function oneLine(dn: string): string {
+  return dn.split('\n').join(', ');
+}
+
+function commonName(dn: string): string {
+  return dn.split('\n').find((line) => line.startsWith('CN='))?.slice(3) ?? '';
+}
+
+/** "DNS:a, IP Address:1.2.3.4" → ["DNS:a", "IP:1.2.3.4"]; Node quotes values that contain commas. */
+function altNames(text: string | undefined): string[] {
+  if (!text) return [];
+  return (text.match(/(?:[^,"\s][^,"]*|"(?:\\.|[^"\\])*")+/g) ?? []).map((entry) => entry.trim().replace(/^IP Address:/, 'IP:'));
+}
+
+/** OpenSSL's verify codes, said the way an operator would fix them. */
+const verifyMessages: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'the certificate has expired',
+  CERT_NOT_YET_VALID: 'the certificate is not valid yet',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the chain ends in a self-signed certificate that is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the chain is incomplete: the server does not send the intermediate certificate(s)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate is issued by a CA that is not trusted',
+  UNABLE_TO_GET_ISSUER_CERT: 'the issuer certificate could not be found',
+  CERT_REVOKED: 'the certificate has been revoked',
+  CERT_SIGNATURE_FAILURE: 'the certificate signature is invalid',
+};
+
+function connected<T extends net.Socket>(socket: T, event: 'connect' | 'secureConnect', signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      reject(error);
+    };
+    const onAbort = () => fail(abortError(signal));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', fail);
+    socket.once(event, () => {
+      signal.removeEventListener('abort', onAbort);
+      socket.off('error', fail);
+      resolve(socket);
+    });
+  });
+}
+
+function codeAndMessage(error: unknown): { code: string; message: string } {
+  const transport = error instanceof TransportError ? error : toTransportError(error);
+  return { code: transport.code ?? 'ERROR', message: transport.message };
+}
+
+function since(started: number): number {
+  return Math.round(performance.now() - started);
+}
