@@ -15,6 +15,9 @@ const REDIRECT_FAILED =
   'the server answers with a redirect, but following it failed: a redirect loop, more than 20 redirects, or a ' +
   'target this browser cannot reach';
 
+/** The Access-Control-Allow-Origin value the page reports: present, but its text is hidden. */
+export const CORS_ACCEPTED = '(sent; accepted by this browser, value not readable)';
+
 export interface BrowserHttpOptions {
   fetch?: typeof fetch;
 }
@@ -48,15 +51,20 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
         }
         const body = await readLimited(response, maxBytes);
         if (body === null) return failed('too-large', `the body is over ${maxBytes} bytes`);
+        const headers: Record<string, string> = Object.fromEntries(response.headers);
+        // A cross-origin read only succeeds when the answer, and every redirect before it,
+        // allowed this origin; scripts just never see that header unless it is exposed.
+        const corsRead = response.type === 'cors';
+        if (corsRead) headers['access-control-allow-origin'] ??= CORS_ACCEPTED;
         // Fetch shows only the end of a redirect chain: one hop, status unknown (0).
         const redirects: RedirectHop[] = response.redirected
-          ? [{ url, status: 0, location: response.url, headers: {} }]
+          ? [{ url, status: 0, location: response.url, headers: corsRead ? { 'access-control-allow-origin': CORS_ACCEPTED } : {} }]
           : [];
         return {
           ok: true,
           url: response.url || url,
           status: response.status,
-          headers: Object.fromEntries(response.headers),
+          headers,
           body,
           redirects,
           elapsedMs: Math.round(performance.now() - started),

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { browserHttp } from '../../../src/adapters/browser/http.ts';
+import { browserHttp, CORS_ACCEPTED } from '../../../src/adapters/browser/http.ts';
 
 const options = { timeoutMs: 1000, maxBytes: 1024, maxRedirects: 5 };
 
@@ -130,5 +130,27 @@ describe('browserHttp', () => {
     const pending = browserHttp({ fetch: fakeFetch({ cors: hang }).fetch }).get('https://example.org/', { ...options, signal: controller.signal });
     controller.abort(new Error('cancelled'));
     await expect(pending).rejects.toThrow('cancelled');
+  });
+});
+
+describe('browserHttp and CORS headers', () => {
+  it('records that a cross-origin read proves Access-Control-Allow-Origin, on the answer and each redirect', async () => {
+    const { fetch } = fakeFetch({ cors: () => response('{}', { type: 'cors', redirected: true, url: 'https://www.example.org/x' }) });
+    const result = await browserHttp({ fetch }).get('https://example.org/x', options);
+    expect(result).toMatchObject({
+      ok: true,
+      headers: { 'access-control-allow-origin': CORS_ACCEPTED },
+      redirects: [{ headers: { 'access-control-allow-origin': CORS_ACCEPTED } }],
+    });
+  });
+
+  it('keeps an exposed Access-Control-Allow-Origin value, and claims nothing for same-origin reads', async () => {
+    const exposed = fakeFetch({ cors: () => response('{}', { type: 'cors', headers: { 'access-control-allow-origin': '*' } }) });
+    expect(await browserHttp({ fetch: exposed.fetch }).get('https://example.org/x', options)).toMatchObject({
+      headers: { 'access-control-allow-origin': '*' },
+    });
+    const sameOrigin = fakeFetch({ cors: () => response('{}', { type: 'basic' }) });
+    const result = await browserHttp({ fetch: sameOrigin.fetch }).get('https://example.org/x', options);
+    expect(result.ok && result.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -1,0 +1,62 @@
+// The optional fedcheck proxy (`npm start`): it connects where a page cannot (raw TCP, TLS
+// details, signed keys). Found at the page's own origin, or at a URL the user gave.
+import { REPORT_SCHEMA, type Report } from '../../checker/report.ts';
+
+export type ProxyStatus =
+  | { state: 'none' }
+  | { state: 'found'; url: string; version: string }
+  | { state: 'unreachable'; url: string; error: string };
+
+export const PROXY_HEALTH_TIMEOUT_MS = 3000;
+
+interface ProxyOptions {
+  fetch?: typeof fetch;
+}
+
+/** `configured` (from `?proxy=` or settings) wins; otherwise the page's origin is tried quietly. */
+export async function detectProxy(configured: string, origin: string, options: ProxyOptions = {}): Promise<ProxyStatus> {
+  const url = proxyBase(configured || origin);
+  if (url === null) return { state: 'unreachable', url: configured, error: 'not an http(s) URL' };
+  try {
+    const response = await (options.fetch ?? fetch)(new URL('api/v1/health', url), {
+      credentials: 'omit',
+      signal: AbortSignal.timeout(PROXY_HEALTH_TIMEOUT_MS),
+    });
+    const body = response.ok ? await response.json() : null;
+    if (body?.ok === true) return { state: 'found', url, version: String(body.version ?? '') };
+    if (!configured) return { state: 'none' };
+    return { state: 'unreachable', url, error: `${new URL('api/v1/health', url).href} did not answer {"ok": true} (HTTP ${response.status})` };
+  } catch (error) {
+    if (!configured) return { state: 'none' };
+    return { state: 'unreachable', url, error: (error as Error).message };
+  }
+}
+
+/** The proxy's base URL with a trailing "/", or null when the text is not an http(s) URL. */
+export function proxyBase(text: string): string | null {
+  if (!URL.canParse(text)) return null;
+  const url = new URL(text);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  url.search = '';
+  url.hash = '';
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.href;
+}
+
+export function proxyReportUrl(base: string, serverName: string): string {
+  const url = new URL('api/v1/report', base);
+  url.searchParams.set('server_name', serverName);
+  return url.href;
+}
+
+/** The proxy's Report; throws with the proxy's own message on a refusal (400, 429 …). */
+export async function fetchProxyReport(base: string, serverName: string, signal: AbortSignal, options: ProxyOptions = {}): Promise<Report> {
+  const response = await (options.fetch ?? fetch)(proxyReportUrl(base, serverName), { credentials: 'omit', signal });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = body?.error?.message;
+    throw new Error(`the proxy answered HTTP ${response.status}${typeof message === 'string' ? `: ${message}` : ''}`);
+  }
+  if (body?.schema !== REPORT_SCHEMA) throw new Error('the proxy answered with something that is not a fedcheck report');
+  return body as Report;
+}
