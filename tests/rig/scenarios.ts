@@ -1,0 +1,895 @@
+// The rig's scenario table: ONE row per test case. The zone files (knot), the nginx
+// config, the certificates, the signed key responses and the expectations that the
+// self-test and the checker's integration/e2e tests read are all generated from it.
+//
+// Adding a case = adding a row. Conventions:
+// - `addr` is the last octet of the row's own IPv4 address in the scenario net
+//   (127.0.1.x for rig slot 0; other slots shift the net, so never hard-code it:
+//   write `{ip}` for the row's address and `{ip:N}` for 127.0.1.N). Every row gets its
+//   own address (Chromium pools HTTP/2 connections across names sharing one).
+//   `addr: 'v6'` puts the row on ::1 (only available in slot 0).
+// - Every DNS-name host in `hosts` gets an A (or AAAA for v6) record at its address
+//   unless `dns: false`; `dns` adds any other record (zone-file syntax for the value).
+// - `routes` maps a request path to what nginx answers; paths not listed answer
+//   404 M_UNRECOGNIZED (with CORS). CORS headers are on by default (`cors: false` drops them).
+// - `keys` routes are signed at rig start with a fresh ed25519 key (see keys.ts).
+// - Ports of the row's addresses that no host listens on (443, 8448 and the SRV ports
+//   the row mentions) refuse connections; the self-test checks that too.
+
+export type ResolutionStep =
+  | 'ip-literal'
+  | 'explicit-port'
+  | 'well-known-ip'
+  | 'well-known-port'
+  | 'well-known-srv'
+  | 'well-known-srv-legacy'
+  | 'well-known-default'
+  | 'srv'
+  | 'srv-legacy'
+  | 'default';
+
+export type Verdict = 'pass' | 'warn' | 'fail';
+
+/**
+ * good: leaf for the host's names, signed by the intermediate, served with the intermediate.
+ * expired: like good but notAfter in the past. wrong-name: valid chain for `wrong-name.invalid`.
+ * self-signed: the leaf signs itself. no-intermediate: signed by a second intermediate that
+ * is never served anywhere (so no browser can have cached it), leaf served alone.
+ * `certNames` overrides the SANs (e.g. valid only for the SRV target).
+ */
+export type CertKind = 'good' | 'expired' | 'wrong-name' | 'self-signed' | 'no-intermediate';
+
+export type KeysVariant = 'good' | 'bad-signature' | 'wrong-server-name' | 'expired' | 'padded-signature';
+
+export interface Route {
+  /** Default 200, or 301 with `redirect`. */
+  status?: number;
+  /** Response body as JSON (serialised with JSON.stringify). */
+  json?: unknown;
+  /** Raw response body (e.g. invalid JSON). */
+  body?: string;
+  /** Location header; relative paths stay on the same host. */
+  redirect?: string;
+  /** A signed /_matrix/key/v2/server response. */
+  keys?: KeysVariant;
+  /** server_name in the keys response; default the row's serverName. */
+  keysServerName?: string;
+  /** Default application/json. */
+  contentType?: string;
+  /** Default true: Access-Control-Allow-Origin/-Methods/-Headers on the answer and 204 on OPTIONS. */
+  cors?: boolean;
+  headers?: Record<string, string>;
+}
+
+export interface HostSpec {
+  /** DNS names (SNI/Host/certificate SANs) or IP literals ("{ip}", "::1") this server answers for. */
+  names: string[];
+  /** Octet in the scenario net, or 'v6' for ::1. Default: the row's addr. */
+  addr?: number | 'v6';
+  ports: number[];
+  /** Default 'good'. Ignored for `tls: false` and tarpits. */
+  cert?: CertKind;
+  certNames?: string[];
+  /** Plain HTTP (e.g. port 80 for a downgrade redirect). Default true. */
+  tls?: boolean;
+  /** Accept TCP connections and never answer (timeouts). */
+  tarpit?: boolean;
+  /** Default true: A/AAAA records for the DNS names at this host's address. */
+  dns?: boolean;
+  routes?: Record<string, Route>;
+}
+
+export interface DnsRecord {
+  /** Absolute name without the trailing dot. */
+  name: string;
+  type: 'A' | 'AAAA' | 'CNAME' | 'SRV' | 'TXT';
+  /** Zone-file syntax: "{ip}", "target.fed.test", "10 5 8448 target.fed.test", "0 0 0 .". */
+  value: string;
+  /** Which authoritative server has it: 'a' (main; node:dns, doh, doh-json) or 'b' (alt), default both. */
+  zone?: 'a' | 'b';
+}
+
+export interface Expectation {
+  step: ResolutionStep;
+  verdict: Verdict;
+  /** Ids of checks expected to fail or warn (best effort; the core team owns the names). */
+  checks?: string[];
+  /** Where the checker must connect (`{ip}:8448`), and what it must send / expect. */
+  connect?: string;
+  hostHeader?: string;
+  tlsName?: string;
+  /** null: no SNI (IP literal). */
+  sni?: string | null;
+  delegatedServerName?: string;
+}
+
+export interface Scenario {
+  id: string;
+  /** The server name a user would type. Default `${id}.fed.test`. */
+  serverName?: string;
+  addr: number | 'v6';
+  summary: string;
+  /** Spec reference (matrix-spec-rules.md) for the step or failure. */
+  spec?: string;
+  hosts: HostSpec[];
+  dns?: DnsRecord[];
+  expect: Expectation;
+}
+
+// ---------------------------------------------------------------- route helpers
+
+const CORS_NOTE = 'CORS headers are on by default';
+void CORS_NOTE;
+
+/** /.well-known/matrix/server delegating to `mServer`. */
+export function wk(mServer: string, extra: Partial<Route> = {}): Record<string, Route> {
+  return { '/.well-known/matrix/server': { json: { 'm.server': mServer }, ...extra } };
+}
+
+/** The federation endpoints of a healthy homeserver on the delegated/target host. */
+export function fed(opts: { keys?: KeysVariant; keysServerName?: string; version?: Route } = {}): Record<string, Route> {
+  return {
+    '/_matrix/federation/v1/version': opts.version ?? {
+      json: { server: { name: 'fedcheck-rig', version: '1.0.0' } },
+    },
+    '/_matrix/key/v2/server': { keys: opts.keys ?? 'good', keysServerName: opts.keysServerName },
+    '/_matrix/client/versions': { json: { versions: ['v1.11', 'v1.12'], unstable_features: {} } },
+  };
+}
+
+export function client(baseUrl: string, extra: Partial<Route> = {}): Record<string, Route> {
+  return { '/.well-known/matrix/client': { json: { 'm.homeserver': { base_url: baseUrl } }, ...extra } };
+}
+
+export function support(serverName: string): Record<string, Route> {
+  return {
+    '/.well-known/matrix/support': {
+      json: {
+        contacts: [{ matrix_id: `@admin:${serverName}`, email_address: `admin@${serverName}`, role: 'm.role.admin' }],
+        support_page: `https://${serverName}/support.html`,
+      },
+    },
+  };
+}
+
+/** 60 KiB of valid JSON: over the 50 KiB limit (Synapse < 51 200 B). */
+function oversize(mServer: string): unknown {
+  return { 'm.server': mServer, 'org.fedcheck.padding': 'x'.repeat(60 * 1024) };
+}
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+function hops(n: number, final: string): Record<string, Route> {
+  const r: Record<string, Route> = {
+    '/.well-known/matrix/server': { status: 302, redirect: '/hop/1' },
+  };
+  for (let i = 1; i < n; i++) r[`/hop/${i}`] = { status: 302, redirect: `/hop/${i + 1}` };
+  r[`/hop/${n}`] = { json: { 'm.server': final } };
+  return r;
+}
+
+// ---------------------------------------------------------------- the table
+
+export const scenarios: Scenario[] = [
+  // ---- A2 discovery steps, working setups --------------------------------------
+  {
+    id: 'ip-literal',
+    serverName: '{ip}',
+    addr: 10,
+    summary: 'Step 1: the server name is an IPv4 literal; connect to it on 8448, no SNI, cert with an iPAddress SAN.',
+    spec: 'A2 step 1',
+    hosts: [{ names: ['{ip}'], ports: [8448], routes: fed() }],
+    expect: { step: 'ip-literal', verdict: 'pass', connect: '{ip}:8448', hostHeader: '{ip}', tlsName: '{ip}', sni: null },
+  },
+  {
+    id: 'ip-literal-port',
+    serverName: '{ip}:8449',
+    addr: 11,
+    summary: 'Step 1 with a port: IPv4 literal with an explicit port; Host header keeps the port.',
+    spec: 'A2 step 1',
+    hosts: [{ names: ['{ip}'], ports: [8449], routes: fed() }],
+    expect: { step: 'ip-literal', verdict: 'pass', connect: '{ip}:8449', hostHeader: '{ip}:8449', tlsName: '{ip}', sni: null },
+  },
+  {
+    id: 'ip-literal-v6',
+    serverName: '[::1]',
+    addr: 'v6',
+    summary: 'Step 1 with an IPv6 literal: [::1] on 8448, cert with IP:::1, no SNI (slot 0 only).',
+    spec: 'A2 step 1',
+    hosts: [{ names: ['::1'], ports: [8448], routes: fed() }],
+    expect: { step: 'ip-literal', verdict: 'pass', connect: '[::1]:8448', hostHeader: '[::1]', tlsName: '::1', sni: null },
+  },
+  {
+    id: 'explicit-port',
+    serverName: 'explicit-port.fed.test:8449',
+    addr: 12,
+    summary: 'Step 2: hostname with an explicit port; no .well-known (443 is closed), no SRV.',
+    spec: 'A2 step 2',
+    hosts: [{ names: ['explicit-port.fed.test'], ports: [8449], routes: fed() }],
+    expect: {
+      step: 'explicit-port', verdict: 'pass', connect: '{ip}:8449',
+      hostHeader: 'explicit-port.fed.test:8449', tlsName: 'explicit-port.fed.test', sni: 'explicit-port.fed.test',
+    },
+  },
+  {
+    id: 'wk-ip',
+    addr: 13,
+    summary: 'Step 3.1: .well-known delegates to an IP literal (this row\'s address), default port 8448.',
+    spec: 'A2 step 3.1',
+    hosts: [
+      { names: ['wk-ip.fed.test'], ports: [443], routes: wk('{ip}') },
+      { names: ['{ip}'], ports: [8448], routes: fed({ keysServerName: 'wk-ip.fed.test' }) },
+    ],
+    expect: {
+      step: 'well-known-ip', verdict: 'pass', connect: '{ip}:8448', hostHeader: '{ip}', tlsName: '{ip}', sni: null,
+      delegatedServerName: '{ip}',
+    },
+  },
+  {
+    id: 'wk-port',
+    addr: 14,
+    summary: 'Step 3.2: .well-known delegates to a hostname with a port; no SRV lookup.',
+    spec: 'A2 step 3.2',
+    hosts: [
+      { names: ['wk-port.fed.test'], ports: [443], routes: wk('matrix.wk-port.fed.test:8449') },
+      { names: ['matrix.wk-port.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-port.fed.test' }) },
+    ],
+    dns: [{ name: '_matrix-fed._tcp.matrix.wk-port.fed.test', type: 'SRV', value: '10 5 8448 matrix.wk-port.fed.test' }],
+    expect: {
+      step: 'well-known-port', verdict: 'pass', connect: '{ip}:8449', hostHeader: 'matrix.wk-port.fed.test:8449',
+      tlsName: 'matrix.wk-port.fed.test', sni: 'matrix.wk-port.fed.test', delegatedServerName: 'matrix.wk-port.fed.test:8449',
+    },
+  },
+  {
+    id: 'wk-srv',
+    addr: 15,
+    summary: 'Step 3.3: .well-known delegates to a hostname without port; _matrix-fed._tcp SRV of the delegated name points at a target and port.',
+    spec: 'A2 step 3.3',
+    hosts: [
+      { names: ['wk-srv.fed.test'], ports: [443], routes: wk('matrix.wk-srv.fed.test') },
+      { names: ['matrix.wk-srv.fed.test'], ports: [8450], dns: false, routes: fed({ keysServerName: 'wk-srv.fed.test' }) },
+    ],
+    dns: [
+      { name: '_matrix-fed._tcp.matrix.wk-srv.fed.test', type: 'SRV', value: '10 5 8450 target.wk-srv.fed.test' },
+      { name: 'target.wk-srv.fed.test', type: 'A', value: '{ip}' },
+    ],
+    expect: {
+      step: 'well-known-srv', verdict: 'pass', connect: '{ip}:8450', hostHeader: 'matrix.wk-srv.fed.test',
+      tlsName: 'matrix.wk-srv.fed.test', sni: 'matrix.wk-srv.fed.test', delegatedServerName: 'matrix.wk-srv.fed.test',
+    },
+  },
+  {
+    id: 'wk-srv-legacy',
+    addr: 16,
+    summary: 'Step 3.4 (deprecated): as 3.3 but only the legacy _matrix._tcp SRV record exists.',
+    spec: 'A2 step 3.4, C5',
+    hosts: [
+      { names: ['wk-srv-legacy.fed.test'], ports: [443], routes: wk('matrix.wk-srv-legacy.fed.test') },
+      { names: ['matrix.wk-srv-legacy.fed.test'], ports: [8450], dns: false, routes: fed({ keysServerName: 'wk-srv-legacy.fed.test' }) },
+    ],
+    dns: [
+      { name: '_matrix._tcp.matrix.wk-srv-legacy.fed.test', type: 'SRV', value: '10 5 8450 target.wk-srv-legacy.fed.test' },
+      { name: 'target.wk-srv-legacy.fed.test', type: 'A', value: '{ip}' },
+    ],
+    expect: {
+      step: 'well-known-srv-legacy', verdict: 'warn', checks: ['dns.srv.legacy'], connect: '{ip}:8450',
+      hostHeader: 'matrix.wk-srv-legacy.fed.test', tlsName: 'matrix.wk-srv-legacy.fed.test', sni: 'matrix.wk-srv-legacy.fed.test',
+      delegatedServerName: 'matrix.wk-srv-legacy.fed.test',
+    },
+  },
+  {
+    id: 'wk-default',
+    addr: 17,
+    summary: 'Step 3.5: .well-known delegates to a hostname without port and no SRV exists: its address on 8448.',
+    spec: 'A2 step 3.5',
+    hosts: [
+      { names: ['wk-default.fed.test'], ports: [443], routes: wk('matrix.wk-default.fed.test') },
+      { names: ['matrix.wk-default.fed.test'], ports: [8448], routes: fed({ keysServerName: 'wk-default.fed.test' }) },
+    ],
+    expect: {
+      step: 'well-known-default', verdict: 'pass', connect: '{ip}:8448', hostHeader: 'matrix.wk-default.fed.test',
+      tlsName: 'matrix.wk-default.fed.test', sni: 'matrix.wk-default.fed.test', delegatedServerName: 'matrix.wk-default.fed.test',
+    },
+  },
+  {
+    id: 'srv',
+    addr: 18,
+    summary: 'Step 4: .well-known answers 404; _matrix-fed._tcp SRV points at target:8451; cert is for the server name, not the target.',
+    spec: 'A2 step 4',
+    hosts: [
+      { names: ['srv.fed.test'], ports: [443] },
+      { names: ['srv.fed.test'], ports: [8451], dns: false, routes: fed() },
+    ],
+    dns: [
+      { name: '_matrix-fed._tcp.srv.fed.test', type: 'SRV', value: '10 5 8451 target.srv.fed.test' },
+      { name: 'target.srv.fed.test', type: 'A', value: '{ip}' },
+    ],
+    expect: { step: 'srv', verdict: 'pass', connect: '{ip}:8451', hostHeader: 'srv.fed.test', tlsName: 'srv.fed.test', sni: 'srv.fed.test' },
+  },
+  {
+    id: 'srv-legacy',
+    addr: 19,
+    summary: 'Step 5 (deprecated): no .well-known, only the legacy _matrix._tcp SRV record.',
+    spec: 'A2 step 5, C5',
+    hosts: [
+      { names: ['srv-legacy.fed.test'], ports: [443] },
+      { names: ['srv-legacy.fed.test'], ports: [8451], dns: false, routes: fed() },
+    ],
+    dns: [
+      { name: '_matrix._tcp.srv-legacy.fed.test', type: 'SRV', value: '10 5 8451 target.srv-legacy.fed.test' },
+      { name: 'target.srv-legacy.fed.test', type: 'A', value: '{ip}' },
+    ],
+    expect: {
+      step: 'srv-legacy', verdict: 'warn', checks: ['dns.srv.legacy'], connect: '{ip}:8451',
+      hostHeader: 'srv-legacy.fed.test', tlsName: 'srv-legacy.fed.test', sni: 'srv-legacy.fed.test',
+    },
+  },
+  {
+    id: 'default',
+    addr: 20,
+    summary: 'Step 6: .well-known 404, no SRV: the hostname\'s address on 8448.',
+    spec: 'A2 step 6',
+    hosts: [
+      { names: ['default.fed.test'], ports: [443] },
+      { names: ['default.fed.test'], ports: [8448], routes: fed() },
+    ],
+    expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448', hostHeader: 'default.fed.test', tlsName: 'default.fed.test', sni: 'default.fed.test' },
+  },
+  {
+    id: 'no-https',
+    addr: 21,
+    summary: 'Step 6 with port 443 closed (connection refused on .well-known): falls through to 8448.',
+    spec: 'A2 step 3 -> 6',
+    hosts: [{ names: ['no-https.fed.test'], ports: [8448], routes: fed() }],
+    expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448', hostHeader: 'no-https.fed.test', tlsName: 'no-https.fed.test', sni: 'no-https.fed.test' },
+  },
+  {
+    id: 'good',
+    addr: 22,
+    summary: 'A complete, healthy deployment: .well-known server/client/support with CORS, delegated host on 8448, client API on 443.',
+    spec: 'A2 step 3.5, A5',
+    hosts: [
+      {
+        names: ['good.fed.test'], ports: [443],
+        routes: { ...wk('matrix.good.fed.test'), ...client('https://matrix.good.fed.test'), ...support('good.fed.test') },
+      },
+      { names: ['matrix.good.fed.test'], ports: [443, 8448], routes: fed({ keysServerName: 'good.fed.test' }) },
+    ],
+    expect: {
+      step: 'well-known-default', verdict: 'pass', connect: '{ip}:8448', hostHeader: 'matrix.good.fed.test',
+      tlsName: 'matrix.good.fed.test', sni: 'matrix.good.fed.test', delegatedServerName: 'matrix.good.fed.test',
+    },
+  },
+  {
+    id: 'srv-both',
+    addr: 23,
+    summary: 'Step 4 preferred over 5: both _matrix-fed (8452, working) and legacy _matrix (8453, closed) exist.',
+    spec: 'A2 steps 4/5',
+    hosts: [{ names: ['srv-both.fed.test'], ports: [8452], routes: fed() }],
+    dns: [
+      { name: '_matrix-fed._tcp.srv-both.fed.test', type: 'SRV', value: '10 5 8452 srv-both.fed.test' },
+      { name: '_matrix._tcp.srv-both.fed.test', type: 'SRV', value: '10 5 8453 srv-both.fed.test' },
+    ],
+    expect: { step: 'srv', verdict: 'pass', connect: '{ip}:8452', hostHeader: 'srv-both.fed.test', tlsName: 'srv-both.fed.test', sni: 'srv-both.fed.test' },
+  },
+  {
+    id: 'wk-self',
+    addr: 24,
+    summary: 'Step 3.2, common setup: .well-known delegates to the same name on port 443, federation served on 443.',
+    spec: 'A2 step 3.2',
+    hosts: [{ names: ['wk-self.fed.test'], ports: [443], routes: { ...wk('wk-self.fed.test:443'), ...fed() } }],
+    expect: {
+      step: 'well-known-port', verdict: 'pass', connect: '{ip}:443', hostHeader: 'wk-self.fed.test:443',
+      tlsName: 'wk-self.fed.test', sni: 'wk-self.fed.test', delegatedServerName: 'wk-self.fed.test:443',
+    },
+  },
+  {
+    id: 'cname',
+    addr: 25,
+    summary: 'Step 6 through a CNAME: the server name is an alias of real.cname.fed.test (CNAMEs are allowed here).',
+    spec: 'A2 step 6 (CNAME note)',
+    hosts: [{ names: ['cname.fed.test'], ports: [8448], dns: false, routes: fed() }],
+    dns: [
+      { name: 'cname.fed.test', type: 'CNAME', value: 'real.cname.fed.test' },
+      { name: 'real.cname.fed.test', type: 'A', value: '{ip}' },
+    ],
+    expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448', hostHeader: 'cname.fed.test', tlsName: 'cname.fed.test', sni: 'cname.fed.test' },
+  },
+  {
+    id: 'wk-cname',
+    addr: 26,
+    summary: 'Step 3.5 where the delegated hostname is a CNAME.',
+    spec: 'A2 step 3.5 (CNAME note)',
+    hosts: [
+      { names: ['wk-cname.fed.test'], ports: [443], routes: wk('matrix.wk-cname.fed.test') },
+      { names: ['matrix.wk-cname.fed.test'], ports: [8448], dns: false, routes: fed({ keysServerName: 'wk-cname.fed.test' }) },
+    ],
+    dns: [
+      { name: 'matrix.wk-cname.fed.test', type: 'CNAME', value: 'host.wk-cname.fed.test' },
+      { name: 'host.wk-cname.fed.test', type: 'A', value: '{ip}' },
+    ],
+    expect: {
+      step: 'well-known-default', verdict: 'pass', connect: '{ip}:8448', hostHeader: 'matrix.wk-cname.fed.test',
+      tlsName: 'matrix.wk-cname.fed.test', sni: 'matrix.wk-cname.fed.test', delegatedServerName: 'matrix.wk-cname.fed.test',
+    },
+  },
+  {
+    id: 'ipv6',
+    addr: 'v6',
+    summary: 'Step 6 over IPv6: AAAA ::1 only, served on [::1]:8448 (slot 0 only).',
+    spec: 'A2 step 6',
+    hosts: [{ names: ['ipv6.fed.test'], ports: [8448], routes: fed() }],
+    expect: { step: 'default', verdict: 'pass', connect: '[::1]:8448', hostHeader: 'ipv6.fed.test', tlsName: 'ipv6.fed.test', sni: 'ipv6.fed.test' },
+  },
+
+  // ---- certificates -------------------------------------------------------------
+  {
+    id: 'cert-expired',
+    addr: 30,
+    summary: 'Federation endpoint serves an expired certificate (valid chain).',
+    spec: 'A3',
+    hosts: [{ names: ['cert-expired.fed.test'], ports: [8448], cert: 'expired', routes: fed() }],
+    expect: { step: 'default', verdict: 'fail', checks: ['tls.certificate.expired'], connect: '{ip}:8448', tlsName: 'cert-expired.fed.test' },
+  },
+  {
+    id: 'cert-wrong-name',
+    addr: 31,
+    summary: 'Federation endpoint serves a trusted certificate for another name (wrong-name.invalid).',
+    spec: 'A3',
+    hosts: [{ names: ['cert-wrong-name.fed.test'], ports: [8448], cert: 'wrong-name', routes: fed() }],
+    expect: { step: 'default', verdict: 'fail', checks: ['tls.certificate.name'], connect: '{ip}:8448', tlsName: 'cert-wrong-name.fed.test' },
+  },
+  {
+    id: 'cert-self-signed',
+    addr: 32,
+    summary: 'Federation endpoint serves a self-signed certificate for the right name.',
+    spec: 'A3, C15',
+    hosts: [{ names: ['cert-self-signed.fed.test'], ports: [8448], cert: 'self-signed', routes: fed() }],
+    expect: { step: 'default', verdict: 'fail', checks: ['tls.certificate.trusted'], connect: '{ip}:8448', tlsName: 'cert-self-signed.fed.test' },
+  },
+  {
+    id: 'cert-no-intermediate',
+    addr: 33,
+    summary: 'Leaf served without its intermediate (the intermediate is never served anywhere, so no client can have cached it).',
+    spec: 'A3 (no AIA chasing)',
+    hosts: [{ names: ['cert-no-intermediate.fed.test'], ports: [8448], cert: 'no-intermediate', routes: fed() }],
+    expect: { step: 'default', verdict: 'fail', checks: ['tls.certificate.chain'], connect: '{ip}:8448', tlsName: 'cert-no-intermediate.fed.test' },
+  },
+  {
+    id: 'cert-srv-target',
+    addr: 34,
+    summary: 'Step 4 where the certificate is valid only for the SRV target name, not for the server name.',
+    spec: 'A2 step 4, A3',
+    hosts: [
+      {
+        names: ['cert-srv-target.fed.test'], ports: [8448], dns: false,
+        certNames: ['target.cert-srv-target.fed.test'], routes: fed(),
+      },
+    ],
+    dns: [
+      { name: '_matrix-fed._tcp.cert-srv-target.fed.test', type: 'SRV', value: '10 5 8448 target.cert-srv-target.fed.test' },
+      { name: 'target.cert-srv-target.fed.test', type: 'A', value: '{ip}' },
+    ],
+    expect: {
+      step: 'srv', verdict: 'fail', checks: ['tls.certificate.name'], connect: '{ip}:8448',
+      hostHeader: 'cert-srv-target.fed.test', tlsName: 'cert-srv-target.fed.test', sni: 'cert-srv-target.fed.test',
+    },
+  },
+  {
+    id: 'cert-ip-no-san',
+    serverName: '{ip}',
+    addr: 35,
+    summary: 'Step 1 where the certificate has no iPAddress SAN for the literal (only a DNS name).',
+    spec: 'A2 step 1, A3',
+    hosts: [{ names: ['{ip}'], ports: [8448], certNames: ['cert-ip-no-san.fed.test'], routes: fed() }],
+    expect: { step: 'ip-literal', verdict: 'fail', checks: ['tls.certificate.name'], connect: '{ip}:8448', tlsName: '{ip}', sni: null },
+  },
+  {
+    id: 'wk-cert-expired',
+    addr: 36,
+    summary: '.well-known is served with an expired certificate (so it is an error: step 4/6); 8448 works.',
+    spec: 'A2 step 3 -> 6',
+    hosts: [
+      { names: ['wk-cert-expired.fed.test'], ports: [443], cert: 'expired', routes: wk('matrix.wk-cert-expired.fed.test:8449') },
+      { names: ['wk-cert-expired.fed.test'], ports: [8448], routes: fed() },
+    ],
+    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.tls'], connect: '{ip}:8448', tlsName: 'wk-cert-expired.fed.test' },
+  },
+
+  // ---- .well-known/matrix/server failures ------------------------------------------
+  {
+    id: 'wk-500',
+    addr: 40,
+    summary: '.well-known answers 500: discovery falls back to 8448, which is closed; the intended delegate on 8449 is never tried.',
+    spec: 'A2 step 3',
+    hosts: [
+      { names: ['wk-500.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { status: 500, json: { errcode: 'M_UNKNOWN', error: 'Internal server error' } } } },
+      { names: ['matrix.wk-500.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-500.fed.test' }) },
+    ],
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.status', 'federation.connect'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'wk-invalid-json',
+    addr: 41,
+    summary: '.well-known body is not valid JSON: falls back to 8448, closed.',
+    spec: 'A2 step 3',
+    hosts: [
+      { names: ['wk-invalid-json.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { body: '{"m.server": "matrix.wk-invalid-json.fed.test:8449",' } } },
+      { names: ['matrix.wk-invalid-json.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-invalid-json.fed.test' }) },
+    ],
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.json', 'federation.connect'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'wk-not-object',
+    addr: 42,
+    summary: '.well-known body is JSON but not an object (an array).',
+    spec: 'A2 step 3',
+    hosts: [
+      { names: ['wk-not-object.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { json: ['matrix.wk-not-object.fed.test:8449'] } } },
+      { names: ['wk-not-object.fed.test'], ports: [8448], routes: fed() },
+    ],
+    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.json'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'wk-missing-mserver',
+    addr: 43,
+    summary: '.well-known is a JSON object without m.server: falls back to 8448, which works.',
+    spec: 'A2 step 3',
+    hosts: [
+      { names: ['wk-missing-mserver.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { json: { 'm.homeserver': 'matrix.wk-missing-mserver.fed.test' } } } },
+      { names: ['wk-missing-mserver.fed.test'], ports: [8448], routes: fed() },
+    ],
+    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.schema'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'wk-empty-mserver',
+    addr: 44,
+    summary: 'm.server is the empty string: invalid, step 4/6; 8448 works.',
+    spec: 'C2',
+    hosts: [
+      { names: ['wk-empty-mserver.fed.test'], ports: [443], routes: wk('') },
+      { names: ['wk-empty-mserver.fed.test'], ports: [8448], routes: fed() },
+    ],
+    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.name'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'wk-invalid-mserver',
+    addr: 45,
+    summary: 'm.server violates the grammar (port 99999): spec falls back, GMSL peers hard-fail.',
+    spec: 'C1, C11',
+    hosts: [
+      { names: ['wk-invalid-mserver.fed.test'], ports: [443], routes: wk('matrix.wk-invalid-mserver.fed.test:99999') },
+      { names: ['wk-invalid-mserver.fed.test'], ports: [8448], routes: fed() },
+    ],
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.name'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'wk-xss',
+    addr: 46,
+    summary: `HTML/JS payloads in m.server (${XSS}), in the support file and in the version answer: the site must escape them.`,
+    spec: 'C1',
+    hosts: [
+      {
+        names: ['wk-xss.fed.test'], ports: [443],
+        routes: {
+          ...wk(XSS),
+          '/.well-known/matrix/support': {
+            json: {
+              contacts: [{ email_address: '"><script>alert(2)</script>@wk-xss.fed.test', role: '<img src=x onerror=alert(3)>' }],
+              support_page: 'javascript:alert(4)',
+            },
+          },
+          ...client('javascript:alert(5)//'),
+        },
+      },
+      {
+        names: ['wk-xss.fed.test'], ports: [8448],
+        routes: fed({ version: { json: { server: { name: '<script>alert(6)</script>', version: '<img src=x onerror=alert(7)>' } } } }),
+      },
+    ],
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.name'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'wk-oversize',
+    addr: 47,
+    summary: '.well-known is valid JSON but 60 KiB (> 50 KiB: Synapse ignores it, split-brain).',
+    spec: 'C6',
+    hosts: [
+      { names: ['wk-oversize.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { json: oversize('matrix.wk-oversize.fed.test:8449') } } },
+      { names: ['matrix.wk-oversize.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-oversize.fed.test' }) },
+    ],
+    expect: { step: 'well-known-port', verdict: 'warn', checks: ['wellknown.server.size'], connect: '{ip}:8449', delegatedServerName: 'matrix.wk-oversize.fed.test:8449' },
+  },
+  {
+    id: 'wk-no-cors',
+    addr: 48,
+    summary: '.well-known server and client files work but carry no CORS headers (a browser cannot read them).',
+    spec: 'A5 CORS',
+    hosts: [
+      {
+        names: ['wk-no-cors.fed.test'], ports: [443],
+        routes: { ...wk('matrix.wk-no-cors.fed.test', { cors: false }), ...client('https://matrix.wk-no-cors.fed.test', { cors: false }) },
+      },
+      { names: ['matrix.wk-no-cors.fed.test'], ports: [443, 8448], routes: fed({ keysServerName: 'wk-no-cors.fed.test' }) },
+    ],
+    expect: { step: 'well-known-default', verdict: 'warn', checks: ['wellknown.client.cors'], connect: '{ip}:8448', delegatedServerName: 'matrix.wk-no-cors.fed.test' },
+  },
+
+  // ---- redirects --------------------------------------------------------------------
+  {
+    id: 'wk-redirect',
+    addr: 50,
+    summary: '.well-known answers 301 to www.<name> (one hop), which delegates to matrix.<name>:8449.',
+    spec: 'A2 step 3 (30x followed)',
+    hosts: [
+      { names: ['wk-redirect.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { status: 301, redirect: 'https://www.wk-redirect.fed.test/.well-known/matrix/server' } } },
+      { names: ['www.wk-redirect.fed.test'], ports: [443], routes: wk('matrix.wk-redirect.fed.test:8449') },
+      { names: ['matrix.wk-redirect.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-redirect.fed.test' }) },
+    ],
+    expect: { step: 'well-known-port', verdict: 'pass', connect: '{ip}:8449', delegatedServerName: 'matrix.wk-redirect.fed.test:8449' },
+  },
+  {
+    id: 'wk-redirect-chain',
+    addr: 51,
+    summary: 'A chain of three redirects (302 -> 307 -> 308) across two hosts before the .well-known body.',
+    spec: 'A2 step 3, C13',
+    hosts: [
+      { names: ['wk-redirect-chain.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { status: 302, redirect: 'https://www.wk-redirect-chain.fed.test/step2' } } },
+      {
+        names: ['www.wk-redirect-chain.fed.test'], ports: [443],
+        routes: {
+          '/step2': { status: 307, redirect: '/step3' },
+          '/step3': { status: 308, redirect: '/.well-known/matrix/server' },
+          ...wk('matrix.wk-redirect-chain.fed.test:8449'),
+        },
+      },
+      { names: ['matrix.wk-redirect-chain.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-redirect-chain.fed.test' }) },
+    ],
+    expect: { step: 'well-known-port', verdict: 'pass', connect: '{ip}:8449', delegatedServerName: 'matrix.wk-redirect-chain.fed.test:8449' },
+  },
+  {
+    id: 'wk-redirect-loop',
+    addr: 52,
+    summary: '.well-known redirects to /loop which redirects back: loop; fallback 8448 is closed.',
+    spec: 'A2 step 3, C13',
+    hosts: [
+      {
+        names: ['wk-redirect-loop.fed.test'], ports: [443],
+        routes: {
+          '/.well-known/matrix/server': { status: 302, redirect: '/loop' },
+          '/loop': { status: 302, redirect: '/.well-known/matrix/server' },
+        },
+      },
+    ],
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.redirect-loop', 'federation.connect'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'wk-redirect-limit',
+    addr: 53,
+    summary: '11 redirects before the body (limit 10): error; fallback 8448 closed.',
+    spec: 'C13',
+    hosts: [
+      { names: ['wk-redirect-limit.fed.test'], ports: [443], routes: hops(11, 'matrix.wk-redirect-limit.fed.test:8449') },
+      { names: ['matrix.wk-redirect-limit.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-redirect-limit.fed.test' }) },
+    ],
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.redirect-limit', 'federation.connect'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'wk-redirect-http',
+    addr: 54,
+    summary: '.well-known redirects from https to plain http (port 80), which serves the delegation.',
+    spec: 'C13 (downgrade)',
+    hosts: [
+      { names: ['wk-redirect-http.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { status: 301, redirect: 'http://wk-redirect-http.fed.test/.well-known/matrix/server' } } },
+      { names: ['wk-redirect-http.fed.test'], ports: [80], tls: false, routes: wk('matrix.wk-redirect-http.fed.test:8449') },
+      { names: ['matrix.wk-redirect-http.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-redirect-http.fed.test' }) },
+    ],
+    expect: { step: 'well-known-port', verdict: 'warn', checks: ['wellknown.server.redirect-downgrade'], connect: '{ip}:8449' },
+  },
+
+  // ---- federation endpoints ------------------------------------------------------------
+  {
+    id: 'keys-bad-signature',
+    addr: 60,
+    summary: '/_matrix/key/v2/server signature does not verify (signed bytes differ from the served ones).',
+    spec: 'A4',
+    hosts: [{ names: ['keys-bad-signature.fed.test'], ports: [8448], routes: fed({ keys: 'bad-signature' }) }],
+    expect: { step: 'default', verdict: 'fail', checks: ['keys.signature'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'keys-wrong-server-name',
+    addr: 61,
+    summary: 'Key response is validly signed but for server_name other.fed.test.',
+    spec: 'A4 step 2',
+    hosts: [{ names: ['keys-wrong-server-name.fed.test'], ports: [8448], routes: fed({ keys: 'wrong-server-name' }) }],
+    expect: { step: 'default', verdict: 'fail', checks: ['keys.server-name'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'keys-expired',
+    addr: 62,
+    summary: 'Key response is validly signed but valid_until_ts is an hour in the past.',
+    spec: 'A4 step 3',
+    hosts: [{ names: ['keys-expired.fed.test'], ports: [8448], routes: fed({ keys: 'expired' }) }],
+    expect: { step: 'default', verdict: 'fail', checks: ['keys.valid-until'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'keys-padded-signature',
+    addr: 63,
+    summary: 'Valid signature but base64 with "=" padding (GMSL peers reject it).',
+    spec: 'C9',
+    hosts: [{ names: ['keys-padded-signature.fed.test'], ports: [8448], routes: fed({ keys: 'padded-signature' }) }],
+    expect: { step: 'default', verdict: 'warn', checks: ['keys.signature.padding'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'fed-404',
+    addr: 64,
+    summary: 'TLS works on 8448 but every path answers 404 (federation API not routed).',
+    spec: 'A4',
+    hosts: [{ names: ['fed-404.fed.test'], ports: [8448] }],
+    expect: { step: 'default', verdict: 'fail', checks: ['federation.version'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'version-invalid-json',
+    addr: 65,
+    summary: '/_matrix/federation/v1/version answers 200 with an HTML body.',
+    spec: 'A4 version',
+    hosts: [
+      {
+        names: ['version-invalid-json.fed.test'], ports: [8448],
+        routes: fed({ version: { body: '<html><body>Welcome to nginx!</body></html>', contentType: 'text/html' } }),
+      },
+    ],
+    expect: { step: 'default', verdict: 'fail', checks: ['federation.version'], connect: '{ip}:8448' },
+  },
+
+  // ---- DNS -------------------------------------------------------------------------------
+  {
+    id: 'srv-dot',
+    addr: 70,
+    summary: 'SRV target "." (service explicitly not available) although 8448 would answer.',
+    spec: 'C4',
+    hosts: [
+      { names: ['srv-dot.fed.test'], ports: [443] },
+      { names: ['srv-dot.fed.test'], ports: [8448], routes: fed() },
+    ],
+    dns: [{ name: '_matrix-fed._tcp.srv-dot.fed.test', type: 'SRV', value: '0 0 0 .' }],
+    expect: { step: 'srv', verdict: 'fail', checks: ['dns.srv.disabled'] },
+  },
+  {
+    id: 'srv-cname',
+    addr: 71,
+    summary: 'SRV target is a CNAME (RFC 2782: MUST NOT be an alias); the alias resolves and serves.',
+    spec: 'A2 CNAME note',
+    hosts: [{ names: ['srv-cname.fed.test'], ports: [8454], dns: false, routes: fed() }],
+    dns: [
+      { name: '_matrix-fed._tcp.srv-cname.fed.test', type: 'SRV', value: '10 5 8454 alias.srv-cname.fed.test' },
+      { name: 'alias.srv-cname.fed.test', type: 'CNAME', value: 'target.srv-cname.fed.test' },
+      { name: 'target.srv-cname.fed.test', type: 'A', value: '{ip}' },
+    ],
+    expect: {
+      step: 'srv', verdict: 'warn', checks: ['dns.srv.target-cname'], connect: '{ip}:8454',
+      hostHeader: 'srv-cname.fed.test', tlsName: 'srv-cname.fed.test', sni: 'srv-cname.fed.test',
+    },
+  },
+  {
+    id: 'srv-priority',
+    addr: 72,
+    summary: 'Two SRV records: priority 10 points at a closed port (8455), priority 20 at a working one (8456).',
+    spec: 'A2 step 4 (RFC 2782 order)',
+    hosts: [{ names: ['srv-priority.fed.test'], ports: [8456], routes: fed() }],
+    dns: [
+      { name: '_matrix-fed._tcp.srv-priority.fed.test', type: 'SRV', value: '10 5 8455 srv-priority.fed.test' },
+      { name: '_matrix-fed._tcp.srv-priority.fed.test', type: 'SRV', value: '20 5 8456 srv-priority.fed.test' },
+    ],
+    expect: { step: 'srv', verdict: 'warn', checks: ['federation.connect'], connect: '{ip}:8456' },
+  },
+  {
+    id: 'nxdomain',
+    addr: 73,
+    summary: 'The name does not exist (NXDOMAIN for every query).',
+    spec: 'A2 step 6',
+    hosts: [],
+    expect: { step: 'default', verdict: 'fail', checks: ['dns.address'] },
+  },
+  {
+    id: 'split-dns',
+    addr: 74,
+    summary: 'The two resolvers disagree: zone a (node:dns, doh, doh-json) says {ip}, zone b (doh-alt) says {ip:75}; both serve.',
+    spec: 'C7-like',
+    hosts: [
+      { names: ['split-dns.fed.test'], ports: [8448], dns: false, routes: fed() },
+      { names: ['split-dns.fed.test'], addr: 75, ports: [8448], dns: false, routes: fed() },
+    ],
+    dns: [
+      { name: 'split-dns.fed.test', type: 'A', value: '{ip}', zone: 'a' },
+      { name: 'split-dns.fed.test', type: 'A', value: '{ip:75}', zone: 'b' },
+    ],
+    expect: { step: 'default', verdict: 'warn', checks: ['dns.resolvers.disagree'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'split-brain',
+    addr: 76,
+    summary: 'Two A records ({ip}, {ip:77}) whose .well-known answers differ (delegation vs 404).',
+    spec: 'C7',
+    hosts: [
+      { names: ['split-brain.fed.test'], ports: [443], routes: wk('matrix.split-brain.fed.test:8449') },
+      { names: ['split-brain.fed.test'], addr: 77, ports: [443] },
+      { names: ['matrix.split-brain.fed.test'], ports: [8449], routes: fed({ keysServerName: 'split-brain.fed.test' }) },
+      { names: ['split-brain.fed.test'], addr: 77, ports: [8448], routes: fed() },
+    ],
+    expect: { step: 'well-known-port', verdict: 'warn', checks: ['wellknown.server.consistent'] },
+  },
+
+  // ---- connectivity ---------------------------------------------------------------------------
+  {
+    id: 'refused',
+    addr: 80,
+    summary: 'The name resolves but nothing listens on 443 or 8448 (connection refused).',
+    spec: 'A2 step 6',
+    hosts: [],
+    dns: [{ name: 'refused.fed.test', type: 'A', value: '{ip}' }],
+    expect: { step: 'default', verdict: 'fail', checks: ['federation.connect'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'timeout',
+    addr: 81,
+    summary: 'A listener on 443 and 8448 accepts TCP and never answers (TLS handshake times out).',
+    spec: 'A2 step 6',
+    hosts: [{ names: ['timeout.fed.test'], ports: [443, 8448], tarpit: true }],
+    expect: { step: 'default', verdict: 'fail', checks: ['federation.timeout'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'wk-timeout',
+    addr: 82,
+    summary: '.well-known hangs (accepts, never answers); 8448 works after the timeout.',
+    spec: 'A2 step 3 -> 6',
+    hosts: [
+      { names: ['wk-timeout.fed.test'], ports: [443], tarpit: true },
+      { names: ['wk-timeout.fed.test'], ports: [8448], routes: fed() },
+    ],
+    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.timeout'], connect: '{ip}:8448' },
+  },
+
+  // ---- client discovery / support ---------------------------------------------------------------
+  {
+    id: 'client-no-versions',
+    addr: 85,
+    summary: '.well-known/matrix/client base_url points at a host whose /_matrix/client/versions is 404.',
+    spec: 'A5 3.5',
+    hosts: [
+      {
+        names: ['client-no-versions.fed.test'], ports: [443],
+        routes: { ...wk('matrix.client-no-versions.fed.test'), ...client('https://matrix.client-no-versions.fed.test/') },
+      },
+      {
+        names: ['matrix.client-no-versions.fed.test'], ports: [443, 8448],
+        routes: { ...fed({ keysServerName: 'client-no-versions.fed.test' }), '/_matrix/client/versions': { status: 404, json: { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' } } },
+      },
+    ],
+    expect: { step: 'well-known-default', verdict: 'warn', checks: ['wellknown.client.versions'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'support-outdated',
+    addr: 86,
+    summary: '.well-known/matrix/support uses the pre-spec draft shape (admins, role without m.role.).',
+    spec: 'A5 support',
+    hosts: [
+      {
+        names: ['support-outdated.fed.test'], ports: [443],
+        routes: {
+          ...wk('support-outdated.fed.test:443'),
+          ...fed(),
+          '/.well-known/matrix/support': { json: { admins: [{ matrix_id: '@admin:support-outdated.fed.test', role: 'admin' }] } },
+        },
+      },
+    ],
+    expect: { step: 'well-known-port', verdict: 'warn', checks: ['wellknown.support.schema'], connect: '{ip}:443' },
+  },
+];
+
+/** The DoH/infra names, in the infra net (127.0.2.x in slot 0). */
+export const infraHosts = {
+  'doh.fed.test': 1, // dnsdist, RFC 8484 wire GET, zone a
+  'doh-json.fed.test': 2, // ours, JSON (?name=&type=) + wire, zone a
+  'doh-alt.fed.test': 3, // ours, JSON + wire, zone b (disagrees on split-dns)
+} as const;
