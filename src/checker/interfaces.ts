@@ -53,6 +53,11 @@ export interface HttpRequest {
   maxBytes: number;
   /** 0 means do not follow redirects. */
   maxRedirects: number;
+  /**
+   * Connect to this address instead of resolving the URL's host (TLS and Host still use
+   * the URL's host). Only honoured by clients that set `canPinAddress`.
+   */
+  address?: string;
   signal?: AbortSignal;
 }
 
@@ -116,6 +121,8 @@ export interface HttpFailure {
 export type HttpResult = HttpSuccess | HttpFailure;
 
 export interface HttpClient {
+  /** True when `HttpRequest.address` is honoured (Node); browsers cannot pin addresses. */
+  readonly canPinAddress?: boolean;
   get(url: string, options: Omit<HttpRequest, 'url'>): Promise<HttpResult>;
 }
 

@@ -1,0 +1,193 @@
+// The entry point shared by the island, the proxy and the CLI: a server name in, a
+// fedcheck.report/1 out. Bad input gives a failing report, never an exception.
+import { federationServer } from './checks/federation.ts';
+import { gatherClient, gatherSupport } from './client-discovery.ts';
+import { probeAll, reachFromBrowser } from './connections.ts';
+import { discover, type NetworkContext } from './discovery.ts';
+import {
+  connectionKey,
+  type Check,
+  type CheckMeta,
+  type ConnectionCheck,
+  type Evidence,
+  type Outcome,
+  type ProbeEvidence,
+} from './evidence.ts';
+import type { Clock, DnsClient, HttpClient, Prober } from './interfaces.ts';
+import { CHECKS } from './registry.ts';
+import { REPORT_SCHEMA, type ConnectionReport, type Finding, type Report, type Verdict } from './report.ts';
+import { parseServerName } from './server-name.ts';
+import { createTrace, type ProgressEvent } from './trace.ts';
+
+export interface CheckDeps {
+  dns: DnsClient;
+  http: HttpClient;
+  /** Absent in the browser: then connection, TLS and key checks are reported as not tested. */
+  prober?: Prober;
+  clock: Clock;
+  source: Report['source'];
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Budget for the whole check; each request gets at most REQUEST_TIMEOUT_MS of it. */
+  timeoutMs?: number;
+  /** Test rigs and LANs: private addresses are expected there, so they are not flagged. */
+  allowPrivateAddresses?: boolean;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+const NOT_TESTED =
+  'Not tested from this page: a browser cannot open TLS connections itself or read federation responses. ' +
+  'Run the fedcheck proxy (`npm start`) or give a proxy URL in the settings to test connections, certificates and keys.';
+
+export async function runCheck(input: string, deps: CheckDeps): Promise<Report> {
+  const startedAt = deps.clock.now();
+  const trace = createTrace(deps.clock, deps.onProgress);
+  const budgetMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new Error(`the check took longer than ${budgetMs} ms`)), budgetMs);
+  const signal = deps.signal ? AbortSignal.any([deps.signal, deadline.signal]) : deadline.signal;
+  const parse = parseServerName(input);
+  const evidence: Evidence = {
+    input,
+    parse,
+    nowMs: startedAt,
+    allowPrivateAddresses: deps.allowPrivateAddresses === true,
+    discovery: null,
+    probes: deps.prober ? [] : null,
+    browserReach: [],
+    client: null,
+    support: null,
+  };
+  try {
+    if (parse.ok) {
+      const ctx: NetworkContext = { ...deps, trace, signal, requestTimeoutMs: Math.min(REQUEST_TIMEOUT_MS, budgetMs) };
+      const federation = async () => {
+        evidence.discovery = await discover(parse.name, ctx);
+        if (deps.prober) evidence.probes = await probeAll(evidence.discovery, ctx, deps.prober);
+        else evidence.browserReach = await reachFromBrowser(evidence.discovery, ctx);
+      };
+      const client = async () => {
+        evidence.client = await gatherClient(parse.name, ctx);
+      };
+      const support = async () => {
+        evidence.support = await gatherSupport(parse.name, ctx);
+      };
+      await Promise.all([federation(), client(), support()]);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  const checks = evaluate(evidence);
+  return {
+    schema: REPORT_SCHEMA,
+    serverName: input,
+    checkedAt: new Date(startedAt).toISOString(),
+    source: deps.source,
+    durationMs: deps.clock.now() - startedAt,
+    verdict: verdictOf(checks),
+    resolution: evidence.discovery?.resolution ?? null,
+    steps: trace.steps,
+    checks,
+    connections: (evidence.probes ?? []).map((probe) => connectionReport(probe, checks)),
+  };
+}
+
+/** Runs every registered check over the evidence, in registry order. */
+export function evaluate(evidence: Evidence): Finding[] {
+  return CHECKS.flatMap((check: Check) =>
+    'run' in check ? check.run(evidence).map((outcome) => toFinding(check.meta, outcome)) : connectionFindings(check, evidence),
+  );
+}
+
+function connectionFindings(check: ConnectionCheck, evidence: Evidence): Finding[] {
+  const targets = evidence.discovery?.resolution.targets ?? [];
+  if (!targets.some((target) => target.addresses.length > 0)) return [];
+  if (evidence.probes === null) return [toFinding(check.meta, { status: 'skip', detail: NOT_TESTED })];
+  return evidence.probes.flatMap((probe) => {
+    const outcome = check.perConnection(probe, evidence);
+    if (outcome === null) return [];
+    const connection = connectionKey(probe.request.address, probe.request.port);
+    return [toFinding(check.meta, { ...outcome, detail: `${connection}: ${outcome.detail}`, data: { connection, ...outcome.data } })];
+  });
+}
+
+function toFinding(meta: CheckMeta, outcome: Outcome): Finding {
+  const needsFix = outcome.status === 'fail' || outcome.status === 'warn';
+  return {
+    id: meta.id,
+    status: outcome.status,
+    title: meta.title,
+    detail: outcome.detail,
+    docs: meta.docs,
+    ...(needsFix ? { fix: outcome.fix ?? meta.fix } : {}),
+    ...(outcome.data !== undefined ? { data: outcome.data } : {}),
+  };
+}
+
+/** The connection a finding is about (`data.connection`), if any. */
+export function findingConnection(finding: Finding): string | undefined {
+  const data = finding.data as { connection?: unknown } | undefined;
+  return typeof data?.connection === 'string' ? data.connection : undefined;
+}
+
+const ADVISORY_AREAS = new Set(['client', 'support']);
+
+/**
+ * DESIGN.md: fail when federation cannot work (no connection passes, or discovery is
+ * broken); warn when it works with problems (one of several addresses fails, deprecated
+ * records, expiring certificates, client discovery problems); else pass.
+ */
+export function verdictOf(findings: Finding[]): Verdict {
+  const areaOf = new Map(CHECKS.map((check) => [check.meta.id, check.meta.area]));
+  const connections = new Map<string, boolean>();
+  let verdict: Verdict = 'pass';
+  const worsen = (to: Verdict) => {
+    if (to === 'fail' || (to === 'warn' && verdict === 'pass')) verdict = to;
+  };
+  for (const finding of findings) {
+    const connection = findingConnection(finding);
+    if (connection !== undefined) connections.set(connection, (connections.get(connection) ?? true) && finding.status !== 'fail');
+    if (finding.status === 'warn') worsen('warn');
+    if (finding.status === 'fail' && connection === undefined) worsen(ADVISORY_AREAS.has(areaOf.get(finding.id) ?? '') ? 'warn' : 'fail');
+  }
+  const working = [...connections.values()].filter(Boolean).length;
+  if (connections.size > 0 && working === 0) worsen('fail');
+  if (working < connections.size) worsen('warn');
+  return verdict;
+}
+
+function connectionReport(probe: ProbeEvidence, findings: Finding[]): ConnectionReport {
+  const { result, keys } = probe;
+  const key = connectionKey(probe.request.address, probe.request.port);
+  const leaf = result.tls?.certificates[0];
+  return {
+    address: result.address,
+    port: result.port,
+    tcp: { ok: result.tcp.ok, elapsedMs: result.tcp.elapsedMs, ...(result.tcp.error ? { error: result.tcp.error.message } : {}) },
+    tls: result.tls
+      ? {
+          ok: result.tls.ok,
+          ...(result.tls.version ? { version: result.tls.version } : {}),
+          ...(result.tls.cipher ? { cipher: result.tls.cipher } : {}),
+          ...(result.tls.error ? { error: result.tls.error.message } : {}),
+        }
+      : null,
+    certificate: leaf && result.tls ? { ...leaf, trusted: result.tls.trusted, nameMatches: result.tls.nameMatches } : null,
+    version: federationServer(result.version),
+    keys: keysSummary(probe, keys),
+    checks: [...new Set(findings.filter((finding) => findingConnection(finding) === key).map((finding) => finding.id))],
+  };
+}
+
+function keysSummary(probe: ProbeEvidence, keys: ProbeEvidence['keys']): ConnectionReport['keys'] {
+  if (!probe.result.keys) return null;
+  if (keys === null) return { verifyKeys: [], error: probe.result.keys.error?.message ?? `HTTP ${probe.result.keys.status}` };
+  if (!keys.ok) return { verifyKeys: [], error: keys.reason };
+  return {
+    ...(typeof keys.serverName === 'string' ? { serverName: keys.serverName } : {}),
+    ...(typeof keys.validUntilTs === 'number' ? { validUntilTs: keys.validUntilTs } : {}),
+    verifyKeys: keys.verifyKeys.map((key) => key.id),
+  };
+}

@@ -1,0 +1,30 @@
+// Without a prober (the browser on its own), the one connection test a page can make.
+import { connectionKey, meta, type ReportCheck } from '../evidence.ts';
+
+export const browserReachability: ReportCheck = {
+  meta: meta({
+    id: 'browser.reachability',
+    title: 'Reachable from this browser',
+    area: 'connection',
+    fix: 'Open the port in the firewall, serve HTTPS with a publicly trusted certificate there, and route /_matrix/ to the homeserver.',
+    description:
+      'A browser cannot open raw TLS connections, but a fetch of /_matrix/federation/v1/version only completes when TCP, TLS (trusted by this browser, for the host in the URL) and HTTP worked, even when CORS hides the response. This is weaker than the proxy\'s connection checks.',
+  }),
+  run({ browserReach }) {
+    return browserReach.map(({ target, url, response }) => {
+      const data = { connection: connectionKey(target.host, target.port), url };
+      const srvNote = target.srv ? ` The browser checked the certificate for ${target.host}, not for the server name; use the proxy to check that.` : '';
+      if (response.ok) {
+        return { status: 'pass' as const, detail: `${url} answered HTTP ${response.status}.${srvNote}`, data };
+      }
+      if (response.error.kind === 'cors' && response.error.reachable) {
+        return {
+          status: 'pass' as const,
+          detail: `${url} was reached over TLS with a certificate this browser trusts; without CORS headers its answer cannot be read here.${srvNote}`,
+          data,
+        };
+      }
+      return { status: 'fail' as const, detail: `${url} could not be reached from this browser: ${response.error.kind} error: ${response.error.message}.`, data };
+    });
+  },
+};

@@ -1,0 +1,120 @@
+// Client-server discovery: /.well-known/matrix/client, its CORS headers, and the
+// homeserver and identity server it points to (client-server API "Server Discovery").
+import type { HttpResult } from '../interfaces.ts';
+import { describeFailure, headerValue, meta, type ClientEvidence, type Evidence, type Outcome, type ReportCheck } from '../evidence.ts';
+import { parseJsonObject } from '../well-known.ts';
+
+const CLIENT_EXAMPLE = '{"m.homeserver": {"base_url": "https://matrix.example.org"}}';
+
+function onClient(run: (client: ClientEvidence, evidence: Evidence) => Outcome[]) {
+  return (evidence: Evidence): Outcome[] => (evidence.client ? run(evidence.client, evidence) : []);
+}
+
+/** The spec's outcome of client discovery, including the /versions validation of base_url. */
+export function clientOutcome(client: ClientEvidence): { outcome: string; reason: string } {
+  const { discovery, versions } = client;
+  if (discovery.outcome !== 'VALIDATE') return discovery;
+  if (versions && !versions.interpretation.ok) {
+    return { outcome: 'FAIL_ERROR', reason: `${versions.url} does not work: ${versions.interpretation.reason}` };
+  }
+  return { outcome: 'OK', reason: `clients will use ${discovery.homeserverUrl}` };
+}
+
+export const clientWellKnown: ReportCheck = {
+  meta: meta({
+    id: 'client.wellknown',
+    title: 'Client discovery (.well-known/matrix/client)',
+    area: 'client',
+    fix: `Serve ${CLIENT_EXAMPLE} at https://<server name>/.well-known/matrix/client, with the URL where clients reach the homeserver.`,
+    description:
+      'Clients find the homeserver of "@user:server name" through this file. The spec defines the outcomes: 404 means no information (IGNORE: the user is asked for the URL); other errors, bad JSON or a missing m.homeserver.base_url mean FAIL_PROMPT; a base_url that is not a URL or whose /_matrix/client/versions fails means FAIL_ERROR (the client gives up).',
+  }),
+  run: onClient((client) => {
+    const { response } = client;
+    if (!response.ok && response.error.kind === 'cors') {
+      return [{ status: 'warn', detail: 'This browser could not read the file: it has no CORS headers, so web clients cannot use it either.' }];
+    }
+    const { outcome, reason } = clientOutcome(client);
+    if (outcome === 'OK') return [{ status: 'pass', detail: `Discovery works: ${reason}.` }];
+    if (outcome === 'IGNORE') return [{ status: 'info', detail: `${client.url}: ${reason}. Users must type the homeserver URL in their client.` }];
+    return [{ status: 'fail', detail: `${outcome}: ${reason}.`, data: { outcome } }];
+  }),
+};
+
+export const clientBaseUrl: ReportCheck = {
+  meta: meta({
+    id: 'client.wellknown.base-url',
+    title: 'Homeserver base_url uses https',
+    area: 'client',
+    fix: `Use an https:// base_url: ${CLIENT_EXAMPLE}`,
+    description: 'Clients send passwords and access tokens to base_url; plain http exposes them.',
+  }),
+  run: onClient(({ discovery }) => {
+    if (discovery.outcome !== 'VALIDATE') return [];
+    return discovery.homeserverUrl.startsWith('https:')
+      ? [{ status: 'pass', detail: `base_url is ${discovery.homeserverUrl}.` }]
+      : [{ status: 'warn', detail: `base_url ${discovery.homeserverUrl} is not https.` }];
+  }),
+};
+
+function allowsAnyOrigin(result: HttpResult | { headers: Record<string, string> }): boolean {
+  const headers = 'ok' in result ? (result.ok ? result.headers : {}) : result.headers;
+  return headers['access-control-allow-origin'] !== undefined;
+}
+
+export const clientCors: ReportCheck = {
+  meta: meta({
+    id: 'client.wellknown.cors',
+    title: 'Client .well-known has CORS headers',
+    area: 'client',
+    fix: 'Add "Access-Control-Allow-Origin: *" to the file and to OPTIONS requests for it (nginx: `add_header Access-Control-Allow-Origin * always;`), on every redirect too.',
+    description: 'Web clients (Element Web and others) can only read the file when it has CORS headers, on the GET, on the OPTIONS preflight and on each redirect.',
+  }),
+  run: onClient(({ response, preflight, discovery }) => {
+    if (discovery.outcome === 'IGNORE' || (!response.ok && response.error.kind !== 'cors')) return [];
+    const missing = [
+      ...(allowsAnyOrigin(response) ? [] : ['the GET response']),
+      ...(allowsAnyOrigin(preflight) ? [] : [`the OPTIONS preflight (${describeFailure(preflight)})`]),
+      ...response.redirects.filter((hop) => !allowsAnyOrigin(hop)).map((hop) => `the ${hop.status} redirect at ${hop.url}`),
+    ];
+    if (missing.length > 0) return [{ status: 'warn', detail: `No Access-Control-Allow-Origin on ${missing.join(', ')}.` }];
+    return [{ status: 'pass', detail: `Access-Control-Allow-Origin: ${headerValue(response, 'access-control-allow-origin')} on the GET and the preflight.` }];
+  }),
+};
+
+export const clientVersions: ReportCheck = {
+  meta: meta({
+    id: 'client.versions',
+    title: 'Client API answers at base_url',
+    area: 'client',
+    fix: 'Route /_matrix/client/ at the base_url host to the homeserver, or correct base_url in /.well-known/matrix/client.',
+    description: 'GET <base_url>/_matrix/client/versions must return 200 and {"versions": [...]}; clients validate base_url this way.',
+  }),
+  run: onClient(({ versions }) => {
+    if (!versions) return [];
+    const { interpretation } = versions;
+    return interpretation.ok
+      ? [{ status: 'pass', detail: `${versions.url}: ${interpretation.versions.join(', ')}.` }]
+      : [{ status: 'fail', detail: `${versions.url}: ${interpretation.reason}.` }];
+  }),
+};
+
+export const clientIdentityServer: ReportCheck = {
+  meta: meta({
+    id: 'client.identity-server',
+    title: 'Identity server in client discovery',
+    area: 'client',
+    fix: 'Correct "m.identity_server.base_url", or remove "m.identity_server" if you do not run or recommend one.',
+    description: 'If the file names an identity server, clients check <base_url>/_matrix/identity/v2. A broken entry makes the identity server unusable; it does not stop homeserver discovery.',
+  }),
+  run: onClient(({ discovery, identityServer }) => {
+    if (discovery.outcome !== 'VALIDATE' || !discovery.identityServer) return [];
+    if (!discovery.identityServer.ok) return [{ status: 'warn', detail: `${discovery.identityServer.reason}.` }];
+    if (!identityServer) return [];
+    const { url, response } = identityServer;
+    const works = response.ok && response.status === 200 && parseJsonObject(response.body).ok;
+    return works
+      ? [{ status: 'pass', detail: `${url} answers.` }]
+      : [{ status: 'warn', detail: `${url} gave ${describeFailure(response)}; clients cannot use this identity server.` }];
+  }),
+};

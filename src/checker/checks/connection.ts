@@ -1,0 +1,128 @@
+// Each address and port: TCP, the TLS handshake and the certificate (spec § TLS, Part C 15).
+import type { CertificateSummary, ProbeResult } from '../interfaces.ts';
+import { meta, type ConnectionCheck, type Outcome, type ProbeEvidence } from '../evidence.ts';
+
+const DAY_MS = 24 * 3600 * 1000;
+export const EXPIRY_WARNING_DAYS = 14;
+const MODERN_TLS = ['TLSv1.2', 'TLSv1.3'];
+
+type Tls = NonNullable<ProbeResult['tls']>;
+
+/** Certificate checks only apply once a handshake produced a chain. */
+function withLeaf(run: (leaf: CertificateSummary, tls: Tls, probe: ProbeEvidence, nowMs: number) => Outcome) {
+  return (probe: ProbeEvidence, { nowMs }: { nowMs: number }): Outcome | null => {
+    const tls = probe.result.tls;
+    const leaf = tls?.certificates[0];
+    return tls && leaf ? run(leaf, tls, probe, nowMs) : null;
+  };
+}
+
+export const connectionTcp: ConnectionCheck = {
+  meta: meta({
+    id: 'connection.tcp',
+    title: 'TCP connection',
+    area: 'connection',
+    fix: 'Open the port in the firewall (and forward it on the router), and make sure the reverse proxy or homeserver listens on it on this address.',
+    description: 'A TCP connection to the address and port that discovery found.',
+  }),
+  perConnection({ result }) {
+    return result.tcp.ok
+      ? { status: 'pass', detail: `Connected in ${Math.round(result.tcp.elapsedMs)} ms.` }
+      : { status: 'fail', detail: `Could not connect: ${result.tcp.error?.code ?? ''} ${result.tcp.error?.message ?? ''}`.trim() };
+  },
+};
+
+export const tlsHandshake: ConnectionCheck = {
+  meta: meta({
+    id: 'tls.handshake',
+    title: 'TLS handshake',
+    area: 'tls',
+    fix: 'Serve HTTPS (not plain HTTP) on this port: terminate TLS in the reverse proxy or configure a TLS listener on the homeserver.',
+    description: 'Federation runs over HTTPS only. The handshake must complete; certificate trust is checked separately.',
+  }),
+  perConnection({ result }) {
+    if (!result.tcp.ok || !result.tls) return null;
+    return result.tls.ok
+      ? { status: 'pass', detail: `${result.tls.version ?? 'TLS'} with ${result.tls.cipher ?? 'unknown cipher'}.` }
+      : { status: 'fail', detail: `The handshake failed: ${result.tls.error?.code ?? ''} ${result.tls.error?.message ?? ''}`.trim() };
+  },
+};
+
+export const tlsVersion: ConnectionCheck = {
+  meta: meta({
+    id: 'tls.version',
+    title: 'TLS 1.2 or newer',
+    area: 'tls',
+    fix: 'Enable TLS 1.2 and 1.3 and disable older versions (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`).',
+    description: 'TLS 1.0 and 1.1 are deprecated (RFC 8996) and refused by current TLS libraries.',
+  }),
+  perConnection({ result }) {
+    const version = result.tls?.ok ? result.tls.version : undefined;
+    if (version === undefined) return null;
+    return MODERN_TLS.includes(version)
+      ? { status: 'pass', detail: `Negotiated ${version}.` }
+      : { status: 'fail', detail: `Negotiated ${version}; peers require TLS 1.2 or newer.` };
+  },
+};
+
+export const tlsCertificateTrusted: ConnectionCheck = {
+  meta: meta({
+    id: 'tls.certificate.trusted',
+    title: 'Certificate chain is trusted',
+    area: 'tls',
+    fix: "Use a certificate from a public CA (e.g. Let's Encrypt) and send the full chain (nginx: `ssl_certificate fullchain.pem;`, not cert.pem).",
+    description:
+      'The certificate must chain to a public root using only the certificates the server sends (no fetching of missing intermediates). Self-signed and private-CA certificates fail.',
+  }),
+  perConnection: withLeaf((leaf, tls) =>
+    tls.trusted
+      ? { status: 'pass', detail: `Issued by ${leaf.issuerCommonName || leaf.issuer}; the chain of ${tls.certificates.length} is trusted.` }
+      : {
+          status: 'fail',
+          detail: `Not trusted: ${tls.verifyError?.code ?? 'unknown reason'}${tls.verifyError?.message ? ` (${tls.verifyError.message})` : ''}. Issuer: ${leaf.issuerCommonName || leaf.issuer}.`,
+        },
+  ),
+};
+
+export const tlsCertificateName: ConnectionCheck = {
+  meta: meta({
+    id: 'tls.certificate.name',
+    title: 'Certificate is valid for the expected name',
+    area: 'tls',
+    fix: 'Get a certificate whose subject alternative names include the name shown (the server name, or the delegated name); for SRV, never only the SRV target.',
+    description:
+      'The certificate must be valid for the name the resolution step dictates: the server name, or the delegated name from .well-known. For SRV records it is still that name, not the SRV target; for IP literals it is the IP address.',
+  }),
+  perConnection: withLeaf((leaf, tls, { request, target }) => {
+    const names = leaf.subjectAltNames.length > 0 ? leaf.subjectAltNames.join(', ') : `CN=${leaf.subjectCommonName}`;
+    if (tls.nameMatches) return { status: 'pass', detail: `Valid for ${request.tlsName} (${names}).` };
+    const srvNote = target.srv && target.host !== request.tlsName ? ` It must cover ${request.tlsName}, not the SRV target ${target.host}.` : '';
+    return {
+      status: 'fail',
+      detail: `Not valid for ${request.tlsName}: the certificate names ${names}.${srvNote}`,
+      fix: `Get a certificate that includes ${request.tlsName} in its subject alternative names.`,
+    };
+  }),
+};
+
+export const tlsCertificateExpiry: ConnectionCheck = {
+  meta: meta({
+    id: 'tls.certificate.expiry',
+    title: 'Certificate is within its validity period',
+    area: 'tls',
+    fix: "Renew the certificate, and automate renewal (e.g. certbot's timer) and the reload of the server afterwards.",
+    description: `Expired (or not yet valid) certificates are refused. A warning is given ${EXPIRY_WARNING_DAYS} days before expiry: automatic renewal should have happened by then.`,
+  }),
+  perConnection: withLeaf((leaf, _tls, _probe, nowMs) => {
+    const notAfter = Date.parse(leaf.notAfter);
+    const notBefore = Date.parse(leaf.notBefore);
+    const data = { notBefore: leaf.notBefore, notAfter: leaf.notAfter };
+    if (Number.isNaN(notAfter)) return { status: 'fail', detail: `Cannot read the expiry date ${JSON.stringify(leaf.notAfter)}.`, data };
+    if (notBefore > nowMs) return { status: 'fail', detail: `Not valid before ${leaf.notBefore}.`, data };
+    if (notAfter <= nowMs) return { status: 'fail', detail: `Expired on ${leaf.notAfter}.`, data };
+    const days = Math.floor((notAfter - nowMs) / DAY_MS);
+    return days < EXPIRY_WARNING_DAYS
+      ? { status: 'warn', detail: `Expires in ${days} day(s), on ${leaf.notAfter}.`, data }
+      : { status: 'pass', detail: `Valid until ${leaf.notAfter} (${days} days).`, data };
+  }),
+};

@@ -1,0 +1,226 @@
+// DNS: SRV records (spec steps 3.3-3.4 and 4-5, Part C 3-5), the addresses they lead to,
+// and what the resolvers say about them.
+import type { Discovery, SrvLookup } from '../discovery.ts';
+import { isNoRecords } from '../discovery.ts';
+import type { DnsResult } from '../interfaces.ts';
+import { classifyAddress } from '../ip.ts';
+import { meta, type Evidence, type Outcome, type ReportCheck } from '../evidence.ts';
+
+function onDiscovery(run: (discovery: Discovery, evidence: Evidence) => Outcome[]) {
+  return (evidence: Evidence): Outcome[] => (evidence.discovery ? run(evidence.discovery, evidence) : []);
+}
+
+function describeSrv(lookup: SrvLookup): string {
+  return lookup.records.map((r) => `${r.priority} ${r.weight} ${r.port} ${r.target}`).join(', ');
+}
+
+function dnsError(result: DnsResult): string {
+  return result.error ? `${result.rcode} (${result.error})` : result.rcode;
+}
+
+/** Every DNS answer the resolution used, named for messages. */
+function usedLookups(discovery: Discovery): { question: string; result: DnsResult }[] {
+  const srv = discovery.srv ? [discovery.srv.fed, ...(discovery.srv.legacy ? [discovery.srv.legacy] : [])] : [];
+  return [
+    ...srv.map((lookup) => ({ question: `SRV ${lookup.name}`, result: lookup.result })),
+    ...discovery.hosts.flatMap((host) => [
+      { question: `A ${host.host}`, result: host.a },
+      { question: `AAAA ${host.host}`, result: host.aaaa },
+    ]),
+  ];
+}
+
+const SRV_EXAMPLE = '_matrix-fed._tcp.example.org. 3600 IN SRV 10 5 8448 matrix.example.org.';
+
+export const dnsSrv: ReportCheck = {
+  meta: meta({
+    id: 'dns.srv',
+    title: 'SRV lookup',
+    area: 'dns',
+    fix: `Make the authoritative DNS servers answer SRV queries (NXDOMAIN or an empty answer is fine). To use SRV: ${SRV_EXAMPLE}`,
+    description:
+      'Without a usable .well-known (or when it delegates to a name without port), homeservers ask for _matrix-fed._tcp SRV records. "No such record" is a normal answer; a resolver failure (SERVFAIL, timeout) is not: Synapse then gives up on the server, while Go-based servers fall back to port 8448.',
+  }),
+  run: onDiscovery(({ srv }) => {
+    if (!srv) return [];
+    const failed = [srv.fed, srv.legacy].filter((lookup) => lookup && !isNoRecords(lookup.result)) as SrvLookup[];
+    if (failed.length > 0) {
+      const what = failed.map((lookup) => `SRV ${lookup.name}: ${dnsError(lookup.result)}`).join('; ');
+      return [{
+        status: 'fail',
+        detail: `${what}. Synapse cannot resolve your server while this fails; other servers fall back to port 8448, which is what was tested below.`,
+      }];
+    }
+    if (srv.fed.records.length > 0) return [{ status: 'pass', detail: `SRV ${srv.fed.name}: ${describeSrv(srv.fed)}.` }];
+    if (srv.legacy?.records.length) return [];
+    return [{ status: 'info', detail: `No SRV records for ${srv.fed.name} or ${srv.legacy?.name}; homeservers use port 8448.` }];
+  }),
+};
+
+export const dnsSrvLegacy: ReportCheck = {
+  meta: meta({
+    id: 'dns.srv.legacy',
+    title: 'Deprecated _matrix._tcp SRV record',
+    area: 'dns',
+    fix: `Publish the same record under _matrix-fed._tcp (e.g. ${SRV_EXAMPLE}), or better, delegate with /.well-known/matrix/server; then remove _matrix._tcp.`,
+    description: 'Only _matrix._tcp was found. It still works, but the spec deprecated it (the service name is not registered with IANA) and servers may drop it.',
+  }),
+  run: onDiscovery(({ srv }) =>
+    srv?.legacy?.records.length
+      ? [{ status: 'warn', detail: `Found only the deprecated SRV ${srv.legacy.name}: ${describeSrv(srv.legacy)}.` }]
+      : [],
+  ),
+};
+
+export const dnsSrvDisabled: ReportCheck = {
+  meta: meta({
+    id: 'dns.srv.disabled',
+    title: 'SRV target "." (service disabled)',
+    area: 'dns',
+    fix: 'If the server should federate, replace the "." target with the federation host, or delete the SRV record to use port 8448.',
+    description: 'An SRV record whose target is "." says the service is decidedly not available (RFC 2782). Synapse then refuses to federate with the server, without any fallback.',
+  }),
+  run: onDiscovery(({ srv, federationDisabled }) => {
+    const lookup = srv?.legacy?.records.length ? srv.legacy : srv?.fed;
+    if (!lookup || !lookup.records.some((record) => record.target === '.')) return [];
+    return federationDisabled
+      ? [{ status: 'fail', detail: `SRV ${lookup.name} has the target ".": federation is explicitly disabled.` }]
+      : [{ status: 'warn', detail: `SRV ${lookup.name} mixes "." with real targets (${describeSrv(lookup)}); the "." record is ignored.` }];
+  }),
+};
+
+export const dnsSrvTargetCname: ReportCheck = {
+  meta: meta({
+    id: 'dns.srv.target-cname',
+    title: 'SRV targets are not CNAMEs',
+    area: 'dns',
+    fix: 'Point the SRV record at the canonical name (the end of the CNAME chain), which must have A/AAAA records.',
+    description: 'RFC 2782, which the spec quotes: the target of an SRV record "MUST NOT be an alias". Many resolvers follow the CNAME anyway, but strict ones do not.',
+  }),
+  run: onDiscovery(({ resolution, hosts }) => {
+    const srvTargets = new Set(resolution.targets.filter((target) => target.srv).map((target) => target.host));
+    const targetHosts = hosts.filter((host) => srvTargets.has(host.host));
+    if (targetHosts.length === 0) return [];
+    const aliased = targetHosts.filter((host) => host.aliases.length > 0);
+    if (aliased.length === 0) return [{ status: 'pass', detail: `No SRV target is a CNAME (${targetHosts.map((h) => h.host).join(', ')}).` }];
+    return aliased.map((host) => ({
+      status: 'warn' as const,
+      detail: `SRV target ${host.host} is a CNAME for ${host.aliases.join(' → ')}.`,
+      fix: `Point the SRV record at ${host.aliases.at(-1)} instead of ${host.host}.`,
+    }));
+  }),
+};
+
+export const dnsTargetsResolve: ReportCheck = {
+  meta: meta({
+    id: 'dns.targets.resolve',
+    title: 'Federation hosts have addresses',
+    area: 'dns',
+    fix: 'Publish A (IPv4) and/or AAAA (IPv6) records for the federation host.',
+    description: 'The host that discovery arrives at (the server name, the delegated name or the SRV targets) needs A or AAAA records.',
+  }),
+  run: onDiscovery(({ hosts }) => {
+    if (hosts.length === 0) return [];
+    const empty = hosts.filter((host) => host.addresses.length === 0);
+    const describe = (host: (typeof hosts)[number]) => {
+      const errors = [host.a, host.aaaa].filter((r) => !isNoRecords(r)).map(dnsError);
+      return `${host.host}: ${errors.length > 0 ? errors.join(', ') : 'no A or AAAA records'}`;
+    };
+    if (empty.length === 0) {
+      return [{ status: 'pass', detail: hosts.map((host) => `${host.host}: ${host.addresses.join(', ')}`).join('; ') }];
+    }
+    const status = empty.length === hosts.length ? 'fail' : 'warn';
+    return [{ status, detail: `Not resolvable: ${empty.map(describe).join('; ')}.` }];
+  }),
+};
+
+function allAddresses(discovery: Discovery): string[] {
+  return [...new Set(discovery.resolution.targets.flatMap((target) => target.addresses))];
+}
+
+export const dnsAddressFamilies: ReportCheck = {
+  meta: meta({
+    id: 'dns.address-families',
+    title: 'IPv4 and IPv6 addresses',
+    area: 'dns',
+    fix: 'Publish an A record (IPv4); add an AAAA record (IPv6) if the host has IPv6 connectivity.',
+    description: 'Most homeservers only have IPv4, so a server without an A record is unreachable for them. Without AAAA, IPv6-only servers cannot reach you; that is rare.',
+  }),
+  run: onDiscovery((discovery) => {
+    if (discovery.hosts.length === 0) return [];
+    const families = new Set(allAddresses(discovery).map((address) => classifyAddress(address).family));
+    if (families.has(4) && families.has(6)) return [{ status: 'pass', detail: 'Both IPv4 and IPv6 addresses are published.' }];
+    if (families.has(4)) return [{ status: 'info', detail: 'Only IPv4 addresses; IPv6-only servers cannot reach you.' }];
+    if (families.has(6)) return [{ status: 'warn', detail: 'Only IPv6 addresses; homeservers without IPv6 (most of them) cannot reach you.' }];
+    return [];
+  }),
+};
+
+export const dnsAddressesPublic: ReportCheck = {
+  meta: meta({
+    id: 'dns.addresses.public',
+    title: 'Published addresses are public',
+    area: 'dns',
+    fix: 'Publish only the public address of the server (or of its reverse proxy); keep internal addresses in internal DNS.',
+    description: 'Loopback, private (RFC 1918), link-local, CGNAT, documentation and other special-purpose addresses cannot be reached from other networks; other servers may also refuse them.',
+  }),
+  run: onDiscovery((discovery, { allowPrivateAddresses }) => {
+    const addresses = allAddresses(discovery);
+    if (addresses.length === 0) return [];
+    const internal = addresses.flatMap((address) => {
+      const kind = classifyAddress(address);
+      return kind.public ? [] : [`${address} (${kind.range})`];
+    });
+    if (internal.length === 0) return [{ status: 'pass', detail: `All ${addresses.length} address(es) are public.` }];
+    if (allowPrivateAddresses) return [{ status: 'info', detail: `Not public, allowed by configuration: ${internal.join(', ')}.` }];
+    const status = internal.length === addresses.length ? 'fail' : 'warn';
+    return [{ status, detail: `Not publicly reachable: ${internal.join(', ')}.` }];
+  }),
+};
+
+function answerSet(result: DnsResult): string {
+  const data = result.answers.map((answer) => (typeof answer.data === 'string' ? answer.data : JSON.stringify(answer.data)));
+  return `${result.rcode} ${[...new Set(data)].sort().join(' ')}`;
+}
+
+export const dnsResolversAgree: ReportCheck = {
+  meta: meta({
+    id: 'dns.resolvers.agree',
+    title: 'Resolvers agree',
+    area: 'dns',
+    fix: 'Wait for the old records to expire (their TTL) after a change; if it persists, check that all authoritative servers serve the same zone (serial numbers).',
+    description: 'When several resolvers were asked, their answers are compared. Differences mean a change is still propagating, or the authoritative servers disagree.',
+  }),
+  run: onDiscovery((discovery) => {
+    const compared = usedLookups(discovery).filter(({ result }) => (result.views?.length ?? 0) > 1);
+    if (compared.length === 0) return [];
+    const differing = compared.filter(({ result }) => new Set(result.views!.map(answerSet)).size > 1);
+    if (differing.length === 0) return [{ status: 'pass', detail: `${compared[0].result.views!.length} resolvers gave the same answers.` }];
+    return differing.map(({ question, result }) => ({
+      status: 'warn' as const,
+      detail: `${question}: ${result.views!.map((view) => `${view.resolver} says ${answerSet(view)}`).join('; ')}.`,
+    }));
+  }),
+};
+
+export const dnsDnssec: ReportCheck = {
+  meta: meta({
+    id: 'dns.dnssec',
+    title: 'DNSSEC',
+    area: 'dns',
+    fix: 'Optional: sign the zone with DNSSEC at your DNS provider.',
+    description: 'Whether the resolver validated the answers with DNSSEC (the AD bit). Matrix does not require DNSSEC: the TLS certificate proves the delegation.',
+  }),
+  run: onDiscovery((discovery) => {
+    const lookups = usedLookups(discovery).filter(({ result }) => result.answers.length > 0);
+    if (lookups.length === 0) return [];
+    const validated = lookups.filter(({ result }) => result.authenticated).map(({ question }) => question);
+    const detail =
+      validated.length === lookups.length
+        ? 'All answers were DNSSEC-validated.'
+        : validated.length === 0
+          ? 'No answer was DNSSEC-validated (the zone is unsigned or the resolver does not validate).'
+          : `DNSSEC-validated: ${validated.join(', ')}; the others were not.`;
+    return [{ status: 'info', detail }];
+  }),
+};

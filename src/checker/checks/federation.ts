@@ -1,0 +1,40 @@
+// GET /_matrix/federation/v1/version on each connection.
+import { parseJsonObject, isJsonObject } from '../well-known.ts';
+import { meta, type ConnectionCheck } from '../evidence.ts';
+import type { ProbeHttpResult } from '../interfaces.ts';
+
+export function describeProbeHttp(response: ProbeHttpResult): string {
+  return response.error ? `${response.error.kind} error: ${response.error.message}` : `HTTP ${response.status}`;
+}
+
+/** The `{"server": {"name", "version"}}` of a version response, when there is one. */
+export function federationServer(response: ProbeHttpResult | undefined): { name?: string; version?: string; error?: string } | null {
+  if (!response) return null;
+  if (response.status !== 200 || response.body === undefined) return { error: describeProbeHttp(response) };
+  const parsed = parseJsonObject(response.body);
+  if (!parsed.ok) return { error: parsed.reason };
+  const server = isJsonObject(parsed.value.server) ? parsed.value.server : {};
+  return {
+    ...(typeof server.name === 'string' ? { name: server.name } : {}),
+    ...(typeof server.version === 'string' ? { version: server.version } : {}),
+  };
+}
+
+export const federationVersion: ConnectionCheck = {
+  meta: meta({
+    id: 'federation.version',
+    title: 'Federation API answers',
+    area: 'federation',
+    fix: 'Route /_matrix/ (all of it, not only /_matrix/client) from the reverse proxy to the homeserver for this host and port.',
+    description: 'GET /_matrix/federation/v1/version must return 200 and a JSON object; it needs no authentication. It shows the request reaches a homeserver, and which one.',
+  }),
+  perConnection({ result }) {
+    const server = federationServer(result.version);
+    if (server === null) return null;
+    if (server.error !== undefined) return { status: 'fail', detail: `The version endpoint gave ${server.error}.` };
+    if (server.name === undefined || server.version === undefined) {
+      return { status: 'warn', detail: 'The version endpoint answered, but without "server.name" and "server.version" strings.' };
+    }
+    return { status: 'pass', detail: `${server.name} ${server.version}.`, data: { server } };
+  },
+};

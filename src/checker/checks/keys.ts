@@ -1,0 +1,139 @@
+// GET /_matrix/key/v2/server on each connection (spec § A4 "Validating a keys response").
+import type { ServerKeys } from '../keys.ts';
+import { isJsonContentType, meta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from '../evidence.ts';
+import { describeProbeHttp } from './federation.ts';
+
+const HOUR_MS = 3600 * 1000;
+const WEEK_MS = 7 * 24 * HOUR_MS;
+
+type ParsedKeys = Extract<ServerKeys, { ok: true }>;
+
+/** Content checks apply only to a keys response that parsed. */
+function withKeys(run: (keys: ParsedKeys, probe: ProbeEvidence, evidence: Evidence) => Outcome | null) {
+  return (probe: ProbeEvidence, evidence: Evidence): Outcome | null => (probe.keys?.ok ? run(probe.keys, probe, evidence) : null);
+}
+
+export const keysResponse: ConnectionCheck = {
+  meta: meta({
+    id: 'keys.response',
+    title: 'Server keys are served',
+    area: 'keys',
+    fix: 'Route /_matrix/key/ from the reverse proxy to the homeserver, like /_matrix/federation/.',
+    description: 'GET /_matrix/key/v2/server must return 200 and a JSON object with the server\'s signing keys; other servers need it to verify every request and event you send.',
+  }),
+  perConnection({ result, keys }) {
+    if (!result.keys) return null;
+    if (result.keys.status !== 200) return { status: 'fail', detail: `The keys endpoint gave ${describeProbeHttp(result.keys)}.` };
+    if (keys && !keys.ok) return { status: 'fail', detail: `The keys response is unusable: ${keys.reason}.` };
+    return { status: 'pass', detail: 'The keys endpoint answered with a JSON object.' };
+  },
+};
+
+export const keysContentType: ConnectionCheck = {
+  meta: meta({
+    id: 'keys.content-type',
+    title: 'Server keys are served as application/json',
+    area: 'keys',
+    fix: 'Do not rewrite the homeserver\'s Content-Type in the reverse proxy; it sends application/json.',
+    description: 'The spec: "Servers must include a Content-Type header of application/json for all JSON responses."',
+  }),
+  perConnection({ result }) {
+    if (result.keys?.status !== 200) return null;
+    const contentType = result.keys.headers?.['content-type'];
+    return isJsonContentType(contentType)
+      ? { status: 'pass', detail: `Content-Type is ${JSON.stringify(contentType)}.` }
+      : { status: 'warn', detail: `Content-Type is ${contentType === undefined ? 'missing' : JSON.stringify(contentType)}, not application/json.` };
+  },
+};
+
+export const keysServerName: ConnectionCheck = {
+  meta: meta({
+    id: 'keys.server-name',
+    title: 'Keys are for this server name',
+    area: 'keys',
+    fix: 'Set the homeserver\'s server_name to the name checked here (Synapse: `server_name` in homeserver.yaml), or point the delegation/DNS at the right homeserver.',
+    description: 'The keys response\'s server_name must equal the server name exactly (the original name, not the delegated one). Otherwise this address serves a different homeserver, and peers reject its keys.',
+  }),
+  perConnection: withKeys((keys, { request }) =>
+    keys.serverName === request.serverName
+      ? { status: 'pass', detail: `server_name is ${JSON.stringify(request.serverName)}.` }
+      : { status: 'fail', detail: `server_name is ${JSON.stringify(keys.serverName)}, expected ${JSON.stringify(request.serverName)}: this address serves another homeserver.` },
+  ),
+};
+
+export const keysValidUntil: ConnectionCheck = {
+  meta: meta({
+    id: 'keys.valid-until',
+    title: 'Keys are valid for at least an hour',
+    area: 'keys',
+    fix: 'Check the homeserver\'s clock (NTP); the homeserver sets valid_until_ts itself, usually a day ahead.',
+    description: 'valid_until_ts must be in the future. The spec asks servers not to return responses expiring within an hour; peers use at most 7 days of it.',
+  }),
+  perConnection: withKeys((keys, _probe, { nowMs }) => {
+    const until = keys.validUntilTs;
+    if (typeof until !== 'number' || !Number.isSafeInteger(until)) {
+      return { status: 'fail', detail: `valid_until_ts is ${JSON.stringify(until) ?? 'missing'}, not a timestamp in milliseconds.` };
+    }
+    const when = new Date(until).toISOString();
+    if (until <= nowMs) return { status: 'fail', detail: `valid_until_ts ${when} is in the past.` };
+    if (until < nowMs + HOUR_MS) return { status: 'warn', detail: `valid_until_ts ${when} is less than an hour away.` };
+    const capped = until > nowMs + WEEK_MS ? ' (peers use at most 7 days)' : '';
+    return { status: 'pass', detail: `Valid until ${when}${capped}.` };
+  }),
+};
+
+export const keysEd25519: ConnectionCheck = {
+  meta: meta({
+    id: 'keys.ed25519',
+    title: 'Ed25519 verify keys',
+    area: 'keys',
+    fix: 'Let the homeserver generate its signing key (Synapse: `signing_key_path`); do not edit the key file by hand.',
+    description: 'verify_keys must contain at least one ed25519 key, and each must decode to 32 bytes.',
+  }),
+  perConnection: withKeys(({ verifyKeys }) => {
+    const ed25519 = verifyKeys.filter((key) => key.algorithm === 'ed25519');
+    if (ed25519.length === 0) return { status: 'fail', detail: 'verify_keys has no ed25519 key.' };
+    const bad = ed25519.filter((key) => key.length !== 32);
+    if (bad.length > 0) {
+      return { status: 'fail', detail: bad.map((key) => `${key.id} ${key.length === null ? 'is not base64' : `is ${key.length} bytes, not 32`}`).join('; ') };
+    }
+    return { status: 'pass', detail: `${ed25519.map((key) => key.id).join(', ')}: 32 bytes.` };
+  }),
+};
+
+export const keysSignature: ConnectionCheck = {
+  meta: meta({
+    id: 'keys.signature',
+    title: 'Keys response is correctly signed',
+    area: 'keys',
+    fix: 'Check that nothing between the homeserver and the internet rewrites the response body (reverse proxy filters, injected scripts), and that only one homeserver answers for this name.',
+    description: 'Every ed25519 key in verify_keys must have signed the response (signatures[server name][key id]), verified over the canonical JSON without "signatures" and "unsigned". gomatrixserverlib requires all of them.',
+  }),
+  perConnection: withKeys(({ verifyKeys }) => {
+    const checked = verifyKeys.filter((key) => key.signature !== undefined);
+    if (checked.length === 0) return null;
+    const failed = checked.flatMap((key) => (key.signature?.ok === false ? [`${key.id}: ${key.signature.reason}`] : []));
+    return failed.length === 0
+      ? { status: 'pass', detail: `Verified the signature of ${checked.map((key) => key.id).join(', ')}.` }
+      : { status: 'fail', detail: `${failed.join('; ')}.` };
+  }),
+};
+
+export const keysBase64Padding: ConnectionCheck = {
+  meta: meta({
+    id: 'keys.base64-padding',
+    title: 'Unpadded base64',
+    area: 'keys',
+    fix: 'Encode keys and signatures as unpadded base64 (no trailing "="), as the spec requires.',
+    description: 'The spec uses unpadded base64. Decoders should accept padding, but gomatrixserverlib (Dendrite and others) rejects padded signatures.',
+  }),
+  perConnection: withKeys(({ verifyKeys }) => {
+    const padded = verifyKeys.flatMap((key) => [
+      ...(key.padded ? [`key ${key.id}`] : []),
+      ...(key.signature?.ok && key.signature.padded ? [`signature by ${key.id}`] : []),
+    ]);
+    return padded.length === 0
+      ? { status: 'pass', detail: 'Keys and signatures are unpadded.' }
+      : { status: 'warn', detail: `Padded base64: ${padded.join(', ')}.` };
+  }),
+};

@@ -1,0 +1,202 @@
+// GET https://<server name>/.well-known/matrix/server (spec step 3, Part C 1, 2, 6, 7, 13, 14).
+import { CACHE_MAX_SECONDS, byteLength, parseJsonObject, WELL_KNOWN_MAX_BYTES, wellKnownCacheLifetime } from '../well-known.ts';
+import {
+  describeFailure,
+  isJsonContentType,
+  meta,
+  type Evidence,
+  type Outcome,
+  type ReportCheck,
+} from '../evidence.ts';
+import type { ServerWellKnownEvidence } from '../discovery.ts';
+
+const DELEGATION_EXAMPLE = '{"m.server": "matrix.example.org:443"}';
+
+/** The checks below read the step 3 fetch; none applies when discovery skipped it. */
+function onWellKnown(run: (wellKnown: ServerWellKnownEvidence, evidence: Evidence) => Outcome[]) {
+  return (evidence: Evidence): Outcome[] => {
+    const wellKnown = evidence.discovery?.wellKnown;
+    return wellKnown ? run(wellKnown, evidence) : [];
+  };
+}
+
+/** The body of a 200 answer, which the content checks look at. */
+function okBody(wellKnown: ServerWellKnownEvidence): string | null {
+  return wellKnown.response.ok && wellKnown.response.status === 200 ? wellKnown.response.body : null;
+}
+
+export const wellKnownServerStatus: ReportCheck = {
+  meta: meta({
+    id: 'wellknown.server.status',
+    title: 'Server .well-known answers',
+    area: 'well-known',
+    fix: `To delegate federation, serve ${DELEGATION_EXAMPLE} with status 200 at https://<server name>/.well-known/matrix/server. Without delegation a 404 is fine.`,
+    description:
+      'Homeservers fetch /.well-known/matrix/server on port 443 of the server name (unless the name is an IP literal or has a port). A 200 with a valid body delegates federation; any other answer, including 404, makes them continue with SRV records and then port 8448.',
+  }),
+  run(evidence) {
+    const { discovery } = evidence;
+    if (discovery && !discovery.wellKnown) {
+      const why = discovery.resolution.step === 'ip-literal' ? 'the server name is an IP literal' : 'the server name has an explicit port';
+      return [{ status: 'info', detail: `Not fetched: ${why}, so homeservers skip .well-known and SRV (spec steps 1-2).` }];
+    }
+    return onWellKnown(({ url, response }) => {
+      if (response.ok && response.status === 200) return [{ status: 'pass', detail: `${url} answered 200.` }];
+      if (response.ok && response.status === 404) {
+        return [{ status: 'info', detail: `${url} answered 404: no delegation; homeservers continue with SRV and port 8448.` }];
+      }
+      if (!response.ok && (response.error.kind === 'dns' || response.error.kind === 'connect')) {
+        return [{ status: 'info', detail: `${url} is not served (${describeFailure(response)}): no delegation; homeservers continue with SRV and port 8448.` }];
+      }
+      return [{
+        status: 'warn',
+        detail: `${url} gave ${describeFailure(response)}. Homeservers treat this as "no delegation", and Synapse caches the error for up to an hour; if you meant to delegate, it is not working.`,
+      }];
+    })(evidence);
+  },
+};
+
+export const wellKnownServerJson: ReportCheck = {
+  meta: meta({
+    id: 'wellknown.server.json',
+    title: 'Server .well-known is a JSON object',
+    area: 'well-known',
+    fix: `Serve a JSON object, exactly: ${DELEGATION_EXAMPLE}`,
+    description: 'A 200 answer must be a JSON object. Otherwise homeservers ignore it and fall back to SRV and port 8448, so the delegation you published is lost.',
+  }),
+  run: onWellKnown((wellKnown) => {
+    const body = okBody(wellKnown);
+    if (body === null) return [];
+    const parsed = parseJsonObject(body);
+    return parsed.ok
+      ? [{ status: 'pass', detail: 'The body is a JSON object.' }]
+      : [{ status: 'fail', detail: `${parsed.reason}; homeservers ignore the delegation and fall back to SRV and port 8448.` }];
+  }),
+};
+
+export const wellKnownServerMServer: ReportCheck = {
+  meta: meta({
+    id: 'wellknown.server.m-server',
+    title: '"m.server" is a valid server name',
+    area: 'well-known',
+    fix: `Set "m.server" to the host (and port) that serves federation, without scheme or path: ${DELEGATION_EXAMPLE}`,
+    description:
+      '"m.server" must be a server name with an optional port: no "https://", no path. The spec says invalid data means "fall back to SRV", but gomatrixserverlib-based servers (Dendrite) fail outright, so an invalid value breaks federation with part of the network.',
+  }),
+  run: onWellKnown(({ interpretation, response }) => {
+    if (interpretation.valid) {
+      const warnings = interpretation.warnings;
+      const detail = `Federation is delegated to ${JSON.stringify(interpretation.mServer)}.`;
+      return [warnings.length > 0 ? { status: 'warn', detail: `${detail} ${warnings.join('; ')}.` } : { status: 'pass', detail }];
+    }
+    if (!response.ok || response.status !== 200 || !parseJsonObject(response.body).ok) return [];
+    const fallback = 'Synapse falls back to SRV and port 8448; Dendrite and other gomatrixserverlib servers cannot reach you.';
+    if (interpretation.problem === 'm-server-empty') {
+      return [{ status: 'warn', detail: `${interpretation.reason}: treated as no delegation. Remove the file or set a server name.` }];
+    }
+    return [{ status: 'fail', detail: `${interpretation.reason}. ${fallback}` }];
+  }),
+};
+
+export const wellKnownServerContentType: ReportCheck = {
+  meta: meta({
+    id: 'wellknown.server.content-type',
+    title: 'Server .well-known is served as application/json',
+    area: 'well-known',
+    fix: 'Send "Content-Type: application/json" (nginx: `default_type application/json;` in the location block).',
+    description: 'The spec says the Content-Type SHOULD be application/json. Homeservers parse the body regardless, but some tools and proxies do not.',
+  }),
+  run: onWellKnown((wellKnown) => {
+    if (okBody(wellKnown) === null || !wellKnown.response.ok) return [];
+    const contentType = wellKnown.response.headers['content-type'];
+    return isJsonContentType(contentType)
+      ? [{ status: 'pass', detail: `Content-Type is ${JSON.stringify(contentType)}.` }]
+      : [{ status: 'warn', detail: `Content-Type is ${contentType === undefined ? 'missing' : JSON.stringify(contentType)}, not application/json.` }];
+  }),
+};
+
+export const wellKnownServerSize: ReportCheck = {
+  meta: meta({
+    id: 'wellknown.server.size',
+    title: 'Server .well-known is under 50 KiB',
+    area: 'well-known',
+    fix: `Serve only the delegation, a few dozen bytes: ${DELEGATION_EXAMPLE}`,
+    description: `Synapse ignores bodies of ${WELL_KNOWN_MAX_BYTES} bytes or more, gomatrixserverlib bodies over ${WELL_KNOWN_MAX_BYTES} bytes; then the delegation is lost for those peers.`,
+  }),
+  run: onWellKnown(({ response }) => {
+    if (!response.ok && response.error.kind === 'too-large') {
+      return [{ status: 'fail', detail: `The body is over ${WELL_KNOWN_MAX_BYTES} bytes; Synapse and gomatrixserverlib ignore it, so the delegation is lost.` }];
+    }
+    if (!response.ok || response.status !== 200) return [];
+    const size = byteLength(response.body);
+    return size >= WELL_KNOWN_MAX_BYTES
+      ? [{ status: 'warn', detail: `The body is ${size} bytes; Synapse ignores bodies of ${WELL_KNOWN_MAX_BYTES} bytes or more.`, data: { bytes: size } }]
+      : [{ status: 'pass', detail: `The body is ${size} bytes.`, data: { bytes: size } }];
+  }),
+};
+
+export const wellKnownServerRedirects: ReportCheck = {
+  meta: meta({
+    id: 'wellknown.server.redirects',
+    title: 'Server .well-known redirects are sound',
+    area: 'well-known',
+    fix: 'Serve the file directly at https://<server name>/.well-known/matrix/server, or redirect at most a few times, always to https:// URLs, without loops.',
+    description: 'Homeservers follow redirects (gomatrixserverlib at most 10) and must avoid loops. A redirect from https to http sends the delegation unprotected.',
+  }),
+  run: onWellKnown(({ response }) => {
+    const chain = response.redirects.map((hop) => `${hop.status} ${hop.url} → ${hop.location}`);
+    if (!response.ok && (response.error.kind === 'redirect-loop' || response.error.kind === 'redirect-limit')) {
+      return [{ status: 'fail', detail: `${response.error.message}. Chain: ${chain.join('; ')}`, data: { chain } }];
+    }
+    if (chain.length === 0) return [];
+    const urls = [...response.redirects.map((hop) => hop.url), response.url];
+    const downgraded = urls.some((url, index) => index > 0 && url.startsWith('http:') && urls[index - 1].startsWith('https:'));
+    return downgraded
+      ? [{ status: 'warn', detail: `A redirect goes from https to http: ${chain.join('; ')}`, data: { chain } }]
+      : [{ status: 'pass', detail: `Followed ${chain.length} redirect(s): ${chain.join('; ')}`, data: { chain } }];
+  }),
+};
+
+export const wellKnownServerCache: ReportCheck = {
+  meta: meta({
+    id: 'wellknown.server.cache',
+    title: 'Server .well-known cache lifetime',
+    area: 'well-known',
+    fix: 'Send "Cache-Control: max-age=86400" (one day) or leave caching headers out.',
+    description:
+      'Homeservers cache the answer. Synapse uses Cache-Control max-age or Expires clamped to 5 minutes..48 hours, and 24 hours without headers. Lifetimes over 48 hours are cut, so a longer promise is misleading.',
+  }),
+  run: onWellKnown(({ response, interpretation }, { nowMs }) => {
+    if (!response.ok || !interpretation.valid) return [];
+    const lifetime = wellKnownCacheLifetime(response.headers, nowMs);
+    const hours = (lifetime.effectiveSeconds / 3600).toFixed(lifetime.effectiveSeconds % 3600 === 0 ? 0 : 2);
+    const data = { ...lifetime };
+    const detail = `Homeservers will cache the delegation for about ${hours} h (from ${lifetime.source === 'default' ? 'the 24 h default: no caching headers' : lifetime.source}).`;
+    if (lifetime.source === 'max-age' && (lifetime.requestedSeconds ?? 0) > CACHE_MAX_SECONDS) {
+      return [{ status: 'warn', detail: `max-age is ${lifetime.requestedSeconds} s, over the recommended 48 h maximum. ${detail}`, data }];
+    }
+    return [{ status: 'info', detail, data }];
+  }),
+};
+
+export const wellKnownServerConsistent: ReportCheck = {
+  meta: meta({
+    id: 'wellknown.server.consistent',
+    title: 'Every address serves the same .well-known',
+    area: 'well-known',
+    fix: 'Serve the same /.well-known/matrix/server from every address of the server name (check each web server or load-balancer backend).',
+    description: 'When the server name has several addresses, each homeserver gets the answer of whichever address it reaches. Different answers split federation: some servers find you, others do not.',
+  }),
+  run: onWellKnown(({ perAddress }) => {
+    if (perAddress.length < 2) return [];
+    const answers = perAddress.map(({ address, interpretation }) => ({
+      address,
+      answer: interpretation.valid ? `m.server ${JSON.stringify(interpretation.mServer)}` : `invalid (${interpretation.reason})`,
+    }));
+    const distinct = new Set(answers.map(({ answer }) => answer));
+    const data = { answers };
+    return distinct.size === 1
+      ? [{ status: 'pass', detail: `All ${answers.length} addresses answer the same: ${answers[0].answer}.`, data }]
+      : [{ status: 'warn', detail: `Addresses disagree: ${answers.map(({ address, answer }) => `${address}: ${answer}`).join('; ')}.`, data }];
+  }),
+};

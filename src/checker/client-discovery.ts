@@ -1,0 +1,65 @@
+// The client-side files on the server name's host: /.well-known/matrix/client (with a CORS
+// preflight, and the URLs it names) and /.well-known/matrix/support. They run alongside
+// federation discovery; nothing there depends on them.
+import type { NetworkContext } from './discovery.ts';
+import { MAX_REDIRECTS } from './discovery.ts';
+import type { ClientEvidence, SupportEvidence } from './evidence.ts';
+import type { HttpRequest, HttpResult } from './interfaces.ts';
+import type { CheckStatus } from './report.ts';
+import { hostForUrl, type ServerName } from './server-name.ts';
+import { fetchHttp } from './trace.ts';
+import { interpretClientVersions, interpretClientWellKnown, interpretSupportWellKnown } from './well-known.ts';
+
+/** The spec sets no limit for these files; this is generous for any real one. */
+const CLIENT_MAX_BYTES = 64 * 1024;
+/** Any origin will do: the server must allow all of them. */
+const PREFLIGHT_ORIGIN = 'https://example.org';
+
+function httpStepStatus(result: HttpResult): CheckStatus {
+  if (result.ok && result.status >= 200 && result.status < 300) return 'pass';
+  return result.ok && result.status === 404 ? 'info' : 'warn';
+}
+
+function get(ctx: NetworkContext, id: string, url: string, extra: Partial<HttpRequest> = {}): Promise<HttpResult> {
+  const method = extra.method ?? 'GET';
+  return ctx.trace.step(
+    id,
+    `${method} ${url}`,
+    (requests) =>
+      fetchHttp(ctx.http, url, { timeoutMs: ctx.requestTimeoutMs, maxBytes: CLIENT_MAX_BYTES, maxRedirects: MAX_REDIRECTS, signal: ctx.signal, ...extra }, requests),
+    httpStepStatus,
+  );
+}
+
+export async function gatherClient(name: ServerName, ctx: NetworkContext): Promise<ClientEvidence> {
+  const url = `https://${hostForUrl(name)}/.well-known/matrix/client`;
+  const [response, preflight] = await Promise.all([
+    get(ctx, 'client-well-known', url),
+    get(ctx, 'client-well-known-preflight', url, {
+      method: 'OPTIONS',
+      headers: { Origin: PREFLIGHT_ORIGIN, 'Access-Control-Request-Method': 'GET' },
+    }),
+  ]);
+  const discovery = interpretClientWellKnown(response);
+  if (discovery.outcome !== 'VALIDATE') return { url, response, discovery, preflight };
+  const versionsUrl = `${discovery.homeserverUrl}/_matrix/client/versions`;
+  const identity = discovery.identityServer?.ok ? discovery.identityServer.url : undefined;
+  const [versions, identityServer] = await Promise.all([
+    get(ctx, 'client-versions', versionsUrl),
+    identity === undefined ? undefined : get(ctx, 'identity-server', `${identity}/_matrix/identity/v2`),
+  ]);
+  return {
+    url,
+    response,
+    discovery,
+    preflight,
+    versions: { url: versionsUrl, response: versions, interpretation: interpretClientVersions(versions) },
+    ...(identityServer ? { identityServer: { url: `${identity}/_matrix/identity/v2`, response: identityServer } } : {}),
+  };
+}
+
+export async function gatherSupport(name: ServerName, ctx: NetworkContext): Promise<SupportEvidence> {
+  const url = `https://${hostForUrl(name)}/.well-known/matrix/support`;
+  const response = await get(ctx, 'support-well-known', url);
+  return { url, response, interpretation: interpretSupportWellKnown(response) };
+}

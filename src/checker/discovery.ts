@@ -1,0 +1,309 @@
+// "Resolving server names" (server-server API), steps 1-6, as one module: given a parsed
+// server name it finds the addresses, ports, Host header, SNI and certificate name that a
+// spec-following homeserver would use, and records every lookup in the trace.
+//
+// Latency is the longest chain of dependent round trips: the .well-known fetch and the
+// step 4/6 lookups for the server name (SRV, A, AAAA) start together, A and AAAA always go
+// in parallel, and all SRV targets resolve at once.
+import type { Clock, DnsClient, DnsResult, HttpClient, HttpResult, SrvData } from './interfaces.ts';
+import type { CheckStatus, Resolution, ResolutionStep, ResolutionTarget } from './report.ts';
+import {
+  DEFAULT_FEDERATION_PORT,
+  dnsQueryName,
+  hostForUrl,
+  isIpLiteral,
+  type ServerName,
+} from './server-name.ts';
+import { fetchHttp, queryDns, type Trace } from './trace.ts';
+import { interpretServerWellKnown, WELL_KNOWN_MAX_BYTES, type ServerWellKnown } from './well-known.ts';
+
+export const MAX_REDIRECTS = 10;
+
+export interface NetworkContext {
+  dns: DnsClient;
+  http: HttpClient;
+  clock: Clock;
+  trace: Trace;
+  signal: AbortSignal;
+  requestTimeoutMs: number;
+}
+
+/** The A and AAAA answers for one host. CNAMEs show up in the answers (the chain). */
+export interface HostLookup {
+  host: string;
+  a: DnsResult;
+  aaaa: DnsResult;
+  addresses: string[];
+  /** Aliases met on the way (CNAME targets), in order. */
+  aliases: string[];
+}
+
+export interface SrvLookup {
+  /** The SRV owner name, e.g. `_matrix-fed._tcp.example.org`. */
+  name: string;
+  result: DnsResult;
+  /** The SRV records in RFC 2782 order (see `orderSrvRecords`). */
+  records: SrvData[];
+}
+
+export interface WellKnownFetch {
+  url: string;
+  response: HttpResult;
+  interpretation: ServerWellKnown;
+}
+
+export interface ServerWellKnownEvidence extends WellKnownFetch {
+  /** The same request sent to each address of the host, when the HTTP client can pin addresses. */
+  perAddress: (WellKnownFetch & { address: string })[];
+}
+
+export interface Discovery {
+  name: ServerName;
+  resolution: Resolution;
+  /** Step 3; absent for IP literals and explicit ports, which skip it. */
+  wellKnown?: ServerWellKnownEvidence;
+  /** The SRV lookups of the step that was taken; `legacy` only when `_matrix-fed` had no records. */
+  srv?: { fed: SrvLookup; legacy?: SrvLookup };
+  /** True when the SRV answer is the single target "." (RFC 2782: service decidedly not available). */
+  federationDisabled: boolean;
+  /** Address lookups behind `resolution.targets`, one per distinct host. */
+  hosts: HostLookup[];
+}
+
+export async function discover(name: ServerName, ctx: NetworkContext): Promise<Discovery> {
+  const nothingMore = { federationDisabled: false, hosts: [] as HostLookup[] };
+  // Step 1: IP literal. No .well-known, no SRV; no SNI for an IP certificate.
+  if (isIpLiteral(name)) {
+    const target = { host: name.host, port: name.port ?? DEFAULT_FEDERATION_PORT, addresses: [name.host] };
+    return { name, ...nothingMore, resolution: { step: 'ip-literal', hostHeader: name.input, tlsName: name.host, targets: [target] } };
+  }
+  // Step 2: explicit port. No .well-known, no SRV; Host keeps the port.
+  if (name.port !== undefined) {
+    const lookup = await resolveHost(name.host, ctx);
+    return {
+      name,
+      federationDisabled: false,
+      hosts: [lookup],
+      resolution: { step: 'explicit-port', ...names(name.host, name.input), targets: [hostTarget(lookup, name.port)] },
+    };
+  }
+
+  // Step 3, with the lookups that steps 4 and 6 need started at the same time.
+  const early = '(started early in case step 3 fails)';
+  const fedSrv = lookupSrv(`_matrix-fed._tcp.${dnsQueryName(name.host)}`, ctx, early);
+  const hostLookup = resolveHost(name.host, ctx, early);
+  const { perAddress, ...mainFetch } = await fetchServerWellKnown(name.host, ctx, hostLookup);
+  const delegation = mainFetch.interpretation;
+
+  let result: Omit<Discovery, 'wellKnown' | 'name'>;
+  if (delegation.valid) {
+    result = await followDelegation(delegation.delegated, delegation.mServer, ctx);
+  } else {
+    // Steps 4-6: the SRV certificate and Host stay the server name, never the SRV target.
+    result = await resolveViaSrv(name.host, names(name.host, name.host), ctx, fedSrv, hostLookup, {
+      srv: 'srv',
+      legacy: 'srv-legacy',
+      fallback: 'default',
+    });
+  }
+  // The early lookups either fed the resolution or finish alongside it; wait so the trace is complete.
+  await Promise.all([fedSrv, hostLookup]);
+  return { name, wellKnown: { ...mainFetch, perAddress: await perAddress }, ...result };
+}
+
+/** Steps 3.1-3.5: exactly one level of delegation; the delegated name's .well-known is never fetched. */
+async function followDelegation(delegated: ServerName, mServer: string, ctx: NetworkContext) {
+  const delegatedServerName = mServer;
+  if (isIpLiteral(delegated)) {
+    const target = { host: delegated.host, port: delegated.port ?? DEFAULT_FEDERATION_PORT, addresses: [delegated.host] };
+    return {
+      federationDisabled: false,
+      hosts: [],
+      resolution: { step: 'well-known-ip' as const, delegatedServerName, hostHeader: mServer, tlsName: delegated.host, targets: [target] },
+    };
+  }
+  if (delegated.port !== undefined) {
+    const lookup = await resolveHost(delegated.host, ctx);
+    return {
+      federationDisabled: false,
+      hosts: [lookup],
+      resolution: {
+        step: 'well-known-port' as const,
+        delegatedServerName,
+        ...names(delegated.host, mServer),
+        targets: [hostTarget(lookup, delegated.port)],
+      },
+    };
+  }
+  const srvOwner = dnsQueryName(delegated.host);
+  const discovery = await resolveViaSrv(
+    delegated.host,
+    names(delegated.host, delegated.host),
+    ctx,
+    lookupSrv(`_matrix-fed._tcp.${srvOwner}`, ctx),
+    null,
+    { srv: 'well-known-srv', legacy: 'well-known-srv-legacy', fallback: 'well-known-default' },
+  );
+  return { ...discovery, resolution: { ...discovery.resolution, delegatedServerName } };
+}
+
+function names(host: string, hostHeader: string) {
+  return { hostHeader, tlsName: host, sni: host };
+}
+
+/**
+ * Steps 3.3-3.5 and 4-6. `_matrix._tcp` is asked only when `_matrix-fed._tcp` has no
+ * records (NXDOMAIN or NODATA); a resolver failure is not "no records". On such a failure
+ * Synapse gives up while Go servers fall back to port 8448; we follow the fallback so the
+ * connections can still be tested, and the dns.srv check reports the failure.
+ */
+async function resolveViaSrv(
+  host: string,
+  tlsNames: { hostHeader: string; tlsName: string; sni: string },
+  ctx: NetworkContext,
+  fedSrv: Promise<SrvLookup>,
+  earlyHostLookup: Promise<HostLookup> | null,
+  steps: { srv: ResolutionStep; legacy: ResolutionStep; fallback: ResolutionStep },
+): Promise<Omit<Discovery, 'wellKnown' | 'name'>> {
+  const fed = await fedSrv;
+  let legacy: SrvLookup | undefined;
+  if (fed.records.length === 0 && isNoRecords(fed.result)) {
+    legacy = await lookupSrv(`_matrix._tcp.${dnsQueryName(host)}`, ctx);
+  }
+  const chosen = fed.records.length > 0 ? fed : legacy?.records.length ? legacy : undefined;
+  const srv = { fed, ...(legacy ? { legacy } : {}) };
+
+  if (chosen === undefined) {
+    const lookup = await (earlyHostLookup ?? resolveHost(host, ctx));
+    return {
+      srv,
+      federationDisabled: false,
+      hosts: [lookup],
+      resolution: { step: steps.fallback, ...tlsNames, targets: [hostTarget(lookup, DEFAULT_FEDERATION_PORT)] },
+    };
+  }
+  const step = chosen === fed ? steps.srv : steps.legacy;
+  const usable = chosen.records.filter((record) => record.target !== '.');
+  const federationDisabled = usable.length === 0;
+  const distinctHosts = [...new Set(usable.map((record) => record.target))];
+  const hosts = await Promise.all(distinctHosts.map((target) => resolveHost(target, ctx)));
+  const targets: ResolutionTarget[] = usable.map((record) => {
+    const lookup = hosts[distinctHosts.indexOf(record.target)];
+    return {
+      ...hostTarget(lookup, record.port),
+      srv: { name: chosen.name, priority: record.priority, weight: record.weight },
+    };
+  });
+  return { srv, federationDisabled, hosts, resolution: { step, ...tlsNames, targets } };
+}
+
+function hostTarget(lookup: HostLookup, port: number): ResolutionTarget {
+  return { host: lookup.host, port, addresses: lookup.addresses };
+}
+
+export function isNoRecords(result: DnsResult): boolean {
+  return result.rcode === 'NXDOMAIN' || result.rcode === 'NOERROR';
+}
+
+function dnsStepStatus(result: DnsResult, found: boolean): CheckStatus {
+  if (found) return 'pass';
+  return isNoRecords(result) ? 'info' : 'fail';
+}
+
+async function lookupSrv(name: string, ctx: NetworkContext, note = ''): Promise<SrvLookup> {
+  return ctx.trace.step(
+    `srv:${name}`,
+    `SRV ${name} ${note}`.trim(),
+    async (requests) => {
+      const result = await queryDns(ctx.dns, name, 'SRV', requests, ctx.signal);
+      const records = result.rcode === 'NOERROR' ? srvRecords(result) : [];
+      return { name, result, records: orderSrvRecords(records) };
+    },
+    (lookup) => dnsStepStatus(lookup.result, lookup.records.length > 0),
+  );
+}
+
+function srvRecords(result: DnsResult): SrvData[] {
+  return result.answers.flatMap((answer) =>
+    answer.type === 'SRV' && typeof answer.data === 'object' ? [answer.data] : [],
+  );
+}
+
+/**
+ * RFC 2782 order: lowest priority first. Within a priority RFC 2782 picks by weighted
+ * random choice; a report must be reproducible, so we list the heaviest first instead
+ * (the most likely pick). Ties keep the order the resolver gave.
+ */
+export function orderSrvRecords(records: SrvData[]): SrvData[] {
+  return [...records].sort((a, b) => a.priority - b.priority || b.weight - a.weight);
+}
+
+async function resolveHost(host: string, ctx: NetworkContext, note = ''): Promise<HostLookup> {
+  const query = dnsQueryName(host);
+  return ctx.trace.step(
+    `resolve:${query}`,
+    `A/AAAA ${query} ${note}`.trim(),
+    async (requests) => {
+      const [a, aaaa] = await Promise.all([
+        queryDns(ctx.dns, query, 'A', requests, ctx.signal),
+        queryDns(ctx.dns, query, 'AAAA', requests, ctx.signal),
+      ]);
+      const answers = [...a.answers, ...aaaa.answers];
+      const addresses = answers.flatMap((answer) =>
+        (answer.type === 'A' || answer.type === 'AAAA') && typeof answer.data === 'string' ? [answer.data] : [],
+      );
+      const aliases = answers.flatMap((answer) =>
+        answer.type === 'CNAME' && typeof answer.data === 'string' ? [answer.data] : [],
+      );
+      return { host: query, a, aaaa, addresses: [...new Set(addresses)], aliases: [...new Set(aliases)] };
+    },
+    (lookup) => {
+      if (lookup.addresses.length > 0) return 'pass';
+      return isNoRecords(lookup.a) && isNoRecords(lookup.aaaa) ? 'warn' : 'fail';
+    },
+  );
+}
+
+async function fetchServerWellKnown(
+  host: string,
+  ctx: NetworkContext,
+  hostLookup: Promise<HostLookup>,
+): Promise<WellKnownFetch & { perAddress: Promise<ServerWellKnownEvidence['perAddress']> }> {
+  const url = `https://${hostForUrl({ host, hostKind: 'dns' })}/.well-known/matrix/server`;
+  const fetchOnce = (address?: string) =>
+    ctx.trace.step(
+      address ? `well-known@${address}` : 'well-known',
+      address ? `GET ${url} via ${address}` : `GET ${url}`,
+      async (requests) => {
+        const response = await fetchHttp(
+          ctx.http,
+          url,
+          {
+            timeoutMs: ctx.requestTimeoutMs,
+            maxBytes: WELL_KNOWN_MAX_BYTES,
+            maxRedirects: MAX_REDIRECTS,
+            signal: ctx.signal,
+            ...(address ? { address } : {}),
+          },
+          requests,
+        );
+        return { url, response, interpretation: interpretServerWellKnown(response) };
+      },
+      (fetched) => wellKnownStepStatus(fetched),
+    );
+  // Part C 7: different addresses may serve different answers (split brain). Only an
+  // HTTP client that can pin the address can tell.
+  const perAddress = ctx.http.canPinAddress
+    ? hostLookup.then((lookup) =>
+        lookup.addresses.length > 1
+          ? Promise.all(lookup.addresses.map(async (address) => ({ address, ...(await fetchOnce(address)) })))
+          : [],
+      )
+    : Promise.resolve([]);
+  return { ...(await fetchOnce()), perAddress };
+}
+
+function wellKnownStepStatus(fetched: WellKnownFetch): CheckStatus {
+  if (fetched.interpretation.valid) return 'pass';
+  return fetched.response.ok && fetched.response.status === 404 ? 'info' : 'warn';
+}

@@ -1,0 +1,114 @@
+// What the checks read: everything discovery and the probes saw, gathered once. Checks
+// are pure functions of this evidence, so each can be tested without a network.
+import type { Discovery } from './discovery.ts';
+import type { HttpResult, ProbeRequest, ProbeResult } from './interfaces.ts';
+import type { ServerKeys } from './keys.ts';
+import type { CheckStatus, ResolutionTarget } from './report.ts';
+import type { ServerNameParse } from './server-name.ts';
+import type { ClientVersions, ClientWellKnown, SupportWellKnown } from './well-known.ts';
+
+export interface ProbeEvidence {
+  target: ResolutionTarget;
+  request: ProbeRequest;
+  result: ProbeResult;
+  /** The keys response analysed (signatures verified); null when none was received. */
+  keys: ServerKeys | null;
+}
+
+/** Browser only: a fetch of the federation version endpoint on each target. */
+export interface BrowserReach {
+  target: ResolutionTarget;
+  url: string;
+  response: HttpResult;
+}
+
+export interface ClientEvidence {
+  url: string;
+  response: HttpResult;
+  discovery: ClientWellKnown;
+  /** OPTIONS preflight of the same URL, as a web client's browser would send. */
+  preflight: HttpResult;
+  versions?: { url: string; response: HttpResult; interpretation: ClientVersions };
+  identityServer?: { url: string; response: HttpResult };
+}
+
+export interface SupportEvidence {
+  url: string;
+  response: HttpResult;
+  interpretation: SupportWellKnown;
+}
+
+export interface Evidence {
+  input: string;
+  parse: ServerNameParse;
+  nowMs: number;
+  /** Set for test rigs and LANs, where private addresses are expected. */
+  allowPrivateAddresses: boolean;
+  discovery: Discovery | null;
+  /** One per target address; null when there is no prober (the browser without a proxy). */
+  probes: ProbeEvidence[] | null;
+  browserReach: BrowserReach[];
+  client: ClientEvidence | null;
+  support: SupportEvidence | null;
+}
+
+export type CheckArea = 'name' | 'well-known' | 'dns' | 'connection' | 'tls' | 'federation' | 'keys' | 'client' | 'support';
+
+export interface CheckMeta {
+  /** Stable: reports, the docs anchors and monitoring refer to it. */
+  id: string;
+  title: string;
+  area: CheckArea;
+  /** The check reference page has an anchor with exactly the id. */
+  docs: string;
+  /** What to change when the check does not pass. */
+  fix: string;
+  description: string;
+}
+
+export interface Outcome {
+  status: CheckStatus;
+  detail: string;
+  /** A fix specific to this finding; the meta's fix otherwise. */
+  fix?: string;
+  data?: Record<string, unknown>;
+}
+
+/** A check over the whole evidence; returns no outcome when it does not apply. */
+export interface ReportCheck {
+  meta: CheckMeta;
+  run(evidence: Evidence): Outcome[];
+}
+
+/** A check of one connection (address and port); run once per probe. */
+export interface ConnectionCheck {
+  meta: CheckMeta;
+  perConnection(probe: ProbeEvidence, evidence: Evidence): Outcome | null;
+}
+
+export type Check = ReportCheck | ConnectionCheck;
+
+export function docsUrl(id: string): string {
+  return `/docs/checks/#${id}`;
+}
+
+export function meta(fields: Omit<CheckMeta, 'docs'>): CheckMeta {
+  return { ...fields, docs: docsUrl(fields.id) };
+}
+
+/** How findings name a connection: `1.2.3.4:8448`, `[2001:db8::1]:8448`. */
+export function connectionKey(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+export function headerValue(result: HttpResult | undefined, name: string): string | undefined {
+  return result?.ok ? result.headers[name] : undefined;
+}
+
+export function isJsonContentType(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
+export function describeFailure(result: HttpResult): string {
+  return result.ok ? `HTTP ${result.status}` : `${result.error.kind} error: ${result.error.message}`;
+}
