@@ -87,3 +87,7 @@ export const CHECKS: readonly Check[] = [
 ];
 
 export const CHECK_METAS: readonly CheckMeta[] = CHECKS.map((check) => check.meta);
+
+export function checkMeta(id: string): CheckMeta | undefined {
+  return CHECK_METAS.find((meta) => meta.id === id);
+}
