@@ -1,0 +1,53 @@
+// Independent lookups run together: a check takes about as long as its longest chain of
+// dependent round trips, not the sum of all of them.
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../../src/checker/check.ts';
+import { fakeDns, fakeHttp, fakeProber, realClock } from '../../fixtures/fakes.ts';
+import { delegation, expectValidReport, srv, wellKnownUrl } from './helpers.ts';
+
+const DELAY = 100;
+
+describe('concurrency', () => {
+  it('delegated + SRV discovery with two addresses takes about 4 × 100 ms, not the sum', async () => {
+    const dns = fakeDns(
+      {
+        '_matrix-fed._tcp.matrix.example.net': { SRV: [srv('fed.example.net', 8448)] },
+        'fed.example.net': { A: ['93.184.215.10'], AAAA: ['2a01:4f8::10'] },
+      },
+      { delayMs: DELAY },
+    );
+    const http = fakeHttp({ [wellKnownUrl('example.org')]: delegation('matrix.example.net') }, { delayMs: DELAY });
+    const prober = fakeProber({ nowMs: Date.now(), delayMs: DELAY });
+    const started = performance.now();
+    const report = await runCheck('example.org', { dns, http, prober, clock: realClock, source: 'proxy' });
+    const elapsed = performance.now() - started;
+    expectValidReport(report);
+
+    expect(report.resolution?.step).toBe('well-known-srv');
+    expect(prober.requests).toHaveLength(2);
+    const calls = dns.queries.length + http.requests.length + prober.requests.length;
+    expect(calls).toBeGreaterThanOrEqual(10);
+    // The chain: .well-known → SRV of the delegated name → A/AAAA of the target → probes.
+    expect(elapsed).toBeGreaterThanOrEqual(4 * DELAY - 5);
+    expect(elapsed).toBeLessThan(4 * DELAY + 150);
+    expect(elapsed).toBeLessThan(calls * DELAY / 2);
+
+    const start = (id: string) => report.steps.find((step) => step.id === id)!.startedMs;
+    expect(start('well-known')).toBeLessThan(20);
+    expect(start('srv:_matrix-fed._tcp.example.org')).toBeLessThan(20);
+    expect(start('resolve:example.org')).toBeLessThan(20);
+    expect(start('client-well-known')).toBeLessThan(20);
+    expect(start('srv:_matrix-fed._tcp.matrix.example.net')).toBeGreaterThanOrEqual(DELAY - 5);
+    expect(start('resolve:fed.example.net')).toBeGreaterThanOrEqual(2 * DELAY - 5);
+    const probes = report.steps.filter((step) => step.id.startsWith('probe:'));
+    expect(probes).toHaveLength(2);
+    for (const probe of probes) {
+      expect(probe.startedMs).toBeGreaterThanOrEqual(3 * DELAY - 5);
+      expect(probe.startedMs).toBeLessThan(3 * DELAY + 60);
+    }
+    // A and AAAA of one host are asked together, inside one step.
+    const targetLookup = report.steps.find((step) => step.id === 'resolve:fed.example.net')!;
+    expect(targetLookup.requests.map((r) => r.url).sort()).toEqual(['dns:fed.example.net?type=A', 'dns:fed.example.net?type=AAAA']);
+    expect(targetLookup.durationMs).toBeLessThan(2 * DELAY);
+  });
+});
