@@ -1,0 +1,486 @@
+// Rig self-test: every scenario answers on the wire as its row says (real DNS client
+// against knot, both DoH flavours, real HTTPS with the test CA), and a rig started here
+// stops without leaving a process behind.
+import { execFileSync } from 'node:child_process';
+import { Resolver } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { connect, isIP } from 'node:net';
+import { checkServerIdentity, connect as tlsConnect } from 'node:tls';
+import * as dnsPacket from '@leichtgewicht/dns-packet';
+import { describe, expect, inject, it } from 'vitest';
+import type { ResolvedHost, ResolvedRecord, ResolvedScenario } from '../rig/build.ts';
+import { verifyJson } from '../rig/keys.ts';
+import { pidAlive, startRig, type RigState } from '../rig/rig.ts';
+import { scenarios as table } from '../rig/scenarios.ts';
+
+const rig = inject('rig');
+const enabled = rig.scenarios.filter((s) => s.enabled);
+const ca = readFileSync(rig.ca.root);
+
+interface HttpAnswer {
+  status?: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  error?: string;
+  elapsedMs: number;
+}
+
+function get(opts: {
+  address: string;
+  port: number;
+  path: string;
+  servername?: string;
+  host?: string;
+  method?: string;
+  tls?: boolean;
+  ca?: Buffer | null;
+  rejectUnauthorized?: boolean;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<HttpAnswer> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const o: RequestOptions = {
+      host: opts.address,
+      port: opts.port,
+      path: opts.path,
+      method: opts.method ?? 'GET',
+      headers: { host: opts.host ?? opts.servername ?? opts.address, ...(opts.headers ?? {}) },
+      agent: false,
+      timeout: opts.timeoutMs ?? 5000,
+    };
+    if (opts.tls !== false) {
+      if (opts.ca !== null) o.ca = opts.ca ?? ca;
+      o.rejectUnauthorized = opts.rejectUnauthorized ?? true;
+      // SNI and the name checked against the certificate; IP literals: no SNI, IP SAN.
+      o.servername = opts.servername && !isIP(opts.servername) ? opts.servername : '';
+      if (opts.servername) {
+        const name = opts.servername;
+        o.checkServerIdentity = (_h, cert) => checkServerIdentity(name, cert);
+      }
+    }
+    const req = (opts.tls === false ? httpRequest : httpsRequest)(o, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), elapsedMs: performance.now() - t0 }),
+      );
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ headers: {}, body: '', error: e.code ?? e.message, elapsedMs: performance.now() - t0 }));
+    req.end();
+  });
+}
+
+// ------------------------------------------------------------------ table coverage
+
+describe('scenario table', () => {
+  it('covers every discovery step of the spec (A2: 1, 2, 3.1-3.5, 4, 5, 6)', () => {
+    const steps = new Set(table.map((s) => s.expect.step));
+    for (const step of ['ip-literal', 'explicit-port', 'well-known-ip', 'well-known-port', 'well-known-srv', 'well-known-srv-legacy', 'well-known-default', 'srv', 'srv-legacy', 'default']) {
+      expect(steps, step).toContain(step);
+    }
+  });
+
+  it('covers every failure kind of the issue', () => {
+    const hosts = table.flatMap((s) => s.hosts);
+    for (const kind of ['good', 'expired', 'wrong-name', 'self-signed', 'no-intermediate']) {
+      expect(hosts.some((h) => (h.cert ?? 'good') === kind), kind).toBe(true);
+    }
+    const has = (id: string) => table.some((s) => s.id === id);
+    for (const id of ['cert-srv-target', 'refused', 'timeout', 'srv-dot', 'srv-cname', 'srv-legacy', 'wk-ip', 'explicit-port', 'wk-xss', 'split-dns', 'wk-redirect', 'wk-redirect-chain', 'wk-redirect-loop', 'wk-500', 'wk-invalid-json', 'wk-oversize', 'wk-no-cors', 'keys-bad-signature', 'keys-wrong-server-name', 'keys-expired', 'ip-literal-v6']) {
+      expect(has(id), id).toBe(true);
+    }
+    const routes = hosts.flatMap((h) => Object.entries(h.routes ?? {}));
+    expect(routes.some(([, r]) => r.status === 404)).toBe(true);
+    expect(routes.some(([p]) => p === '/_matrix/client/versions')).toBe(true);
+    expect(routes.some(([p]) => p === '/.well-known/matrix/support')).toBe(true);
+    expect(routes.some(([p]) => p === '/.well-known/matrix/client')).toBe(true);
+  });
+
+  it('gives every scenario its own address and a verdict', () => {
+    const v4 = enabled.filter((s) => s.address !== '::1').map((s) => s.address);
+    expect(new Set(v4).size).toBe(v4.length);
+    for (const s of rig.scenarios) expect(['pass', 'warn', 'fail']).toContain(s.expect.verdict);
+  });
+});
+
+// ------------------------------------------------------------------ DNS
+
+const recordsOf = (zone: 'a' | 'b') => enabled.flatMap((s) => s.dns.filter((r) => r.zones.includes(zone)).map((r) => ({ s, r })));
+
+function resolverFor(server: string) {
+  const r = new Resolver({ timeout: 2000, tries: 1 });
+  r.setServers([server]);
+  return r;
+}
+
+/** What a record looks like in node:dns / JSON / wire answers, normalised to zone syntax without trailing dots. */
+const norm = (r: ResolvedRecord) => {
+  if (r.type === 'SRV') {
+    const [p, w, port, t] = r.value.split(/\s+/);
+    return `${p} ${w} ${port} ${t === '.' ? '.' : t!.replace(/\.$/, '')}`;
+  }
+  return r.value.replace(/\.$/, '');
+};
+
+async function nodeDns(res: Resolver, name: string, type: string): Promise<string[]> {
+  switch (type) {
+    case 'A':
+      return res.resolve4(name);
+    case 'AAAA':
+      return res.resolve6(name);
+    case 'CNAME':
+      return res.resolveCname(name);
+    case 'SRV':
+      return (await res.resolveSrv(name)).map((x) => `${x.priority} ${x.weight} ${x.port} ${x.name === '' ? '.' : x.name}`);
+    case 'TXT':
+      return (await res.resolveTxt(name)).map((x) => x.join(''));
+  }
+  throw new Error(type);
+}
+
+async function dohJson(url: string, address: string, name: string, type: string) {
+  const u = new URL(url);
+  const a = await get({ address, port: 443, servername: u.hostname, path: `${u.pathname}?name=${encodeURIComponent(name)}&type=${type}`, headers: { accept: 'application/dns-json' } });
+  expect(a.error).toBeUndefined();
+  expect(a.status).toBe(200);
+  expect(a.headers['access-control-allow-origin']).toBe('*');
+  expect(a.headers['content-type']).toContain('application/dns-json');
+  return JSON.parse(a.body) as { Status: number; AD: boolean; Answer?: { name: string; type: number; TTL: number; data: string }[] };
+}
+
+async function dohWire(url: string, address: string, name: string, type: string) {
+  const u = new URL(url);
+  const q = Buffer.from(dnsPacket.encode({ type: 'query', id: 0, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: type as 'A', name }] }));
+  const a = await new Promise<{ status?: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+    const req = httpsRequest(
+      { host: address, port: 443, servername: u.hostname, ca, agent: false, path: `${u.pathname}?dns=${q.toString('base64url')}`, headers: { host: u.hostname, accept: 'application/dns-message' } },
+      (res) => {
+        const c: Buffer[] = [];
+        res.on('data', (x: Buffer) => c.push(x));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(c) }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+  expect(a.status).toBe(200);
+  expect(a.headers['access-control-allow-origin']).toBe('*');
+  expect(a.headers['content-type']).toBe('application/dns-message');
+  return dnsPacket.decode(a.body);
+}
+
+const TYPE_NUM: Record<string, number> = { A: 1, AAAA: 28, CNAME: 5, SRV: 33, TXT: 16 };
+
+function wireValues(p: ReturnType<typeof dnsPacket.decode>, name: string, type: string): string[] {
+  return (p.answers ?? [])
+    .filter((a) => a.type === type && a.name.toLowerCase() === name)
+    .map((a) => {
+      const d = (a as { data: unknown }).data;
+      if (type === 'SRV') {
+        const s = d as { priority: number; weight: number; port: number; target: string };
+        return `${s.priority} ${s.weight} ${s.port} ${s.target === '.' || s.target === '' ? '.' : s.target}`;
+      }
+      return String(d);
+    });
+}
+
+const jsonValues = (j: Awaited<ReturnType<typeof dohJson>>, name: string, type: string) =>
+  (j.Answer ?? []).filter((a) => a.type === TYPE_NUM[type] && a.name === `${name}.`).map((a) => a.data.replace(/\.$/, '').replace(/ \.$/, ' .').replace(/^(\d+ \d+ \d+) $/, '$1 .'));
+
+const dohAddr = (url: string) => rig.hosts[new URL(url).hostname]![0]!;
+
+describe('DNS: knot answers every record of the table', () => {
+  for (const zone of ['a', 'b'] as const) {
+    it(`zone ${zone} via node:dns`, async () => {
+      const res = resolverFor(zone === 'a' ? rig.dns.server : rig.dns.alt);
+      for (const { s, r } of recordsOf(zone)) {
+        const got = await nodeDns(res, r.name, r.type).catch((e: NodeJS.ErrnoException) => [e.code!]);
+        expect(got, `${s.id}: ${r.name} ${r.type}`).toContain(norm(r));
+      }
+    });
+  }
+
+  it('names of rows without records are NXDOMAIN', async () => {
+    const res = resolverFor(rig.dns.server);
+    for (const s of enabled.filter((x) => x.dns.length === 0 && x.serverName.endsWith('.fed.test'))) {
+      await expect(res.resolve4(s.serverName), s.id).rejects.toMatchObject({ code: 'ENOTFOUND' });
+    }
+  });
+
+  it('the blackhole DNS server never answers', async () => {
+    const res = new Resolver({ timeout: 300, tries: 1 });
+    res.setServers([rig.dns.blackhole]);
+    await expect(res.resolve4('good.fed.test')).rejects.toMatchObject({ code: 'ETIMEOUT' });
+  });
+});
+
+describe('DoH: wire (dnsdist) and JSON (ours) answer like knot', () => {
+  it('wire GET on doh.fed.test (zone a)', async () => {
+    for (const { s, r } of recordsOf('a')) {
+      const p = await dohWire(rig.doh.wire, dohAddr(rig.doh.wire), r.name, r.type);
+      expect(wireValues(p, r.name, r.type), `${s.id}: ${r.name} ${r.type}`).toContain(norm(r));
+    }
+  });
+
+  it('JSON on doh-json.fed.test (zone a), Google/Cloudflare shape', async () => {
+    for (const { s, r } of recordsOf('a')) {
+      const j = await dohJson(rig.doh.json, dohAddr(rig.doh.json), r.name, r.type);
+      expect(j.Status).toBe(0);
+      expect(typeof j.AD).toBe('boolean');
+      expect(jsonValues(j, r.name, r.type), `${s.id}: ${r.name} ${r.type}`).toContain(norm(r));
+      for (const a of j.Answer ?? []) expect(a).toEqual({ name: expect.any(String), type: expect.any(Number), TTL: expect.any(Number), data: expect.any(String) });
+    }
+  });
+
+  it('JSON and wire on doh-alt.fed.test serve zone b', async () => {
+    for (const { s, r } of recordsOf('b')) {
+      const j = await dohJson(rig.doh.altJson, dohAddr(rig.doh.altJson), r.name, r.type);
+      expect(jsonValues(j, r.name, r.type), `${s.id}: ${r.name} ${r.type}`).toContain(norm(r));
+    }
+    const split = enabled.find((s) => s.id === 'split-dns')!;
+    const w = await dohWire(rig.doh.altWire, dohAddr(rig.doh.altWire), split.serverName, 'A');
+    expect(wireValues(w, split.serverName, 'A')).toEqual(split.dns.filter((r) => r.zones.includes('b')).map((r) => r.value));
+  });
+
+  it('the resolvers disagree on split-dns and only there', async () => {
+    const split = enabled.find((s) => s.id === 'split-dns')!;
+    const a = await dohJson(rig.doh.json, dohAddr(rig.doh.json), split.serverName, 'A');
+    const b = await dohJson(rig.doh.altJson, dohAddr(rig.doh.altJson), split.serverName, 'A');
+    expect(a.Answer![0]!.data).not.toBe(b.Answer![0]!.data);
+    const onlyOne = enabled.flatMap((s) => s.dns).filter((r) => r.zones.length === 1);
+    expect(new Set(onlyOne.map((r) => r.name))).toEqual(new Set([split.serverName]));
+  });
+
+  it('NXDOMAIN is Status 3 in JSON', async () => {
+    const j = await dohJson(rig.doh.json, dohAddr(rig.doh.json), 'nxdomain.fed.test', 'A');
+    expect(j.Status).toBe(3);
+  });
+
+  it('preflight: ours answers 204 with CORS', async () => {
+    const a = await get({ address: dohAddr(rig.doh.json), port: 443, servername: 'doh-json.fed.test', path: '/resolve', method: 'OPTIONS' });
+    expect(a.status).toBe(204);
+    expect(a.headers['access-control-allow-origin']).toBe('*');
+  });
+});
+
+// ------------------------------------------------------------------ HTTPS
+
+const TLS_ERROR: Record<string, string> = {
+  expired: 'CERT_HAS_EXPIRED',
+  'self-signed': 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'no-intermediate': 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'wrong-name': 'ERR_TLS_CERT_ALTNAME_INVALID',
+};
+
+function expectedTlsError(h: ResolvedHost, name: string): string | undefined {
+  const c = h.cert!;
+  if (c.kind !== 'good') return TLS_ERROR[c.kind];
+  return c.names.includes(name) ? undefined : 'ERR_TLS_CERT_ALTNAME_INVALID';
+}
+
+const hostHeader = (name: string, port: number) => {
+  const n = name.includes(':') ? `[${name}]` : name;
+  return port === 443 || port === 80 ? n : `${n}:${port}`;
+};
+
+describe('HTTPS: every host answers as its row says', () => {
+  for (const s of enabled) {
+    const live = s.hosts.filter((h) => !h.tarpit);
+    if (!live.length) continue;
+    it(`${s.id}`, async () => {
+      for (const h of live) {
+        for (const port of h.ports) {
+          for (const name of h.names) {
+            const base = { address: h.address, port, servername: name, host: hostHeader(name, port), tls: h.tls };
+            if (h.tls) {
+              // Certificate as the row says, verified with the test CA like a client would.
+              const strict = await get({ ...base, path: '/' });
+              const want = expectedTlsError(h, name);
+              expect(strict.error, `${s.id} ${name}:${port} TLS`).toBe(want);
+            }
+            const loose = { ...base, rejectUnauthorized: false };
+            for (const r of h.routes) {
+              const a = await get({ ...loose, path: r.path });
+              const what = `${s.id} ${name}:${port}${r.path}`;
+              expect(a.error, what).toBeUndefined();
+              expect(a.status, what).toBe(r.status);
+              expect(a.headers['access-control-allow-origin'], `${what} CORS`).toBe(r.cors ? '*' : undefined);
+              if (r.redirect !== undefined) {
+                expect(a.headers.location, what).toBe(r.redirect);
+                continue;
+              }
+              expect(a.headers['content-type'], what).toBe(r.contentType);
+              expect(a.body, what).toBe(r.body);
+              if (r.keys) {
+                const body = JSON.parse(a.body) as Record<string, unknown>;
+                const signer = body.server_name as string;
+                expect(verifyJson(body, signer, r.keys.keyId, Buffer.from(r.keys.publicKey, 'base64')), `${what} signature`).toBe(r.keys.signatureValid);
+                if (r.keys.variant === 'wrong-server-name') expect(signer).not.toBe(r.keys.serverName);
+                else expect(signer).toBe(r.keys.serverName);
+                const until = body.valid_until_ts as number;
+                expect(until < Date.now(), `${what} expired`).toBe(r.keys.variant === 'expired');
+                if (r.keys.variant === 'padded-signature') {
+                  expect(((body.signatures as Record<string, Record<string, string>>)[signer]![r.keys.keyId])).toMatch(/=$/);
+                }
+              }
+            }
+            // Anything else: 404 M_UNRECOGNIZED, with CORS, and CORS preflight answered.
+            if (!h.routes.some((r) => r.path === '/')) {
+              const nf = await get({ ...loose, path: '/_matrix/nothing-here' });
+              expect(nf.status).toBe(404);
+              expect(JSON.parse(nf.body)).toMatchObject({ errcode: 'M_UNRECOGNIZED' });
+            }
+            const pre = h.routes[0];
+            if (pre) {
+              const o = await get({ ...loose, path: pre.path, method: 'OPTIONS', headers: { origin: 'https://fedcheck.test', 'access-control-request-method': 'GET' } });
+              if (pre.cors) {
+                expect(o.status, `${s.id} OPTIONS ${pre.path}`).toBe(204);
+                expect(o.headers['access-control-allow-origin']).toBe('*');
+              } else {
+                expect(o.headers['access-control-allow-origin']).toBeUndefined();
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  it('oversize well-known body is valid JSON over 50 KiB', () => {
+    const r = enabled.find((s) => s.id === 'wk-oversize')!.hosts[0]!.routes[0]!;
+    expect(r.bodyBytes!).toBeGreaterThan(50 * 1024);
+    expect(() => JSON.parse(r.body!)).not.toThrow();
+  });
+
+  it('NODE_EXTRA_CA_CERTS reaches test workers: a good host verifies without an explicit CA', async () => {
+    expect(process.env.NODE_EXTRA_CA_CERTS).toBe(rig.ca.root);
+    expect(process.env.FEDCHECK_DNS_SERVERS).toBe(rig.dns.server);
+    const s = enabled.find((x) => x.id === 'good')!;
+    const a = await get({ address: s.address, port: 443, servername: 'good.fed.test', path: '/.well-known/matrix/server', ca: null });
+    expect(a.error).toBeUndefined();
+    expect(a.status).toBe(200);
+  });
+});
+
+describe('connection failures', () => {
+  it('closed ports refuse connections', async () => {
+    const all = enabled.flatMap((s) => s.closed.map((hp) => ({ s, hp })));
+    expect(all.length).toBeGreaterThan(20);
+    for (const { s, hp } of all) {
+      const i = hp.lastIndexOf(':');
+      const address = hp.slice(0, i).replace(/^\[|\]$/g, '');
+      const code = await new Promise<string>((resolve) => {
+        const c = connect({ host: address, port: Number(hp.slice(i + 1)) });
+        c.once('connect', () => {
+          c.destroy();
+          resolve('connected');
+        });
+        c.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      });
+      expect(code, `${s.id} ${hp}`).toBe('ECONNREFUSED');
+    }
+  });
+
+  it('tarpits accept TCP and never complete a TLS handshake', async () => {
+    const tarpits = enabled.flatMap((s) => s.hosts.filter((h) => h.tarpit).flatMap((h) => h.ports.map((port) => ({ s, h, port }))));
+    expect(tarpits.length).toBeGreaterThanOrEqual(2);
+    await Promise.all(
+      tarpits.map(async ({ s, h, port }) => {
+        const result = await new Promise<string>((resolve) => {
+          let connected = false;
+          const sock = tlsConnect({ host: h.address, port, servername: h.names[0], ca });
+          sock.once('secureConnect', () => resolve('handshake completed'));
+          sock.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+          sock.on('data', () => resolve('data'));
+          // net-level connect happened if the socket is writable after a tick
+          setTimeout(() => {
+            connected = !sock.connecting;
+            sock.destroy();
+            resolve(connected ? 'hung' : 'not connected');
+          }, 400);
+        });
+        expect(result, `${s.id} ${h.address}:${port}`).toBe('hung');
+      }),
+    );
+  });
+});
+
+// ------------------------------------------------------------------ browser hand-off
+
+describe('browser hand-off', () => {
+  it('hostResolverRules maps every rig name and nothing else', () => {
+    const rules = rig.hostResolverRules.split(', ');
+    expect(rules.slice(-3)).toEqual(['MAP * ~NOTFOUND', 'EXCLUDE localhost', 'EXCLUDE 127.*']);
+    for (const name of ['good.fed.test', 'doh.fed.test', 'doh-json.fed.test', 'doh-alt.fed.test', 'cname.fed.test', 'matrix.wk-cname.fed.test']) {
+      expect(rules.some((r) => r.startsWith(`MAP ${name} `)), name).toBe(true);
+    }
+    expect(rules.some((r) => r.startsWith('MAP nxdomain.fed.test'))).toBe(false);
+    if (rig.slot === 0) expect(rules).toContain(`MAP ipv6.fed.test [::1]`);
+    expect(rules).toContain(`MAP good.fed.test ${enabled.find((s) => s.id === 'good')!.address}`);
+  });
+
+  it('the NSS db in the rig HOME trusts the test CA', () => {
+    const out = execFileSync('certutil', ['-L', '-d', `sql:${rig.nss.db}`]).toString();
+    expect(out).toMatch(/fedcheck-test\s+C,,/);
+    expect(rig.nss.db).toBe(`${rig.nss.home}/.pki/nssdb`);
+  });
+
+  it('state.json on disk matches the provided state', () => {
+    const disk = JSON.parse(readFileSync(rig.stateFile, 'utf8')) as RigState;
+    expect(disk.pids).toEqual(rig.pids);
+    expect(process.env.FEDCHECK_RIG_STATE).toBe(rig.stateFile);
+  });
+});
+
+// ------------------------------------------------------------------ lifecycle
+
+describe('lifecycle', () => {
+  it('the shared rig started in under 3 s', () => {
+    console.log(`rig startup: ${rig.startupMs} ms`);
+    expect(rig.startupMs).toBeLessThan(3000);
+    for (const pid of Object.values(rig.pids)) expect(pidAlive(pid)).toBe(true);
+  });
+
+  it('a second rig (other slot) injects latency and stops leaving no process behind', async () => {
+    const second = await startRig({ latencyMs: 150 });
+    const st = second.state;
+    let pids: number[] = [];
+    try {
+      expect(st.slot).not.toBe(rig.slot);
+      expect(st.net.scenarios).not.toBe(rig.net.scenarios);
+      pids = Object.values(st.pids);
+      expect(pids).toHaveLength(5);
+      for (const pid of pids) expect(pidAlive(pid)).toBe(true);
+      // DNS answer delayed
+      const res = resolverFor(st.dns.server);
+      let t0 = performance.now();
+      expect(await res.resolve4('good.fed.test')).toEqual([st.scenarios.find((s) => s.id === 'good')!.address]);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+      // HTTPS answer delayed (handshake + response: at least 2 x latency)
+      const good = st.scenarios.find((s) => s.id === 'good')!;
+      const a = await get({ address: good.address, port: 443, servername: 'good.fed.test', path: '/.well-known/matrix/server', ca: readFileSync(st.ca.root) });
+      expect(a.error).toBeUndefined();
+      expect(a.status).toBe(200);
+      expect(a.elapsedMs).toBeGreaterThanOrEqual(290);
+      // DoH also delayed
+      t0 = performance.now();
+      const u = new URL(st.doh.json);
+      const d = await get({ address: st.hosts[u.hostname]![0]!, port: 443, servername: u.hostname, path: `${u.pathname}?name=good.fed.test&type=A`, ca: readFileSync(st.ca.root) });
+      expect(d.status).toBe(200);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+    } finally {
+      await second.stop();
+    }
+    for (const pid of pids) expect(pidAlive(pid), `pid ${pid}`).toBe(false);
+    // Nothing listens on its addresses any more.
+    const good = st.scenarios.find((s) => s.id === 'good')!;
+    const after = await get({ address: good.address, port: 443, servername: 'good.fed.test', path: '/', ca: null });
+    expect(after.error).toBe('ECONNREFUSED');
+  });
+});
+
+export type { ResolvedScenario };
