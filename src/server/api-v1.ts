@@ -1,0 +1,27 @@
+// GET /api/v1/health and GET /api/v1/report?server_name=NAME (DESIGN.md, "Proxy HTTP API").
+import { Hono, type MiddlewareHandler } from 'hono';
+import { parseServerName } from '../checker/server-name.ts';
+import { apiError } from './errors.ts';
+import type { ReportService } from './reports.ts';
+
+export interface ApiV1Options {
+  reports: ReportService;
+  /** Rate limit and concurrency cap, shared with every other report route. */
+  reportGuards: MiddlewareHandler[];
+  version: string;
+}
+
+export function apiV1(options: ApiV1Options): Hono {
+  const { reports, reportGuards, version } = options;
+  return new Hono()
+    .get('/health', (c) => c.json({ ok: true, version }))
+    .get('/report', ...reportGuards, async (c) => {
+      const serverName = c.req.query('server_name');
+      if (serverName === undefined || serverName === '') {
+        return apiError(c, 400, 'missing_server_name', 'give the server name to check as ?server_name=NAME, e.g. ?server_name=example.org');
+      }
+      const parsed = parseServerName(serverName);
+      if (!parsed.ok) return apiError(c, 400, 'invalid_server_name', parsed.error);
+      return c.json(await reports.run(serverName, c.req.raw.signal));
+    });
+}

@@ -1,0 +1,65 @@
+// The one Hono app behind `npm start`: the proxy API under /api and the built site for
+// everything else. Route modules get what they share (report service, guards) from here,
+// so a new report route (/api/report, /api/federation-ok) mounts with the same limits.
+import { fileURLToPath } from 'node:url';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import packageJson from '../../package.json' with { type: 'json' };
+import { createNodeAdapters, type NodeAdapters } from '../adapters/node/index.ts';
+import { accessLog } from './access-log.ts';
+import { apiV1 } from './api-v1.ts';
+import { clientAddress, clientKey } from './client.ts';
+import type { ServerConfig } from './config.ts';
+import { apiError } from './errors.ts';
+import { concurrencyCapped, createConcurrencyGate, createRateLimiter, rateLimited } from './limits.ts';
+import { createReportService, type ReportService, type ReportServiceOptions } from './reports.ts';
+import { siteFiles, sitePageNotFound } from './static-site.ts';
+
+export interface AppOptions {
+  config: ServerConfig;
+  /** Defaults to the Node adapters built from config. */
+  adapters?: NodeAdapters;
+  /** The checker core; replaceable in tests. */
+  check?: ReportServiceOptions['check'];
+  /** Defaults to dist/ at the repository root. */
+  siteDir?: string;
+  /** Where access-log lines go; defaults to stdout. */
+  log?: (line: string) => void;
+}
+
+/** What a report route module needs: mount it before the site files below. */
+export interface ReportRouteKit {
+  reports: ReportService;
+  reportGuards: MiddlewareHandler[];
+}
+
+export function createApp(options: AppOptions): Hono {
+  const { config, log = (line) => console.log(line) } = options;
+  const siteDir = options.siteDir ?? fileURLToPath(new URL('../../dist', import.meta.url));
+  const adapters = options.adapters ?? createNodeAdapters({ dnsServers: config.dnsServers, allowPrivate: config.allowPrivate });
+  const reports = createReportService({ adapters, reportTimeoutMs: config.reportTimeoutMs, allowPrivate: config.allowPrivate, check: options.check });
+  const reportGuards = [
+    ...(config.rateLimit ? [rateLimited(createRateLimiter(config.rateLimit), (c) => clientKey(clientAddress(c, config.trustProxy)))] : []),
+    concurrencyCapped(createConcurrencyGate(config.maxConcurrentReports)),
+  ];
+  const kit: ReportRouteKit = { reports, reportGuards };
+
+  const app = new Hono();
+  app.use('*', accessLog(log, config.trustProxy));
+  app.use('/api/*', cors({ origin: '*', allowMethods: ['GET'], maxAge: 86400 }));
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'OPTIONS') return next();
+    c.header('Allow', 'GET');
+    return apiError(c, 405, 'method_not_allowed', 'the API is read-only: use GET');
+  });
+  app.route('/api/v1', apiV1({ ...kit, version: packageJson.version }));
+  app.use('*', siteFiles(siteDir));
+
+  const sitePage = sitePageNotFound(siteDir);
+  app.notFound((c) => (c.req.path.startsWith('/api/') ? apiError(c, 404, 'not_found', `no API endpoint ${c.req.path}`) : sitePage(c)));
+  app.onError((error, c) => {
+    console.error(error);
+    return apiError(c, 500, 'internal', 'the proxy failed to produce an answer');
+  });
+  return app;
+}

@@ -1,0 +1,114 @@
+// Environment → typed server configuration. Every bad value is reported at once, with
+// the variable name and what would be accepted, before the server starts.
+import net from 'node:net';
+
+export interface RateLimit {
+  /** Reports a client may ask for in a burst. */
+  burst: number;
+  /** Time for the whole burst to refill, in ms. */
+  windowMs: number;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** "ip" or "ip:port" / "[ipv6]:port"; empty means the system resolvers. */
+  dnsServers: string[];
+  allowPrivate: boolean;
+  /** null: no rate limit. */
+  rateLimit: RateLimit | null;
+  maxConcurrentReports: number;
+  reportTimeoutMs: number;
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/** What a parser returns for text it cannot accept. */
+export class Invalid {
+  readonly expected: string;
+  constructor(expected: string) {
+    this.expected = expected;
+  }
+}
+
+export const defaults = {
+  host: '127.0.0.1',
+  port: 8080,
+  maxConcurrentReports: 8,
+  reportTimeoutMs: 20_000,
+} as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const problems: string[] = [];
+  const read = <T>(name: string, parse: (text: string) => T | Invalid, fallback: T): T => {
+    const text = env[name]?.trim();
+    if (text === undefined || text === '') return fallback;
+    const value = parse(text);
+    if (value instanceof Invalid) {
+      problems.push(`${name}=${JSON.stringify(text)}: ${value.expected}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const config: ServerConfig = {
+    host: read('HOST', (text) => text, defaults.host),
+    port: read('PORT', integerIn(0, 65535), defaults.port),
+    dnsServers: read('FEDCHECK_DNS_SERVERS', parseDnsServers, []),
+    allowPrivate: read('FEDCHECK_ALLOW_PRIVATE', parseFlag, false),
+    rateLimit: read('FEDCHECK_RATE_LIMIT', parseRateLimit, { burst: 30, windowMs: 60_000 }),
+    maxConcurrentReports: read('FEDCHECK_MAX_CONCURRENT', integerIn(1, 10_000), defaults.maxConcurrentReports),
+    reportTimeoutMs: read('FEDCHECK_REPORT_TIMEOUT_MS', integerIn(1000, 600_000), defaults.reportTimeoutMs),
+    trustProxy: read('FEDCHECK_TRUST_PROXY', parseFlag, false),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function integerIn(min: number, max: number) {
+  return (text: string): number | Invalid => {
+    const value = Number(text);
+    return /^\d+$/.test(text) && value >= min && value <= max ? value : new Invalid(`expected a whole number from ${min} to ${max}`);
+  };
+}
+
+function parseFlag(text: string): boolean | Invalid {
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  return new Invalid('expected 1 or 0');
+}
+
+const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
+/** "30/60s", "100/1h", "20/m", a bare number per minute, or "0"/"off" for no limit. */
+export function parseRateLimit(text: string): RateLimit | null | Invalid {
+  if (/^(0|off)$/i.test(text)) return null;
+  if (/^\d+$/.test(text)) return { burst: Number(text), windowMs: 60_000 };
+  const match = /^(\d+)\s*\/\s*(\d*)\s*(ms|s|min|m|h)$/i.exec(text);
+  const burst = Number(match?.[1]);
+  const windowMs = Number(match?.[2] || 1) * (unitMs[match?.[3]?.toLowerCase() ?? ''] ?? NaN);
+  if (!match || burst < 1 || !(windowMs > 0)) return new Invalid('expected e.g. "30/60s", "100/1h", a number per minute, or "off"');
+  return { burst, windowMs };
+}
+
+/** Comma-separated "ip", "ip:port" or "[ipv6]:port", the forms Resolver#setServers takes. */
+export function parseDnsServers(text: string): string[] | Invalid {
+  const servers = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const invalid = servers.filter((server) => {
+    const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(server) ?? /^([^:]+)(?::(\d+))?$/.exec(server) ?? [server, server];
+    const [, ip, port] = match;
+    return !net.isIP(ip) || (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535));
+  });
+  if (servers.length === 0 || invalid.length > 0) {
+    return new Invalid(`not a DNS server address: ${invalid.join(', ') || '(empty)'}; expected "ip", "ip:port" or "[ipv6]:port", comma-separated`);
+  }
+  return servers;
+}

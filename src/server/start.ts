@@ -1,0 +1,48 @@
+// `npm start`: build the site when dist/ is missing or stale, then serve the site and the
+// proxy API from one Node server until SIGINT/SIGTERM.
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { buildSite } from '../build/astro-build.ts';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { staleSiteReason } from './site-build.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const stale = staleSiteReason(root);
+  if (stale) {
+    console.log(`fedcheck: building the site (${stale})`);
+    await buildSite();
+  }
+  const server = serve({ fetch: createApp({ config }).fetch, hostname: config.host, port: config.port }, (info) => {
+    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+    console.log(`fedcheck: serving http://${host}:${info.port}/ (site + proxy API)`);
+  });
+  server.on('error', (error) => {
+    console.error(`fedcheck: cannot listen on ${config.host}:${config.port}: ${error.message}`);
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`fedcheck: ${signal}, finishing open requests`);
+    // Stop accepting; running reports end by themselves, at the latest at their deadline.
+    server.close(() => process.exit(0));
+    (server as import('node:http').Server).closeIdleConnections();
+    setTimeout(() => {
+      console.error('fedcheck: requests still open after the report deadline; exiting');
+      process.exit(0);
+    }, config.reportTimeoutMs + 2000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  console.error(error instanceof ConfigError ? `fedcheck: ${error.message}` : error);
+  process.exit(1);
+});

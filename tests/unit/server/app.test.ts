@@ -1,0 +1,270 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import packageJson from '../../../package.json' with { type: 'json' };
+import type { NodeAdapters } from '../../../src/adapters/node/index.ts';
+import type { runCheck } from '../../../src/checker/check.ts';
+import { REPORT_SCHEMA, type Report } from '../../../src/checker/report.ts';
+import { createApp, type AppOptions } from '../../../src/server/app.ts';
+import { loadConfig, type ServerConfig } from '../../../src/server/config.ts';
+
+let root: string;
+let siteDir: string;
+
+beforeAll(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'fedcheck-site-'));
+  siteDir = path.join(root, 'dist');
+  const files: Record<string, string> = {
+    'index.html': '<!doctype html><title>home</title>',
+    '404.html': '<!doctype html><title>not found</title>',
+    'docs/guide/index.html': '<!doctype html><title>guide</title>',
+    '_astro/page.abc123.js': 'export {}',
+    '_astro/common.abc123.css': 'body{}',
+    'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    'pagefind/pagefind-entry.json': '{}',
+  };
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(siteDir, name)), { recursive: true });
+    writeFileSync(path.join(siteDir, name), text);
+  }
+  writeFileSync(path.join(root, 'secret.txt'), 'outside the site');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function fakeReport(serverName: string): Report {
+  return { schema: REPORT_SCHEMA, serverName, checkedAt: new Date(0).toISOString(), source: 'proxy', durationMs: 1, verdict: 'pass', resolution: null, steps: [], checks: [], connections: [] };
+}
+
+interface Harness {
+  app: ReturnType<typeof createApp>;
+  log: string[];
+  calls: { serverName: string; deps: Parameters<typeof runCheck>[1] }[];
+}
+
+function harness(overrides: Partial<ServerConfig> = {}, check?: AppOptions['check']): Harness {
+  const log: string[] = [];
+  const calls: Harness['calls'] = [];
+  const config = { ...loadConfig({}), ...overrides };
+  const app = createApp({
+    config,
+    siteDir,
+    log: (line) => log.push(line),
+    adapters: { dns: {}, http: {}, prober: {} } as unknown as NodeAdapters,
+    check:
+      check ??
+      (async (serverName, deps) => {
+        calls.push({ serverName, deps });
+        return fakeReport(serverName);
+      }),
+  });
+  return { app, log, calls };
+}
+
+const from = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
+
+describe('proxy API', () => {
+  it('GET /api/v1/health says a proxy is here, with CORS for any origin', async () => {
+    const { app } = harness();
+    const response = await app.request('/api/v1/health', { headers: { origin: 'https://elsewhere.example' } }, from('192.0.2.1'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await response.json()).toEqual({ ok: true, version: packageJson.version });
+  });
+
+  it('GET /api/v1/report runs the checker with source "proxy", the deadline and the policy', async () => {
+    const { app, calls } = harness({ reportTimeoutMs: 7000, allowPrivate: true });
+    const response = await app.request('/api/v1/report?server_name=example.org', {}, from('192.0.2.1'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await response.json()).toEqual(fakeReport('example.org'));
+    expect(calls).toHaveLength(1);
+    expect(calls[0].serverName).toBe('example.org');
+    expect(calls[0].deps).toMatchObject({ source: 'proxy', timeoutMs: 7000, allowPrivateAddresses: true });
+    expect(calls[0].deps.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it.each([
+    ['', 'missing_server_name', /server_name=NAME/],
+    ['?server_name=', 'missing_server_name', /server_name=NAME/],
+    ['?server_name=https://example.org', 'invalid_server_name', /no scheme/],
+    ['?server_name=a:b:c', 'invalid_server_name', /more than one ":"/],
+    ['?server_name=ex%20ample.org', 'invalid_server_name', /only letters, digits/],
+    ['?server_name=example.org:99999', 'invalid_server_name', /port/],
+  ])('answers 400 with the parser’s message for %j', async (query, code, message) => {
+    const { app, calls } = harness();
+    const response = await app.request(`/api/v1/report${query}`, {}, from('192.0.2.1'));
+    expect(response.status).toBe(400);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message).toMatch(message);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('answers 429 with Retry-After once a client used its burst, and still serves other clients', async () => {
+    const { app } = harness({ rateLimit: { burst: 2, windowMs: 60_000 } });
+    const ask = (address: string) => app.request('/api/v1/report?server_name=example.org', {}, from(address));
+    expect((await ask('192.0.2.1')).status).toBe(200);
+    expect((await ask('192.0.2.1')).status).toBe(200);
+    const limited = await ask('192.0.2.1');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('30');
+    expect(limited.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await limited.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect((await ask('192.0.2.2')).status).toBe(200);
+    // One IPv6 subscriber is one client, whichever address of its /64 it uses.
+    expect((await ask('2001:db8:1:2::1')).status).toBe(200);
+    expect((await ask('2001:db8:1:2::2')).status).toBe(200);
+    expect((await ask('2001:db8:1:2::3')).status).toBe(429);
+    // Health checks are not reports and are never limited.
+    expect((await app.request('/api/v1/health', {}, from('192.0.2.1'))).status).toBe(200);
+  });
+
+  it('keys the rate limit on X-Forwarded-For only when FEDCHECK_TRUST_PROXY=1', async () => {
+    const ask = (app: Harness['app'], forwardedFor: string) =>
+      app.request('/api/v1/report?server_name=example.org', { headers: { 'x-forwarded-for': forwardedFor } }, from('127.0.0.1'));
+    const direct = harness({ rateLimit: { burst: 1, windowMs: 60_000 } });
+    expect((await ask(direct.app, '198.51.100.1')).status).toBe(200);
+    expect((await ask(direct.app, '198.51.100.2')).status).toBe(429);
+    const proxied = harness({ rateLimit: { burst: 1, windowMs: 60_000 }, trustProxy: true });
+    expect((await ask(proxied.app, '198.51.100.1')).status).toBe(200);
+    expect((await ask(proxied.app, 'spoofed, 198.51.100.2')).status).toBe(200);
+    expect((await ask(proxied.app, '203.0.113.9, 198.51.100.2')).status).toBe(429);
+    expect(proxied.log.at(-1)).toContain(' 198.51.100.2 "GET /api/v1/report?server_name=example.org" 429 ');
+  });
+
+  it('does not rate-limit when FEDCHECK_RATE_LIMIT=off', async () => {
+    const { app } = harness({ rateLimit: null });
+    for (let i = 0; i < 50; i++) expect((await app.request('/api/v1/report?server_name=example.org', {}, from('192.0.2.1'))).status).toBe(200);
+  });
+
+  it('answers 503 when the concurrency cap is reached, and serves again once a report ends', async () => {
+    const releases: (() => void)[] = [];
+    const { app } = harness({ maxConcurrentReports: 2, rateLimit: null }, (serverName) => new Promise((resolve) => releases.push(() => resolve(fakeReport(serverName)))));
+    const ask = () => app.request('/api/v1/report?server_name=example.org', {}, from('192.0.2.1'));
+    const running = [ask(), ask()];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const busy = await ask();
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBeTruthy();
+    expect(await busy.json()).toMatchObject({ error: { code: 'busy' } });
+    releases.forEach((release) => release());
+    expect((await Promise.all(running)).map((r) => r.status)).toEqual([200, 200]);
+    const again = ask();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    releases.at(-1)!();
+    expect((await again).status).toBe(200);
+  });
+
+  it('is GET only: other methods get 405 with Allow, preflights get CORS', async () => {
+    const { app, calls } = harness();
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'HEAD']) {
+      const response = await app.request('/api/v1/report?server_name=example.org', { method }, from('192.0.2.1'));
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get('allow')).toBe('GET');
+    }
+    expect(calls).toHaveLength(0);
+    const preflight = await app.request('/api/v1/report', { method: 'OPTIONS', headers: { origin: 'https://x.example', 'access-control-request-method': 'GET' } }, from('192.0.2.1'));
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET');
+  });
+
+  it('answers JSON 404 for unknown API paths and JSON 500 when the checker throws', async () => {
+    const { app } = harness({}, async () => {
+      throw new Error('boom');
+    });
+    const missing = await app.request('/api/v2/report', {}, from('192.0.2.1'));
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+    const original = console.error;
+    console.error = () => {};
+    try {
+      const failed = await app.request('/api/v1/report?server_name=example.org', {}, from('192.0.2.1'));
+      expect(failed.status).toBe(500);
+      expect(await failed.json()).toEqual({ error: { code: 'internal', message: 'the proxy failed to produce an answer' } });
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it('logs one line per request: time, client, request, status, duration', async () => {
+    const { app, log } = harness();
+    await app.request('/api/v1/health?x=1', {}, from('192.0.2.5'));
+    await app.request('/nope', {}, from('2001:db8::5'));
+    expect(log).toHaveLength(2);
+    expect(log[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z 192\.0\.2\.5 "GET \/api\/v1\/health\?x=1" 200 \d+ms$/);
+    expect(log[1]).toMatch(/ 2001:db8::5 "GET \/nope" 404 \d+ms$/);
+  });
+});
+
+describe('static site', () => {
+  it.each([
+    ['/', 'text/html; charset=utf-8', 'no-cache', 'home'],
+    ['/docs/guide/', 'text/html; charset=utf-8', 'no-cache', 'guide'],
+    ['/docs/guide', 'text/html; charset=utf-8', 'no-cache', 'guide'],
+    ['/_astro/page.abc123.js', 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable', 'export'],
+    ['/_astro/common.abc123.css', 'text/css; charset=utf-8', 'public, max-age=31536000, immutable', 'body'],
+    ['/favicon.svg', 'image/svg+xml; charset=utf-8', 'public, max-age=3600', '<svg'],
+    ['/pagefind/pagefind-entry.json', 'application/json', 'public, max-age=3600', '{}'],
+  ])('serves %s as %s with Cache-Control %s', async (url, type, cache, text) => {
+    const { app } = harness();
+    const response = await app.request(url, {}, from('192.0.2.1'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(type);
+    expect(response.headers.get('cache-control')).toBe(cache);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await response.text()).toContain(text);
+  });
+
+  it('answers unknown paths with the site’s 404 page and status 404', async () => {
+    const { app } = harness();
+    const response = await app.request('/no/such/page', {}, from('192.0.2.1'));
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.text()).toContain('not found');
+  });
+
+  describe('over a real socket', () => {
+    let server: ServerType;
+    let port: number;
+    beforeAll(async () => {
+      const { app } = harness();
+      server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+      await new Promise((resolve) => server.once('listening', resolve));
+      port = (server.address() as AddressInfo).port;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    /** Sends the request line as written, without a client normalising the path. */
+    function raw(target: string): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`));
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+    }
+
+    it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/%2e%2e%2fsecret.txt', '/..\\secret.txt', '/docs/../../secret.txt', '//secret.txt', '/%252e%252e/secret.txt'])(
+      'does not serve a file outside dist/ for %s',
+      async (target) => {
+        const response = await raw(target);
+        expect(response).toMatch(/^HTTP\/1\.1 (400|404)/);
+        expect(response).not.toContain('outside the site');
+      },
+    );
+
+    it('uses the socket’s address for the client', async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+      expect(response.status).toBe(200);
+    });
+  });
+});
