@@ -141,10 +141,11 @@ export function resolveScenarios(table: Scenario[], l: Layout, makeKeys: KeysMak
         ports: h.ports,
         tls,
         tarpit,
-        cert: tls && !tarpit ? { kind: h.cert ?? 'good', names: h.certNames ?? h.names } : null,
+        cert: tls && !tarpit ? { kind: h.cert ?? 'good', names: h.cert === 'wrong-name' ? ['wrong-name.invalid'] : (h.certNames ?? h.names) } : null,
         routes,
       };
     });
+    shareCertificates(hosts, row.hosts);
     const dns: ResolvedRecord[] = [];
     const addRec = (r: ResolvedRecord) => {
       const same = dns.find((d) => d.name === r.name && d.type === r.type && d.value === r.value);
@@ -199,6 +200,28 @@ export function resolveScenarios(table: Scenario[], l: Layout, makeKeys: KeysMak
     }
   }
   return out;
+}
+
+/**
+ * Fewer leaves (openssl costs ~10 ms each): hosts of one row with the same certificate
+ * kind share one certificate for all their names, unless they share a listening socket
+ * (same address and port: separate certificates there keep Chromium from pooling one
+ * HTTP/2 connection across the names). Rows with `certNames` or wrong-name keep theirs.
+ */
+function shareCertificates(hosts: ResolvedHost[], specs: Scenario['hosts']) {
+  const bins: { kind: CertKind; sockets: Set<string>; members: ResolvedHost[] }[] = [];
+  hosts.forEach((h, i) => {
+    if (!h.cert || specs[i]!.certNames || h.cert.kind === 'wrong-name') return;
+    const socks = h.ports.map((p) => hostPort(h.address, p));
+    let bin = bins.find((b) => b.kind === h.cert!.kind && socks.every((x) => !b.sockets.has(x)));
+    if (!bin) bins.push((bin = { kind: h.cert.kind, sockets: new Set(), members: [] }));
+    socks.forEach((x) => bin.sockets.add(x));
+    bin.members.push(h);
+  });
+  for (const b of bins) {
+    const names = [...new Set(b.members.flatMap((m) => m.cert!.names))];
+    for (const m of b.members) m.cert!.names = names;
+  }
 }
 
 function resolveRoute(path: string, r: Route, serverName: string, makeKeys: KeysMaker): ResolvedRoute {

@@ -112,7 +112,7 @@ export async function createTestCa(dir: string, label: string): Promise<TestCa> 
     const id = `leaf-${++counter}-${req.kind}`;
     const leafFile = join(dir, `${id}.pem`);
     const chainFile = join(dir, `${id}.chain.pem`);
-    const names = req.kind === 'wrong-name' ? ['wrong-name.invalid'] : req.names;
+    const names = req.names;
     const common = [...base, '-key', 'leaf.key', '-subj', cn(names), '-addext', san(names), '-extensions', 'leaf_ext', '-out', `${id}.pem`];
     switch (req.kind) {
       case 'good':
@@ -163,4 +163,48 @@ export async function createNssDb(home: string, rootFile: string): Promise<strin
   await run('certutil', ['-N', '-d', `sql:${db}`, '--empty-password'], home);
   await run('certutil', ['-A', '-d', `sql:${db}`, '-t', 'C,,', '-n', 'fedcheck-test', '-i', rootFile], home);
   return db;
+}
+
+export interface CertSet {
+  dir: string;
+  rootFile: string;
+  intermediateFile: string;
+  nssHome: string;
+  nssDb: string;
+  issued: IssuedCert[];
+  /** True when an earlier run's CA and leaves were reused. */
+  cached: boolean;
+}
+
+const CERTS_VERSION = 1;
+const MAX_CACHE_AGE_MS = 14 * 24 * 3600 * 1000; // leaves live 30 days, the root 60
+
+/**
+ * The CA, the leaves for `reqs` and the NSS db, in `dir`. Reused from an earlier start
+ * when the requests are identical and the set is younger than 14 days (openssl costs
+ * ~10 ms of CPU per leaf); `fresh` forces new ones.
+ */
+export async function obtainCertificates(dir: string, label: string, reqs: CertRequest[], fresh = false): Promise<CertSet> {
+  const { createHash } = await import('node:crypto');
+  const { rm, stat } = await import('node:fs/promises');
+  const key = createHash('sha256').update(JSON.stringify({ CERTS_VERSION, label, reqs, CNF })).digest('hex');
+  const manifestFile = join(dir, 'manifest.json');
+  if (!fresh) {
+    try {
+      const m = JSON.parse(await readFile(manifestFile, 'utf8')) as { key: string; createdAt: number; set: CertSet };
+      if (m.key === key && Date.now() - m.createdAt < MAX_CACHE_AGE_MS) {
+        await Promise.all([m.set.rootFile, m.set.nssDb, ...m.set.issued.flatMap((c) => [c.chainFile, c.keyFile])].map((f) => stat(f)));
+        return { ...m.set, cached: true };
+      }
+    } catch {
+      /* no usable cache */
+    }
+  }
+  await rm(dir, { recursive: true, force: true });
+  const ca = await createTestCa(join(dir, 'ca'), label);
+  const nssHome = join(dir, 'home');
+  const [issued, nssDb] = await Promise.all([ca.issue(reqs), createNssDb(nssHome, ca.rootFile)]);
+  const set: CertSet = { dir, rootFile: ca.rootFile, intermediateFile: ca.intermediateFile, nssHome, nssDb, issued, cached: false };
+  await writeFile(manifestFile, JSON.stringify({ key, createdAt: Date.now(), set }));
+  return set;
 }

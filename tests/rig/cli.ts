@@ -27,7 +27,7 @@ async function main() {
         slot: opt('slot') === undefined ? 0 : Number(opt('slot')),
       });
       const s = rig.state;
-      console.log(`rig up in ${s.startupMs} ms (slot ${s.slot}, latency ${s.latencyMs} ms)`);
+      console.log(`rig up in ${s.startupMs} ms (slot ${s.slot}, latency ${s.latencyMs} ms) ${JSON.stringify(s.timings)}`);
       console.log(`state:      ${join(RUN_ROOT, 'state.json')}`);
       console.log(`DNS:        ${s.dns.server} (alt ${s.dns.alt})`);
       console.log(`DoH:        ${s.doh.wire}  ${s.doh.json}  ${s.doh.altJson}`);

@@ -20,7 +20,7 @@ import {
   type Layout,
   type ResolvedScenario,
 } from './build.ts';
-import { createNssDb, createTestCa, type CertRequest } from './certs.ts';
+import { obtainCertificates, type CertRequest } from './certs.ts';
 import type { HelperConfig } from './helper.ts';
 import { makeKeysResponse } from './keys.ts';
 import { infraHosts, scenarios as defaultScenarios, type Scenario } from './scenarios.ts';
@@ -37,6 +37,8 @@ export interface RigOptions {
   /** 'cli': processes outlive this process (state in .run/state.json too). Default 'process'. */
   mode?: 'process' | 'cli';
   scenarios?: Scenario[];
+  /** Make a new CA and leaves even if an identical set from an earlier start exists (env FEDCHECK_RIG_FRESH_CA=1). */
+  freshCa?: boolean;
   log?: (msg: string) => void;
 }
 
@@ -49,6 +51,8 @@ export interface RigState {
   startedAt: string;
   /** Wall time of startRig, ms. */
   startupMs: number;
+  /** ms since start at which each phase ended (prepared, ca, certs, configs, ready). */
+  timings: Record<string, number>;
   latencyMs: number;
   net: { scenarios: string; infra: string };
   dns: {
@@ -74,6 +78,8 @@ export interface RigState {
     root: string;
     intermediate: string;
     dir: string;
+    /** The CA and leaves of an earlier start were reused (same table, < 14 days old). */
+    reused: boolean;
   };
   /** HOME for Chromium: $HOME/.pki/nssdb trusts the root. */
   nss: { home: string; db: string };
@@ -246,6 +252,7 @@ function tail(file: string): string {
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const t0 = performance.now();
+  const timings: Record<string, number> = {};
   const latencyMs = options.latencyMs ?? 0;
   const mode = options.mode ?? 'process';
   const log = options.log ?? (() => {});
@@ -275,7 +282,8 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     const resolved = resolveScenarios(options.scenarios ?? defaultScenarios, l, (name, variant) => makeKeysResponse(name, variant, now));
 
     // Certificates: one per distinct (kind, names); plus the DoH servers' certificate.
-    const ca = await createTestCa(join(runDir, 'ca'), `slot ${slot}`);
+    const mark = (what: string) => (timings[what] = Math.round(performance.now() - t0));
+    mark('prepared');
     const hosts = resolved.filter((s) => s.enabled).flatMap((s) => s.hosts);
     const reqs = new Map<string, CertRequest>();
     const keyOf = (r: CertRequest) => `${r.kind}|${r.names.join(',')}`;
@@ -283,7 +291,9 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     const dohNames = Object.keys(infraHosts);
     reqs.set(keyOf({ kind: 'good', names: dohNames }), { kind: 'good', names: dohNames });
     const reqList = [...reqs.values()];
-    const [issued, nssDb] = await Promise.all([ca.issue(reqList), createNssDb(join(runDir, 'home'), ca.rootFile)]);
+    const certs = await obtainCertificates(join(RUN_ROOT, 'certs', `slot-${slot}`), `slot ${slot}`, reqList, options.freshCa ?? process.env.FEDCHECK_RIG_FRESH_CA === '1');
+    const issued = certs.issued;
+    mark('certs');
     const byKey = new Map(reqList.map((r, i) => [keyOf(r), issued[i]!]));
     for (const h of hosts) {
       if (!h.cert) continue;
@@ -330,6 +340,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     }
     writes.push(writeFile(join(runDir, 'helper.json'), JSON.stringify(helperCfg, null, 1)));
     await Promise.all(writes);
+    mark('configs');
 
     // Processes.
     const start = (name: string, cmd: string, args: string[]): Proc => {
@@ -366,6 +377,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       waitFor('dnsdist', dnsdist, () => tcpReady(infra('doh.fed.test'), innerPort(l, 443))),
       waitFor('helper', helper, async () => helperReady),
     ]);
+    mark('ready');
     helper.child.stdout!.destroy();
     if (mode === 'cli') for (const p of procs) p.child.unref();
 
@@ -379,6 +391,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       stateFile,
       startedAt: new Date().toISOString(),
       startupMs: 0,
+      timings: {},
       latencyMs,
       net: { scenarios: l.net, infra: l.infraNet },
       dns: { server: `127.0.0.1:${l.dnsA}`, alt: `127.0.0.1:${l.dnsB}`, blackhole: `127.0.0.1:${l.dnsBlackhole}`, zone: 'fed.test' },
@@ -388,12 +401,12 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
         altJson: 'https://doh-alt.fed.test/resolve',
         altWire: 'https://doh-alt.fed.test/dns-query',
       },
-      ca: { root: ca.rootFile, intermediate: ca.intermediateFile, dir: ca.dir },
-      nss: { home: join(runDir, 'home'), db: nssDb },
+      ca: { root: certs.rootFile, intermediate: certs.intermediateFile, dir: certs.dir, reused: certs.cached },
+      nss: { home: certs.nssHome, db: certs.nssDb },
       hostResolverRules: hostResolverRules(map),
       hosts: map,
       env: {
-        NODE_EXTRA_CA_CERTS: ca.rootFile,
+        NODE_EXTRA_CA_CERTS: certs.rootFile,
         FEDCHECK_DNS_SERVERS: `127.0.0.1:${l.dnsA}`,
         FEDCHECK_RIG_STATE: stateFile,
       },
@@ -402,10 +415,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       logs,
     };
     state.startupMs = Math.round(performance.now() - t0);
+    state.timings = timings;
     const json = JSON.stringify(state, null, 1);
     writeFileSync(stateFile, json);
     if (mode === 'cli') writeFileSync(join(RUN_ROOT, 'state.json'), json);
-    log(`fedcheck rig: slot ${slot}, ${resolved.length} scenarios, up in ${state.startupMs} ms`);
+    log(`fedcheck rig: slot ${slot}, ${resolved.length} scenarios, up in ${state.startupMs} ms ${JSON.stringify(timings)}`);
 
     let stopped: Promise<void> | undefined;
     return {
