@@ -104,7 +104,7 @@ export function makeKeysResponse(serverName: string, variant: KeysVariant, now =
   let signatureValid = true;
   if (variant === 'bad-signature') {
     // A real signature, but over different bytes (valid_until_ts + 1).
-    const other = signJson({ ...unsignedBody, valid_until_ts: validUntil + 1 }, name, KEY_ID, privateKey);
+    const other: Record<string, unknown> = signJson({ ...unsignedBody, valid_until_ts: validUntil + 1 }, name, KEY_ID, privateKey);
     body = { ...unsignedBody, signatures: other.signatures };
     signatureValid = false;
   } else if (variant === 'padded-signature') {
