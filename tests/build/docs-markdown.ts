@@ -1,12 +1,8 @@
 // Reading the guide pages' Markdown sources for the docs tests: frontmatter, headings with their
-// anchors, links, fenced code blocks; plus the spec rules the examples must follow and small
-// helpers to run real servers (certificates, free ports, HTTPS requests).
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+// anchors, links, fenced code blocks; plus the spec rules the examples must follow.
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { createServer, connect, isIPv4, isIPv6 } from 'node:net';
-import { request as httpsRequest } from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
+import { isIPv4, isIPv6 } from 'node:net';
 import yaml from 'js-yaml';
 import GithubSlugger from 'github-slugger';
 import { root } from './build-helpers.ts';
@@ -225,101 +221,5 @@ export const SPEC_CORS = {
   'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
   'access-control-allow-headers': 'X-Requested-With, Content-Type, Authorization',
 };
-
-// ---------------------------------------------------------------------------------------------
-// Running real servers in tests.
-
-/** A CA and one leaf certificate for the given DNS names, made with the openssl CLI. */
-export function makeCertificates(dir: string, names: string[]) {
-  const run = (args: string[]) => {
-    const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`openssl ${args.join(' ')}\n${result.stderr}`);
-  };
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  run(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=fedcheck docs test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  run(['req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', `/CN=${names[0]}`]);
-  writeFileSync(
-    join(dir, 'leaf.ext'),
-    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`,
-  );
-  run(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '2', '-extfile', 'leaf.ext']);
-  return {
-    ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
-    cert: join(dir, 'leaf.crt'),
-    key: join(dir, 'leaf.key'),
-  };
-}
-
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export async function waitForPort(port: number, host: string, timeoutMs: number, alive: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!alive()) throw new Error(`server exited before listening on ${host}:${port}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ port, host });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
-}
-
-export interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** An HTTPS request to a loopback address with the SNI and Host a real client would send. */
-export function fetchTls(options: {
-  address: string;
-  port: number;
-  name: string;
-  path: string;
-  ca: string;
-  method?: string;
-  headers?: Record<string, string>;
-}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: options.address,
-        port: options.port,
-        servername: options.name,
-        path: options.path,
-        method: options.method ?? 'GET',
-        ca: options.ca,
-        headers: { Host: options.name, ...options.headers },
-        timeout: 5000,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 export { isIPv4, isIPv6 };

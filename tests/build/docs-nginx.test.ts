@@ -1,0 +1,191 @@
+// Every nginx configuration in the guides, run for real with Debian's nginx: each snippet is
+// embedded as-is in a minimal nginx.conf (only its listen addresses, certificate paths and
+// upstream port are rewritten to loopback test values), checked with `nginx -t`, started with its
+// own pid file, and exercised over HTTPS: the .well-known files with their JSON, content type and
+// CORS headers (GET and preflight), and the proxied paths with the raw path, Host and
+// X-Forwarded-* headers the homeserver needs. nginx is stopped by its PID.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { readGuides } from './docs-markdown.ts';
+import { makeCertificates, freePort, waitForPort, startUpstream, exerciseSites, type Site, type Upstream } from './docs-servers.ts';
+
+const NGINX = '/usr/sbin/nginx';
+const snippets = readGuides().flatMap((page) =>
+  page.blocks.filter((b) => b.lang === 'nginx').map((block) => ({ code: block.code, where: page.where(block.line) })),
+);
+
+/** Top-level `keyword … { … }` blocks, skipping braces inside quotes and comments. */
+function blocksOf(text: string, keyword: RegExp): Array<{ header: string; body: string }> {
+  const found: Array<{ header: string; body: string }> = [];
+  let depth = 0;
+  let start = -1;
+  let header = '';
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '#') i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+    else if (c === '{') {
+      if (depth === 0) {
+        const lineStart = text.lastIndexOf('\n', i) + 1;
+        header = text.slice(lineStart, i).trim();
+        start = i + 1;
+      }
+      depth++;
+    } else if (c === '}') {
+      depth--;
+      if (depth === 0 && keyword.test(header)) found.push({ header, body: text.slice(start, i) });
+    }
+  }
+  return found;
+}
+
+interface Plan {
+  config: string;
+  sites: Site[];
+}
+
+/** Rewrites a snippet for the test: loopback listen addresses, test certificate, test upstream. */
+function plan(code: string, ports: Map<number, number>, cert: { cert: string; key: string }, upstream: number): Plan {
+  const servers = blocksOf(code, /^server$/);
+  if (servers.length === 0) throw new Error('no server block: show complete server blocks in the guides');
+  const sites: Site[] = servers.map(({ body }) => {
+    const name = body.match(/^\s*server_name\s+([^\s;]+)/m)?.[1];
+    if (!name) throw new Error('server block without server_name');
+    const addresses: Site['addresses'] = [];
+    for (const line of body.split('\n').filter((l) => /^\s*listen\s/.test(l))) {
+      const m = line.match(/^\s*listen\s+(\[::\]:)?(\d+)\s+ssl(\s+default_server)?;\s*$/);
+      if (!m) throw new Error(`unexpected listen directive: ${line.trim()}`);
+      addresses.push({ address: m[1] ? '::1' : '127.0.0.1', port: ports.get(Number(m[2]))! });
+    }
+    const locations = blocksOf(body, /^location\s/);
+    const wellKnown = locations
+      .map((l) => l.header.match(/^location = \/\.well-known\/matrix\/(server|client|support)$/)?.[1])
+      .filter((k): k is Site['wellKnown'][number] => Boolean(k));
+    const proxied = locations.filter((l) => /proxy_pass/.test(l.body)).map((l) => l.header.replace(/^location\s+/, ''));
+    for (const prefix of proxied) if (!/^\/(\S*\/)?$/.test(prefix)) throw new Error(`location ${prefix}: the test expects prefix locations`);
+    const everything = proxied.includes('/');
+    return { name, addresses, wellKnown, proxied, private: everything ? [] : ['/_synapse/admin/v1/server_version', '/'] };
+  });
+  const config = code
+    .replace(/^(\s*)listen\s+(\[::\]:)?(\d+)\s+ssl(\s+default_server)?;/gm, (_, indent, v6, port, def) =>
+      `${indent}listen ${v6 ? '[::1]' : '127.0.0.1'}:${ports.get(Number(port))} ssl${def ?? ''};`)
+    .replace(/^(\s*)ssl_certificate\s+\S+;/gm, `$1ssl_certificate ${cert.cert};`)
+    .replace(/^(\s*)ssl_certificate_key\s+\S+;/gm, `$1ssl_certificate_key ${cert.key};`)
+    .replace(/proxy_pass http:\/\/127\.0\.0\.1:\d+(\S*);/g, `proxy_pass http://127.0.0.1:${upstream}$1;`);
+  return { config, sites };
+}
+
+function nginxConf(dir: string, servers: string): string {
+  const temp = join(dir, 'temp');
+  return `worker_processes 1;
+daemon off;
+pid ${join(dir, 'nginx.pid')};
+error_log stderr notice;
+events { worker_connections 64; }
+http {
+    # As in Debian's /etc/nginx/nginx.conf: the snippet must override the default type itself.
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path ${temp}/body;
+    proxy_temp_path ${temp}/proxy;
+    fastcgi_temp_path ${temp}/fastcgi;
+    uwsgi_temp_path ${temp}/uwsgi;
+    scgi_temp_path ${temp}/scgi;
+
+${servers}
+}
+`;
+}
+
+function nginxTest(dir: string, conf: string) {
+  const result = spawnSync(NGINX, ['-t', '-p', `${dir}/`, '-e', 'stderr', '-c', conf], { encoding: 'utf8' });
+  const complaints = result.stderr.split('\n').filter((l) => /\[(warn|emerg|alert|crit|error)\]/.test(l));
+  return { ok: result.status === 0, complaints, output: result.stderr };
+}
+
+describe.skipIf(!existsSync(NGINX))('nginx snippets in the guides', () => {
+  let dir: string;
+  let cert: ReturnType<typeof makeCertificates>;
+  let upstream: Upstream;
+  const ports = new Map<number, number>();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fedcheck-nginx-'));
+    chmodSync(dir, 0o755); // nginx workers run as an unprivileged user when the test runs as root
+    mkdirSync(join(dir, 'temp'), { mode: 0o777 });
+    chmodSync(join(dir, 'temp'), 0o777);
+    const names = new Set<string>();
+    for (const { code } of snippets) {
+      for (const m of code.matchAll(/^\s*server_name\s+([^;]+);/gm)) for (const n of m[1].trim().split(/\s+/)) names.add(n);
+      for (const m of code.matchAll(/^\s*listen\s+(?:\[::\]:)?(\d+)\b/gm)) {
+        if (!ports.has(Number(m[1]))) ports.set(Number(m[1]), await freePort());
+      }
+    }
+    cert = makeCertificates(dir, [...names]);
+    upstream = await startUpstream();
+  });
+
+  afterAll(async () => {
+    await upstream?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds the snippets: .well-known, the homeserver proxies on 443 and 8448, the checker proxy', () => {
+    expect(snippets.length).toBeGreaterThanOrEqual(4);
+    expect(snippets.some((s) => s.code.includes('location = /.well-known/matrix/client'))).toBe(true);
+    expect(snippets.some((s) => /listen 8448 ssl/.test(s.code))).toBe(true);
+  });
+
+  it.each(snippets.map((s) => [s.where, s] as const))('%s: nginx -t, then real HTTPS requests', async (_where, snippet) => {
+    // Fresh ports for each run, so a slow shutdown of the previous nginx cannot get in the way.
+    const own = new Map<number, number>();
+    for (const port of ports.keys()) own.set(port, await freePort());
+    const { config, sites } = plan(snippet.code, own, cert, upstream.port);
+    const conf = join(dir, 'nginx.conf');
+    writeFileSync(conf, nginxConf(dir, config));
+    const checked = nginxTest(dir, conf);
+    expect(checked.ok, checked.output).toBe(true);
+    expect(checked.complaints, checked.output).toEqual([]);
+
+    let output = '';
+    const nginx = spawn(NGINX, ['-p', `${dir}/`, '-e', 'stderr', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    nginx.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    let exited = false;
+    const exit = new Promise<void>((resolve) => nginx.on('exit', () => ((exited = true), resolve())));
+    try {
+      for (const site of sites) {
+        for (const { address, port } of site.addresses) await waitForPort(port, address, 5000, () => !exited).catch((e: Error) => {
+          throw new Error(`${e.message}\n${output}`);
+        });
+      }
+      const pid = Number(readFileSync(join(dir, 'nginx.pid'), 'utf8').trim());
+      expect(pid).toBe(nginx.pid);
+      expect(await exerciseSites(sites, cert.ca, upstream)).toEqual([]);
+    } finally {
+      // Stop by the PID nginx wrote: SIGQUIT is nginx's graceful shutdown.
+      const pid = existsSync(join(dir, 'nginx.pid')) ? Number(readFileSync(join(dir, 'nginx.pid'), 'utf8').trim()) : nginx.pid;
+      if (!exited && pid) process.kill(pid, 'SIGQUIT');
+      await Promise.race([exit, new Promise((r) => setTimeout(r, 5000))]);
+      if (!exited && nginx.pid) process.kill(nginx.pid, 'SIGKILL');
+    }
+  });
+
+  it('all snippets load together without conflicts, as on one machine', () => {
+    const combined = snippets.map((s) => plan(s.code, ports, cert, upstream.port).config).join('\n');
+    const conf = join(dir, 'combined.conf');
+    writeFileSync(conf, nginxConf(dir, combined));
+    const checked = nginxTest(dir, conf);
+    expect(checked.ok, checked.output).toBe(true);
+    expect(checked.complaints, checked.output).toEqual([]);
+  });
+});

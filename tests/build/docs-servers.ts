@@ -1,0 +1,211 @@
+// Running the guides' server configurations for real in tests: a test CA, free loopback ports,
+// HTTPS requests with the SNI and Host a peer would send, a fake homeserver upstream, and the
+// checks every served .well-known file and proxied path must pass.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { SPEC_CORS, wellKnownProblems, type WellKnownKind } from './docs-markdown.ts';
+
+/** A CA and one leaf certificate for the given DNS names, made with the openssl CLI. */
+export function makeCertificates(dir: string, names: string[]) {
+  const run = (args: string[]) => {
+    const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`openssl ${args.join(' ')}\n${result.stderr}`);
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  run(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=fedcheck docs test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  run(['req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', `/CN=${names[0]}`]);
+  writeFileSync(
+    join(dir, 'leaf.ext'),
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`,
+  );
+  run(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '2', '-extfile', 'leaf.ext']);
+  return {
+    ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
+    cert: join(dir, 'leaf.crt'),
+    key: join(dir, 'leaf.key'),
+  };
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitForPort(port: number, host: string, timeoutMs: number, alive: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!alive()) throw new Error(`server exited before listening on ${host}:${port}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ port, host });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+}
+
+export interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** An HTTPS request to a loopback address with the SNI and Host a real client would send. */
+export function fetchTls(options: {
+  address: string;
+  port: number;
+  name: string;
+  path: string;
+  ca: string;
+  method?: string;
+  headers?: Record<string, string>;
+}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: options.address,
+        port: options.port,
+        servername: options.name,
+        path: options.path,
+        method: options.method ?? 'GET',
+        ca: options.ca,
+        headers: { Host: options.name, ...options.headers },
+        timeout: 5000,
+        agent: false, // one connection per request: nothing keeps the server from shutting down
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+
+export interface Upstream {
+  port: number;
+  seen: Array<{ method: string; url: string; headers: IncomingHttpHeaders }>;
+  close: () => Promise<void>;
+}
+
+/** Stands in for the homeserver behind the reverse proxy and records what reaches it. */
+export async function startUpstream(): Promise<Upstream> {
+  const seen: Upstream['seen'] = [];
+  const server = createHttpServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"server":{"name":"upstream","version":"0"}}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    seen,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** One name a configuration serves, and where the test can reach it. */
+export interface Site {
+  name: string;
+  addresses: Array<{ address: string; port: number }>;
+  wellKnown: WellKnownKind[];
+  /** Path prefixes the configuration proxies to the homeserver. */
+  proxied: string[];
+  /** Paths that must not reach the homeserver. */
+  private: string[];
+}
+
+// Escapes a proxy must pass through untouched: signed federation requests cover the raw path.
+const PROBE_SUFFIX = 'fedcheck/a%2Fb/%21room%3Aexample.com?user_id=%40alice%3Aexample.com';
+
+/** Requests every served file and proxied path of each site; returns what went wrong. */
+export async function exerciseSites(sites: Site[], ca: string, upstream: Upstream): Promise<string[]> {
+  const problems: string[] = [];
+  for (const site of sites) {
+    for (const { address, port } of site.addresses) {
+      const at = `${site.name} via ${address.includes(':') ? `[${address}]` : address}:${port}`;
+      const get = (path: string, method = 'GET', headers: Record<string, string> = {}) =>
+        fetchTls({ address, port, name: site.name, path, ca, method, headers }).catch((error: Error) => {
+          problems.push(`${at} ${method} ${path}: ${error.message}`);
+          return null;
+        });
+      for (const kind of site.wellKnown) {
+        const path = `/.well-known/matrix/${kind}`;
+        const reply = await get(path, 'GET', { Origin: 'https://app.example.net' });
+        if (!reply) continue;
+        if (reply.status !== 200) problems.push(`${at} GET ${path}: status ${reply.status}`);
+        if (!/^application\/json\b/.test(String(reply.headers['content-type']))) {
+          problems.push(`${at} GET ${path}: content-type ${reply.headers['content-type']}`);
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(reply.body);
+        } catch {
+          problems.push(`${at} GET ${path}: body is not JSON: ${reply.body.slice(0, 80)}`);
+        }
+        if (body !== undefined) for (const p of wellKnownProblems(kind, body)) problems.push(`${at} GET ${path}: ${p}`);
+        if (reply.headers['access-control-allow-origin'] !== '*') problems.push(`${at} GET ${path}: no Access-Control-Allow-Origin: *`);
+        if (kind === 'client') {
+          for (const [name, value] of Object.entries(SPEC_CORS)) {
+            if (reply.headers[name] !== value) problems.push(`${at} GET ${path}: ${name} is ${reply.headers[name]}`);
+          }
+          const preflight = await get(path, 'OPTIONS', {
+            Origin: 'https://app.example.net',
+            'Access-Control-Request-Method': 'GET',
+            'Access-Control-Request-Headers': 'authorization',
+          });
+          if (preflight) {
+            if (preflight.status < 200 || preflight.status > 299) problems.push(`${at} OPTIONS ${path}: status ${preflight.status}`);
+            for (const [name, value] of Object.entries(SPEC_CORS)) {
+              if (preflight.headers[name] !== value) problems.push(`${at} OPTIONS ${path}: ${name} is ${preflight.headers[name]}`);
+            }
+          }
+        }
+      }
+      for (const prefix of site.proxied) {
+        const path = `${prefix}${PROBE_SUFFIX}`;
+        const before = upstream.seen.length;
+        const reply = await get(path);
+        if (!reply) continue;
+        const forwarded = upstream.seen[before];
+        if (reply.status !== 200 || !forwarded) {
+          problems.push(`${at} GET ${path}: not proxied (status ${reply.status})`);
+          continue;
+        }
+        if (forwarded.url !== path) problems.push(`${at} GET ${path}: upstream saw ${forwarded.url}`);
+        if (forwarded.headers.host !== site.name) problems.push(`${at} GET ${path}: upstream Host ${forwarded.headers.host}`);
+        if (forwarded.headers['x-forwarded-for'] !== address) problems.push(`${at} GET ${path}: X-Forwarded-For ${forwarded.headers['x-forwarded-for']}`);
+        if (forwarded.headers['x-forwarded-proto'] !== 'https') problems.push(`${at} GET ${path}: X-Forwarded-Proto ${forwarded.headers['x-forwarded-proto']}`);
+      }
+      for (const path of site.private) {
+        const before = upstream.seen.length;
+        const reply = await get(path);
+        if (reply && upstream.seen.length !== before) problems.push(`${at} GET ${path}: reached the homeserver`);
+      }
+    }
+  }
+  return problems;
+}
