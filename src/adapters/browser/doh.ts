@@ -4,18 +4,7 @@
 import ipaddr from 'ipaddr.js';
 import type { DnsAnswer, DnsClient, DnsRcode, DnsResult, RecordType } from '../../checker/interfaces.ts';
 import { base64url, decodeResponse, encodeQuery } from './dns-wire.ts';
-
-export type DohFormat = 'json' | 'wire';
-
-export interface DohResolver {
-  url: string;
-  format: DohFormat;
-}
-
-export const DEFAULT_RESOLVERS: DohResolver[] = [
-  { url: 'https://cloudflare-dns.com/dns-query', format: 'json' },
-  { url: 'https://dns.google/resolve', format: 'json' },
-];
+import type { DohResolver } from './resolvers.ts';
 
 export const DEFAULT_DOH_TIMEOUT_MS = 5000;
 
@@ -26,23 +15,6 @@ export interface DohOptions {
 
 const RCODES: Record<number, DnsRcode> = { 0: 'NOERROR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 5: 'REFUSED' };
 const JSON_TYPES: Record<number, RecordType> = { 1: 'A', 5: 'CNAME', 28: 'AAAA', 33: 'SRV' };
-
-/**
- * Reads a resolver URL as typed in settings or `?resolver=`. Without an explicit format,
- * Google's `/resolve` path and Cloudflare's `?ct=application/dns-json` mean the JSON API;
- * anything else is RFC 8484.
- */
-export function parseResolver(text: string, format?: DohFormat): { ok: true; resolver: DohResolver } | { ok: false; error: string } {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    return { ok: false, error: `${JSON.stringify(text)} is not a URL; give the full DoH URL, e.g. https://dns.example/dns-query` };
-  }
-  if (url.protocol !== 'https:') return { ok: false, error: 'a DoH resolver URL starts with https://' };
-  const json = url.pathname.endsWith('/resolve') || url.searchParams.get('ct') === 'application/dns-json';
-  return { ok: true, resolver: { url: url.href, format: format ?? (json ? 'json' : 'wire') } };
-}
 
 /** One resolver. NXDOMAIN, NODATA and SERVFAIL are results; a caller's abort is thrown. */
 export function dohClient(resolver: DohResolver, options: DohOptions = {}): DnsClient {

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { dohClient, fanoutDns, parseResolver, DEFAULT_RESOLVERS, type DohResolver } from '../../../src/adapters/browser/doh.ts';
+import { dohClient, fanoutDns } from '../../../src/adapters/browser/doh.ts';
+import { parseResolver, DEFAULT_RESOLVERS, type DohResolver } from '../../../src/adapters/browser/resolvers.ts';
 import type { DnsClient, DnsResult } from '../../../src/checker/interfaces.ts';
 
 const recorded = (file: string) => readFileSync(new URL(`recorded/${file}`, import.meta.url), 'utf8').trim();

@@ -1,0 +1,136 @@
+// The checking engine of the page, loaded when the first check starts (the core is most of
+// the island's weight): the core with DoH and fetch, and, when a proxy was found, the
+// proxy's report fetched in parallel and merged in for what a page cannot see.
+import { runCheck, verdictOf } from '../../checker/check.ts';
+import type { ProgressEvent } from '../../checker/trace.ts';
+import { checkMeta } from '../../checker/registry.ts';
+import type { Finding, Report, TraceStep } from '../../checker/report.ts';
+import { dohClient, fanoutDns } from './doh.ts';
+import type { DohResolver } from './resolvers.ts';
+import { browserHttp } from './http.ts';
+import { fetchProxyReport, proxyReportUrl, type ProxyStatus } from './proxy.ts';
+
+export interface BrowserCheckOptions {
+  resolvers: DohResolver[];
+  proxy: ProxyStatus;
+  /** LANs and test rigs: private addresses are expected there. */
+  allowPrivateAddresses: boolean;
+  signal: AbortSignal;
+  onProgress: (event: ProgressEvent) => void;
+}
+
+export interface BrowserCheckOutcome {
+  report: Report;
+  /** Why the proxy's part is missing although a proxy was found. */
+  proxyError?: string;
+}
+
+export type BrowserCheck = (serverName: string, options: BrowserCheckOptions) => Promise<BrowserCheckOutcome>;
+
+/** What only the proxy can test: raw connections, TLS details, the federation API and keys. */
+const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys']);
+
+const PROXY_STEP = { id: 'proxy', label: 'Connections, TLS and keys, tested by the proxy' };
+
+export const checkFromBrowser: BrowserCheck = async (serverName, options) => {
+  const clock = { now: () => Date.now() };
+  const startedAt = clock.now();
+  const proxy = options.proxy;
+  const proxyRun =
+    proxy.state === 'found' ? runProxy(proxy.url, serverName, options, () => clock.now() - startedAt) : null;
+  const report = await runCheck(serverName, {
+    dns: fanoutDns(options.resolvers.map((resolver) => dohClient(resolver))),
+    http: browserHttp(),
+    clock,
+    source: 'browser',
+    signal: options.signal,
+    onProgress: options.onProgress,
+    allowPrivateAddresses: options.allowPrivateAddresses,
+  });
+  if (!proxyRun) return { report };
+  const { step, proxied, error } = await proxyRun;
+  if (!proxied) return { report: { ...report, steps: [...report.steps, step] }, proxyError: error };
+  return { report: mergeReports(report, proxied, step) };
+};
+
+async function runProxy(base: string, serverName: string, options: BrowserCheckOptions, elapsed: () => number) {
+  const step: TraceStep = { ...PROXY_STEP, status: 'skip', startedMs: elapsed(), durationMs: 0, requests: [] };
+  options.onProgress({ type: 'step-start', step: { ...PROXY_STEP, startedMs: step.startedMs } });
+  const request = { method: 'GET', url: proxyReportUrl(base, serverName) };
+  let proxied: Report | null = null;
+  let error: string | undefined;
+  try {
+    proxied = await fetchProxyReport(base, serverName, options.signal);
+    step.status = proxied.verdict;
+    step.requests.push({ ...request, status: 200 });
+  } catch (cause) {
+    if (options.signal.aborted) throw cause;
+    error = (cause as Error).message;
+    step.status = 'fail';
+    step.requests.push({ ...request, error });
+  }
+  step.durationMs = elapsed() - step.startedMs;
+  options.onProgress({ type: 'step-finish', step });
+  return { step, proxied, error };
+}
+
+/** The registry's area of a check; a newer proxy's unknown ids go by their first word. */
+export function areaOf(id: string): string {
+  return checkMeta(id)?.area ?? id.split('.')[0];
+}
+
+function inProxyArea(finding: Finding): boolean {
+  return PROXY_AREAS.has(areaOf(finding.id));
+}
+
+/**
+ * The browser's report with the proxy's connection, TLS, federation and key findings in
+ * place of its own (not tested, or the weaker reachability by fetch, which would otherwise
+ * count as extra working connections in the verdict), plus a finding when the two DNS views
+ * found different targets. The browser's own discovery (DoH, .well-known reads) stays.
+ */
+export function mergeReports(browser: Report, proxy: Report, proxyStep: TraceStep): Report {
+  const checks = [
+    ...browser.checks.filter((finding) => !inProxyArea(finding)),
+    ...proxy.checks.filter(inProxyArea),
+    ...dnsViewDifference(browser, proxy),
+  ];
+  return {
+    ...browser,
+    verdict: verdictOf(checks),
+    steps: [...browser.steps, proxyStep],
+    checks,
+    connections: proxy.connections,
+  };
+}
+
+function describeTargets(report: Report): string {
+  const resolution = report.resolution;
+  if (!resolution) return 'no resolution';
+  const targets = resolution.targets.map(
+    (target) => `${target.host}:${target.port} → ${[...target.addresses].sort().join(', ') || 'no address'}`,
+  );
+  return `${resolution.step}, ${targets.join('; ') || 'no target'}`;
+}
+
+/** The proxy's resolver is one more view of DNS: a difference is the resolvers-agree finding. */
+function dnsViewDifference(browser: Report, proxy: Report): Finding[] {
+  const seenByBrowser = describeTargets(browser);
+  const seenByProxy = describeTargets(proxy);
+  if (seenByBrowser === seenByProxy) return [];
+  const meta = checkMeta('dns.resolvers.agree')!;
+  return [
+    {
+      id: meta.id,
+      status: 'warn',
+      title: meta.title,
+      detail: `This browser's DNS-over-HTTPS view and the proxy's DNS view lead to different targets. Browser: ${seenByBrowser}. Proxy: ${seenByProxy}. The proxy tested its own targets.`,
+      docs: meta.docs,
+      fix: meta.fix,
+      data: { browser: seenByBrowser, proxy: seenByProxy },
+    },
+  ];
+}
+
+// Interim until the core's Markdown renderer lands.
+export const renderMarkdown = (report: Report): string => `# ${report.serverName}\n`;

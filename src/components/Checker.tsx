@@ -1,0 +1,136 @@
+// The home page's checker island: a server name in, the report out. It owns the state (input,
+// settings, proxy, run) and leaves each part of the page to a small component.
+import { createSignal, For, lazy, onCleanup, onMount, Show } from 'solid-js';
+import type { ProgressEvent } from '../checker/trace.ts';
+import { detectProxy, type ProxyStatus } from '../adapters/browser/proxy.ts';
+import type { BrowserCheckOutcome } from '../adapters/browser/check.ts';
+import { ServerForm } from './ServerForm.tsx';
+import { RunProgress, type StepProgress } from './RunProgress.tsx';
+import { ResultSummary } from './ResultSummary.tsx';
+import { RecentChecks } from './RecentChecks.tsx';
+import { SettingsPanel } from './SettingsPanel.tsx';
+import { ProxyNote } from './ProxyNote.tsx';
+import { applyUrlParameters, browserStorage, defaultSettings, loadSettings, saveSettings, type Settings } from './settings.ts';
+import { loadRecent, rememberCheck, type RecentCheck } from './recent.ts';
+import './checker.css';
+
+/** What the island needs from the engine module, which it loads when a check starts. */
+export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'renderMarkdown'>;
+
+const loadEngine = (): Promise<Engine> => import('../adapters/browser/check.ts');
+const ReportView = lazy(() => import('./ReportView.tsx'));
+
+export interface CheckerProps {
+  /** Replaced in component tests; the page loads the browser adapters and the core. */
+  engine?: () => Promise<Engine>;
+  detect?: typeof detectProxy;
+}
+
+export type RunState =
+  | { phase: 'idle' }
+  | { phase: 'running'; serverName: string }
+  | { phase: 'done'; outcome: BrowserCheckOutcome; engine: Engine }
+  | { phase: 'error'; serverName: string; message: string };
+
+export default function Checker(props: CheckerProps) {
+  // The server render knows no URL and no storage: both are read once hydrated.
+  let storage: Storage | null = null;
+  const [settings, setSettings] = createSignal<Settings>(defaultSettings());
+  const [urlErrors, setUrlErrors] = createSignal<string[]>([]);
+  const [proxy, setProxy] = createSignal<ProxyStatus | null>(null);
+  const [run, setRun] = createSignal<RunState>({ phase: 'idle' });
+  const [steps, setSteps] = createSignal<StepProgress[]>([]);
+  const [recent, setRecent] = createSignal<RecentCheck[]>([]);
+  const [input, setInput] = createSignal('');
+  let controller: AbortController | undefined;
+  let proxyReady: Promise<ProxyStatus> = Promise.resolve({ state: 'none' });
+
+  const findProxy = () => {
+    setProxy(null);
+    proxyReady = (props.detect ?? detectProxy)(settings().proxyUrl, location.origin);
+    proxyReady.then(setProxy);
+  };
+
+  const onProgress = (event: ProgressEvent) => {
+    const { id, label } = event.step;
+    const entry: StepProgress =
+      event.type === 'step-start' ? { id, label, status: 'running' } : { id, label, status: event.step.status, durationMs: event.step.durationMs };
+    setSteps((list) => (list.some((step) => step.id === id) ? list.map((step) => (step.id === id ? entry : step)) : [...list, entry]));
+  };
+
+  const start = async (serverName: string) => {
+    controller?.abort();
+    const own = (controller = new AbortController());
+    const url = new URL(location.href);
+    url.searchParams.set('server', serverName);
+    history.replaceState(history.state, '', url);
+    setInput(serverName);
+    setSteps([]);
+    setRun({ phase: 'running', serverName });
+    void ReportView.preload();
+    try {
+      const engine = await (props.engine ?? loadEngine)();
+      const outcome = await engine.checkFromBrowser(serverName, {
+        resolvers: settings().resolvers,
+        proxy: await proxyReady,
+        allowPrivateAddresses: settings().allowPrivate,
+        signal: own.signal,
+        onProgress,
+      });
+      if (own.signal.aborted) return;
+      setRun({ phase: 'done', outcome, engine });
+      const { report } = outcome;
+      setRecent((list) => rememberCheck(storage, list, { serverName, verdict: report.verdict, checkedAt: report.checkedAt }));
+    } catch (error) {
+      if (!own.signal.aborted) setRun({ phase: 'error', serverName, message: (error as Error).message });
+    }
+  };
+
+  const changeSettings = (next: Settings) => {
+    const proxyChanged = next.proxyUrl !== settings().proxyUrl;
+    setSettings(next);
+    saveSettings(storage, next);
+    if (proxyChanged) findProxy();
+  };
+
+  onMount(() => {
+    storage = browserStorage();
+    const params = new URLSearchParams(location.search);
+    const fromUrl = applyUrlParameters(loadSettings(storage), params);
+    setSettings(fromUrl.settings);
+    setUrlErrors(fromUrl.errors);
+    setRecent(loadRecent(storage));
+    findProxy();
+    const deepLink = params.get('server');
+    if (deepLink) void start(deepLink);
+  });
+  onCleanup(() => controller?.abort());
+
+  return (
+    <div class="fc-checker not-content">
+      <ServerForm value={input()} onInput={setInput} onSubmit={start} busy={run().phase === 'running'} />
+      <ProxyNote proxy={proxy()} />
+      <Show when={urlErrors().length > 0}>
+        <ul class="fc-problems">
+          <For each={urlErrors()}>{(error) => <li>{error}</li>}</For>
+        </ul>
+      </Show>
+      <ResultSummary run={run()} steps={steps()} />
+      <Show when={run().phase === 'running'}>
+        <RunProgress steps={steps()} />
+      </Show>
+      <Show when={(() => { const state = run(); return state.phase === 'done' ? state : null; })()}>
+        {(done) => (
+          <ReportView
+            report={done().outcome.report}
+            proxyError={done().outcome.proxyError}
+            markdown={done().engine.renderMarkdown}
+            areaOf={done().engine.areaOf}
+          />
+        )}
+      </Show>
+      <RecentChecks recent={recent()} onRun={start} />
+      <SettingsPanel settings={settings()} onChange={changeSettings} />
+    </div>
+  );
+}

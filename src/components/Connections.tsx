@@ -1,0 +1,46 @@
+// What the proxy saw on each address: TCP, TLS, the certificate and the homeserver.
+import { For } from 'solid-js';
+import type { ConnectionReport } from '../checker/report.ts';
+
+export function Connections(props: { connections: ConnectionReport[] }) {
+  return (
+    <section class="fc-connections" aria-labelledby="fc-connections-title">
+      <h2 id="fc-connections-title">Connections tested by the proxy</h2>
+      <div class="fc-table" tabindex="0" role="region" aria-labelledby="fc-connections-title">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Address</th>
+              <th scope="col">TLS</th>
+              <th scope="col">Certificate</th>
+              <th scope="col">Homeserver</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={props.connections}>
+              {(connection) => (
+                <tr>
+                  <td>
+                    <code>{connection.address.includes(':') ? `[${connection.address}]` : connection.address}:{connection.port}</code>
+                    {connection.tcp.ok ? '' : ` ${connection.tcp.error ?? 'refused'}`}
+                  </td>
+                  <td>{connection.tls ? (connection.tls.ok ? connection.tls.version ?? 'yes' : connection.tls.error ?? 'failed') : '—'}</td>
+                  <td>
+                    {connection.certificate
+                      ? `${connection.certificate.subjectCommonName || connection.certificate.subjectAltNames.join(', ')}, by ${connection.certificate.issuerCommonName}, until ${connection.certificate.notAfter}`
+                      : '—'}
+                  </td>
+                  <td>
+                    {connection.version
+                      ? connection.version.error ?? `${connection.version.name ?? '?'} ${connection.version.version ?? ''}`
+                      : '—'}
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+// Findings grouped by area, most severe first, each with its fix, a ready config snippet
+// where one applies, and a link to the check reference. Every string is rendered as text.
+import { For, Show } from 'solid-js';
+import type { Finding, Report } from '../checker/report.ts';
+import { AREA_TEXT, STATUS_ORDER, STATUS_TEXT } from './labels.ts';
+import { FixSnippets } from './FixSnippets.tsx';
+
+/** Only our own pages and https URLs become links; a report from a proxy is untrusted input. */
+export function safeHref(url: string): string | undefined {
+  if (/^\/(?!\/)/.test(url)) return url;
+  return URL.canParse(url) && new URL(url).protocol === 'https:' ? url : undefined;
+}
+
+export function Findings(props: { report: Report; areaOf: (id: string) => string }) {
+  const groups = () => {
+    const byArea = new Map<string, Finding[]>();
+    for (const finding of props.report.checks) {
+      const area = props.areaOf(finding.id);
+      byArea.set(area, [...(byArea.get(area) ?? []), finding]);
+    }
+    const known = Object.keys(AREA_TEXT);
+    return [...byArea]
+      .sort(([a], [b]) => rank(known, a) - rank(known, b))
+      .map(([area, findings]) => ({
+        area,
+        findings: findings.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status)),
+      }));
+  };
+  return (
+    <section class="fc-findings" aria-labelledby="fc-findings-title">
+      <h2 id="fc-findings-title">Findings</h2>
+      <For each={groups()}>
+        {(group) => (
+          <section class="fc-area" aria-labelledby={`fc-area-${group.area}`}>
+            <h3 id={`fc-area-${group.area}`}>{AREA_TEXT[group.area] ?? group.area}</h3>
+            <ul>
+              <For each={group.findings}>{(finding) => <FindingItem finding={finding} report={props.report} />}</For>
+            </ul>
+          </section>
+        )}
+      </For>
+    </section>
+  );
+}
+
+function rank(known: string[], area: string): number {
+  const index = known.indexOf(area);
+  return index < 0 ? known.length : index;
+}
+
+function FindingItem(props: { finding: Finding; report: Report }) {
+  const problem = () => props.finding.status === 'fail' || props.finding.status === 'warn';
+  return (
+    <li class="fc-finding" data-status={props.finding.status} data-check={props.finding.id}>
+      <p class="fc-finding-title">
+        <span class="fc-badge">{STATUS_TEXT[props.finding.status]}</span> <strong>{props.finding.title}</strong>
+      </p>
+      <p class="fc-detail">{props.finding.detail}</p>
+      <Show when={problem() && props.finding.fix}>
+        <p class="fc-fix">
+          <strong>Fix:</strong> {props.finding.fix}
+        </p>
+      </Show>
+      <Show when={problem()}>
+        <FixSnippets finding={props.finding} report={props.report} />
+      </Show>
+      <Show when={safeHref(props.finding.docs)}>
+        {(href) => (
+          <a class="fc-docs" href={href()}>
+            About “{props.finding.title}”
+          </a>
+        )}
+      </Show>
+    </li>
+  );
+}

@@ -1,0 +1,101 @@
+// The resolution trace: which spec step decided, where it leads, the Host header and TLS
+// names to use, and every step with its requests on a shared time axis.
+import { For, Show } from 'solid-js';
+import type { Report } from '../checker/report.ts';
+import { STATUS_TEXT, STEP_TEXT } from './labels.ts';
+
+export function ResolutionTrace(props: { report: Report }) {
+  const total = () => Math.max(1, ...props.report.steps.map((step) => step.startedMs + step.durationMs));
+  const percent = (ms: number) => `${((ms / total()) * 100).toFixed(2)}%`;
+  return (
+    <section class="fc-trace" aria-labelledby="fc-trace-title">
+      <h2 id="fc-trace-title">How homeservers find {props.report.serverName}</h2>
+      <Show when={props.report.resolution} fallback={<p>Discovery did not get far enough to name a target.</p>}>
+        {(resolution) => (
+          <>
+            <dl class="fc-resolution">
+              <dt>Decided by</dt>
+              <dd>{STEP_TEXT[resolution().step]}</dd>
+              <Show when={resolution().delegatedServerName}>
+                <dt>Delegated to</dt>
+                <dd>
+                  <code>{resolution().delegatedServerName}</code>
+                </dd>
+              </Show>
+              <dt>Host header</dt>
+              <dd>
+                <code>{resolution().hostHeader}</code>
+              </dd>
+              <dt>Certificate must be valid for</dt>
+              <dd>
+                <code>{resolution().tlsName}</code>
+              </dd>
+              <dt>SNI</dt>
+              <dd>{resolution().sni ? <code>{resolution().sni}</code> : 'none (IP address)'}</dd>
+            </dl>
+            <div class="fc-table" tabindex="0" role="region" aria-label="Targets">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Target</th>
+                    <th scope="col">Addresses</th>
+                    <th scope="col">From SRV</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={resolution().targets}>
+                    {(target) => (
+                      <tr>
+                        <td>
+                          <code>
+                            {target.host}:{target.port}
+                          </code>
+                        </td>
+                        <td>{target.addresses.join(', ') || 'none'}</td>
+                        <td>{target.srv ? `${target.srv.name} (priority ${target.srv.priority}, weight ${target.srv.weight})` : 'no'}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </Show>
+      <h3>Steps</h3>
+      <ol class="fc-steps">
+        <For each={props.report.steps}>
+          {(step) => (
+            <li data-status={step.status}>
+              <p>
+                <span class="fc-badge">{STATUS_TEXT[step.status]}</span> {step.label}{' '}
+                <span class="fc-muted">
+                  {Math.round(step.durationMs)} ms, from {Math.round(step.startedMs)} ms
+                </span>
+              </p>
+              <span
+                class="fc-bar"
+                aria-hidden="true"
+                style={{ '--fc-bar-start': percent(step.startedMs), '--fc-bar-width': percent(step.durationMs) }}
+              />
+              <Show when={step.requests.length > 0}>
+                <ul class="fc-requests">
+                  <For each={step.requests}>
+                    {(request) => (
+                      <li>
+                        <code>
+                          {request.method} {request.url}
+                        </code>{' '}
+                        → {request.error ?? `HTTP ${request.status}`}
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            </li>
+          )}
+        </For>
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+// The live region: what is running, then the verdict in one sentence. Its data attributes
+// are the machine-readable outcome (tests, user scripts).
+import { Match, Switch } from 'solid-js';
+import type { Report } from '../checker/report.ts';
+import type { RunState } from './Checker.tsx';
+import type { StepProgress } from './RunProgress.tsx';
+import { STATUS_TEXT, STEP_TEXT, VERDICT_TEXT } from './labels.ts';
+
+export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
+  const report = () => (props.run.phase === 'done' ? props.run.outcome.report : null);
+  return (
+    <div
+      class="fc-summary"
+      role="status"
+      data-state={props.run.phase}
+      data-verdict={report()?.verdict}
+      data-resolution-step={report()?.resolution?.step}
+    >
+      <Switch>
+        <Match when={props.run.phase === 'running' && props.run}>
+          {(running) => (
+            <p>
+              Checking {running().serverName}… {props.steps.filter((step) => step.status !== 'running').length} of{' '}
+              {props.steps.length} steps done
+            </p>
+          )}
+        </Match>
+        <Match when={report()}>
+          {(done) => (
+            <>
+              <p class="fc-verdict">
+                {VERDICT_TEXT[done().verdict]}: {done().serverName}
+              </p>
+              <p>
+                {countFindings(done())}
+                {done().resolution ? ` Found through ${STEP_TEXT[done().resolution!.step]}.` : ''}
+              </p>
+            </>
+          )}
+        </Match>
+        <Match when={props.run.phase === 'error' && props.run}>
+          {(failed) => (
+            <p class="fc-error">
+              Could not check {failed().serverName}: {failed().message}
+            </p>
+          )}
+        </Match>
+      </Switch>
+    </div>
+  );
+}
+
+function countFindings(report: Report): string {
+  const parts = (['fail', 'warn', 'skip'] as const).flatMap((status) => {
+    const count = report.checks.filter((check) => check.status === status).length;
+    return count > 0 ? [`${STATUS_TEXT[status]}: ${count}`] : [];
+  });
+  return parts.length > 0 ? `${parts.join(', ')}.` : 'Every check passed.';
+}

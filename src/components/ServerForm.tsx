@@ -1,0 +1,66 @@
+// The server-name input, validated on every keystroke with the core parser's own messages.
+import { createMemo, For, Show } from 'solid-js';
+import { parseServerName } from '../checker/server-name.ts';
+
+export interface ServerFormProps {
+  value: string;
+  busy: boolean;
+  onInput: (value: string) => void;
+  onSubmit: (serverName: string) => void;
+}
+
+export function ServerForm(props: ServerFormProps) {
+  let field: HTMLInputElement | undefined;
+  const parsed = createMemo(() => (props.value.trim() === '' ? null : parseServerName(props.value.trim())));
+  const error = () => {
+    const result = parsed();
+    return result && !result.ok ? result.error : null;
+  };
+  const warnings = () => {
+    const result = parsed();
+    return result?.ok ? result.warnings : [];
+  };
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const result = parsed();
+    if (result?.ok) props.onSubmit(props.value.trim());
+    else field?.focus();
+  };
+  return (
+    <form class="fc-form" role="search" aria-label="Check a server" onSubmit={submit}>
+      <label for="fc-server">Matrix server name</label>
+      <div class="fc-form-row">
+        <input
+          ref={field}
+          id="fc-server"
+          name="server"
+          type="text"
+          inputmode="url"
+          autocomplete="off"
+          autocapitalize="off"
+          spellcheck={false}
+          placeholder="example.org"
+          value={props.value}
+          aria-invalid={error() !== null}
+          aria-describedby="fc-server-help"
+          onInput={(event) => props.onInput(event.currentTarget.value)}
+        />
+        <button type="submit">{props.busy ? 'Checking…' : 'Check'}</button>
+      </div>
+      <div id="fc-server-help" class="fc-form-help" aria-live="polite">
+        <Show
+          when={error()}
+          fallback={
+            <Show when={warnings().length > 0} fallback={<span>The part after the “:” in a Matrix ID, e.g. example.org for @alice:example.org</span>}>
+              <ul class="fc-warnings">
+                <For each={warnings()}>{(warning) => <li>{warning}</li>}</For>
+              </ul>
+            </Show>
+          }
+        >
+          {(message) => <span class="fc-error">{message()}</span>}
+        </Show>
+      </div>
+    </form>
+  );
+}

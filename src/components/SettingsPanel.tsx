@@ -1,0 +1,95 @@
+// Settings: the DoH resolvers asked (add, remove), the proxy URL and whether private
+// addresses are expected. Every change is saved by the caller.
+import { createSignal, For } from 'solid-js';
+import { parseResolver, type DohFormat } from '../adapters/browser/resolvers.ts';
+import { defaultSettings, type Settings } from './settings.ts';
+
+export function SettingsPanel(props: { settings: Settings; onChange: (settings: Settings) => void }) {
+  const [resolverUrl, setResolverUrl] = createSignal('');
+  const [format, setFormat] = createSignal<DohFormat | ''>('');
+  const [error, setError] = createSignal('');
+  const update = (change: Partial<Settings>) => props.onChange({ ...props.settings, ...change });
+  const addResolver = (event: SubmitEvent) => {
+    event.preventDefault();
+    const parsed = parseResolver(resolverUrl(), format() || undefined);
+    if (!parsed.ok) return setError(parsed.error);
+    if (props.settings.resolvers.some((resolver) => resolver.url === parsed.resolver.url)) return setError('That resolver is already in the list.');
+    setError('');
+    setResolverUrl('');
+    update({ resolvers: [...props.settings.resolvers, parsed.resolver] });
+  };
+  return (
+    <details class="fc-settings">
+      <summary>Settings</summary>
+      <fieldset>
+        <legend>DNS-over-HTTPS resolvers (every lookup goes to each)</legend>
+        <ul>
+          <For each={props.settings.resolvers}>
+            {(resolver) => (
+              <li>
+                <code>{resolver.url}</code> <span class="fc-muted">{resolver.format === 'json' ? 'JSON API' : 'RFC 8484'}</span>{' '}
+                <button
+                  type="button"
+                  class="fc-secondary"
+                  disabled={props.settings.resolvers.length === 1}
+                  aria-label={`Remove ${resolver.url}`}
+                  onClick={() => update({ resolvers: props.settings.resolvers.filter((other) => other !== resolver) })}
+                >
+                  Remove
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+        <form class="fc-form-row" onSubmit={addResolver}>
+          <label for="fc-resolver-url" class="sr-only">
+            Resolver URL
+          </label>
+          <input
+            id="fc-resolver-url"
+            type="url"
+            placeholder="https://dns.example/dns-query"
+            value={resolverUrl()}
+            aria-describedby="fc-resolver-error"
+            onInput={(event) => setResolverUrl(event.currentTarget.value)}
+          />
+          <label for="fc-resolver-format" class="sr-only">
+            Format
+          </label>
+          <select id="fc-resolver-format" value={format()} onChange={(event) => setFormat(event.currentTarget.value as DohFormat | '')}>
+            <option value="">Format from the URL</option>
+            <option value="wire">RFC 8484 (dns-message)</option>
+            <option value="json">JSON API</option>
+          </select>
+          <button type="submit" class="fc-secondary">
+            Add resolver
+          </button>
+        </form>
+        <p id="fc-resolver-error" class="fc-error" aria-live="polite">
+          {error()}
+        </p>
+        <button type="button" class="fc-secondary" onClick={() => update({ resolvers: defaultSettings().resolvers })}>
+          Reset to Cloudflare and Google
+        </button>
+      </fieldset>
+      <fieldset>
+        <legend>Proxy</legend>
+        <label for="fc-proxy-url">Proxy URL (empty: look for one at this site)</label>
+        <input
+          id="fc-proxy-url"
+          type="url"
+          placeholder="http://127.0.0.1:8080/"
+          value={props.settings.proxyUrl}
+          onChange={(event) => update({ proxyUrl: event.currentTarget.value.trim() })}
+        />
+      </fieldset>
+      <fieldset>
+        <legend>Addresses</legend>
+        <label class="fc-check">
+          <input type="checkbox" checked={props.settings.allowPrivate} onChange={(event) => update({ allowPrivate: event.currentTarget.checked })} />
+          Private addresses are expected (a LAN or a test rig)
+        </label>
+      </fieldset>
+    </details>
+  );
+}

@@ -1,0 +1,79 @@
+// The checker's settings: DoH resolvers, a proxy URL and whether private addresses are
+// expected, saved in localStorage. `?resolver=` (repeatable), `?proxy=` and `?private=1` in
+// the page URL override them for that page.
+import { DEFAULT_RESOLVERS, parseResolver, type DohResolver } from '../adapters/browser/resolvers.ts';
+
+export interface Settings {
+  resolvers: DohResolver[];
+  /** Empty: look for a proxy at the page's own origin. */
+  proxyUrl: string;
+  /** LAN or test rig: private addresses are not flagged. */
+  allowPrivate: boolean;
+}
+
+const SETTINGS_KEY = 'fedcheck.settings';
+
+export const defaultSettings = (): Settings => ({ resolvers: [...DEFAULT_RESOLVERS], proxyUrl: '', allowPrivate: false });
+
+export function loadSettings(storage: Storage | null): Settings {
+  const saved = readJson(storage, SETTINGS_KEY) as Partial<Settings> | null;
+  const resolvers = Array.isArray(saved?.resolvers)
+    ? saved.resolvers.flatMap((entry) => {
+        const parsed = parseResolver(String(entry?.url), entry?.format === 'json' || entry?.format === 'wire' ? entry.format : undefined);
+        return parsed.ok ? [parsed.resolver] : [];
+      })
+    : [];
+  return {
+    resolvers: resolvers.length > 0 ? resolvers : defaultSettings().resolvers,
+    proxyUrl: typeof saved?.proxyUrl === 'string' ? saved.proxyUrl : '',
+    allowPrivate: saved?.allowPrivate === true,
+  };
+}
+
+export function saveSettings(storage: Storage | null, settings: Settings): void {
+  writeJson(storage, SETTINGS_KEY, settings);
+}
+
+/** The settings for this page: URL parameters over saved settings; bad resolver URLs are reported. */
+export function applyUrlParameters(saved: Settings, params: URLSearchParams): { settings: Settings; errors: string[] } {
+  const errors: string[] = [];
+  const resolvers = params.getAll('resolver').flatMap((text) => {
+    const parsed = parseResolver(text);
+    if (parsed.ok) return [parsed.resolver];
+    errors.push(`?resolver=${text}: ${parsed.error}`);
+    return [];
+  });
+  return {
+    settings: {
+      resolvers: resolvers.length > 0 ? resolvers : saved.resolvers,
+      proxyUrl: params.get('proxy') ?? saved.proxyUrl,
+      allowPrivate: params.has('private') ? params.get('private') === '1' : saved.allowPrivate,
+    },
+    errors,
+  };
+}
+
+/** localStorage, or null where the browser refuses it (private modes, blocked storage). */
+export function browserStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function readJson(storage: Storage | null, key: string): unknown {
+  try {
+    return JSON.parse(storage?.getItem(key) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+export function writeJson(storage: Storage | null, key: string, value: unknown): void {
+  try {
+    storage?.setItem(key, JSON.stringify(value));
+  } catch {
+    // A full or blocked storage only costs persistence, never the check.
+  }
+}

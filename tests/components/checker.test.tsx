@@ -1,0 +1,153 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { render, fireEvent, waitFor, cleanup, screen } from '@solidjs/testing-library';
+import Checker from '../../src/components/Checker.tsx';
+import { fakeEngine, finding, report, XSS } from './fake-engine.ts';
+
+const noProxy = async () => ({ state: 'none' as const });
+
+function renderChecker(engine = fakeEngine()) {
+  const result = render(() => <Checker engine={engine.load} detect={noProxy} />);
+  return { ...result, engine, input: () => result.getByLabelText('Matrix server name') as HTMLInputElement };
+}
+
+const results = () => document.querySelector('[role="status"].fc-summary') as HTMLElement;
+
+beforeEach(() => {
+  localStorage.clear();
+  history.replaceState(null, '', '/');
+});
+afterEach(cleanup);
+
+describe('server name input', () => {
+  it('shows the parser\'s message as you type and marks the field invalid', async () => {
+    const { input } = renderChecker();
+    fireEvent.input(input(), { target: { value: 'https://example.org' } });
+    expect(screen.getByText(/a server name has no scheme/)).toBeTruthy();
+    expect(input().getAttribute('aria-invalid')).toBe('true');
+    fireEvent.input(input(), { target: { value: 'example.org:99999' } });
+    expect(screen.getByText(/port must be 1-65535/)).toBeTruthy();
+    fireEvent.input(input(), { target: { value: 'example.org' } });
+    expect(input().getAttribute('aria-invalid')).toBe('false');
+    expect(screen.queryByText(/port must be/)).toBeNull();
+  });
+
+  it('shows the parser\'s warnings for names that parse', () => {
+    const { input } = renderChecker();
+    fireEvent.input(input(), { target: { value: 'Example.org' } });
+    expect(screen.getByText(/upper-case characters/)).toBeTruthy();
+  });
+
+  it('does not run an invalid name, and runs a valid one, putting it in the URL', async () => {
+    const { input, engine, getByRole } = renderChecker();
+    fireEvent.input(input(), { target: { value: 'exa mple.org' } });
+    fireEvent.click(getByRole('button', { name: 'Check' }));
+    expect(engine.calls).toHaveLength(0);
+    fireEvent.input(input(), { target: { value: ' example.org ' } });
+    fireEvent.click(getByRole('button', { name: 'Check' }));
+    await waitFor(() => expect(engine.calls.map((call) => call.serverName)).toEqual(['example.org']));
+    expect(new URL(location.href).searchParams.get('server')).toBe('example.org');
+  });
+});
+
+describe('a finished report', () => {
+  it('carries the verdict and the deciding step on the status region', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    renderChecker();
+    await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
+    expect(results().dataset.resolutionStep).toBe('well-known-srv');
+    expect(results().textContent).toContain('Federation works, with problems: example.org');
+  });
+
+  it('groups findings by area, most severe first, with fix and docs link', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole } = renderChecker();
+    const findings = await findByRole('region', { name: 'Findings' });
+    const areas = [...findings.querySelectorAll('h3')].map((heading) => heading.textContent);
+    expect(areas).toEqual(['.well-known delegation', 'DNS', 'TLS certificate', 'Client discovery']);
+    const legacy = findings.querySelector('[data-check="dns.srv.legacy"]')!;
+    expect(legacy.getAttribute('data-status')).toBe('warn');
+    expect(legacy.textContent).toContain('Fix: Publish _matrix-fed._tcp.');
+    expect(legacy.querySelector('a')!.getAttribute('href')).toBe('/docs/checks/#dns.srv.legacy');
+  });
+
+  it('offers a ready snippet for a config fix', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByText } = renderChecker();
+    const record = await findByText(/^_matrix-fed\._tcp\.example\.org\. 3600 IN SRV 10 5 8450 target\.example\.org\.$/);
+    expect(record.tagName).toBe('CODE');
+  });
+
+  it('renders server-provided text as text, never as HTML', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    const payload = report({
+      serverName: XSS,
+      checks: [finding('wellknown.server.m-server', 'fail', `m.server is ${XSS}`, { title: XSS, fix: XSS, docs: 'javascript:alert(1)' })],
+      steps: [{ id: 'x', label: XSS, status: 'fail', startedMs: 0, durationMs: 1, requests: [{ method: 'GET', url: XSS, error: XSS }] }],
+    });
+    renderChecker(fakeEngine(() => payload));
+    await waitFor(() => expect(results().dataset.verdict).toBeDefined());
+    const island = document.querySelector('.fc-checker')!;
+    expect(island.querySelector('img')).toBeNull();
+    expect(island.textContent).toContain(`m.server is ${XSS}`);
+    expect(island.querySelector('a[href^="javascript:"]')).toBeNull();
+  });
+
+  it('says clearly what was not tested without a proxy', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByText } = renderChecker();
+    expect(await findByText(/Not tested from this page: 1 checks/)).toBeTruthy();
+    expect(document.querySelector('[data-proxy="none"]')!.textContent).toContain('npm start');
+  });
+
+  it('keeps the check in the recent list and re-runs it in one click', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole, engine } = renderChecker();
+    const again = await findByRole('button', { name: 'Check example.org again' });
+    fireEvent.click(again);
+    await waitFor(() => expect(engine.calls).toHaveLength(2));
+    expect(JSON.parse(localStorage.getItem('fedcheck.recent')!)).toMatchObject([{ serverName: 'example.org', verdict: 'warn' }]);
+  });
+});
+
+describe('settings', () => {
+  it('adds and removes resolvers and keeps them across visits', async () => {
+    const first = renderChecker();
+    fireEvent.input(first.getByLabelText('Resolver URL'), { target: { value: 'https://doh.example/dns-query' } });
+    fireEvent.click(first.getByRole('button', { name: 'Add resolver' }));
+    fireEvent.click(first.getByRole('button', { name: 'Remove https://dns.google/resolve' }));
+    expect(JSON.parse(localStorage.getItem('fedcheck.settings')!).resolvers).toEqual([
+      { url: 'https://cloudflare-dns.com/dns-query', format: 'json' },
+      { url: 'https://doh.example/dns-query', format: 'wire' },
+    ]);
+    cleanup();
+    const second = renderChecker();
+    expect(second.getByText('https://doh.example/dns-query')).toBeTruthy();
+    expect(second.queryByText('https://dns.google/resolve')).toBeNull();
+  });
+
+  it('explains a bad resolver URL instead of adding it', () => {
+    const { getByLabelText, getByRole, getByText } = renderChecker();
+    fireEvent.input(getByLabelText('Resolver URL'), { target: { value: 'http://doh.example/dns-query' } });
+    fireEvent.click(getByRole('button', { name: 'Add resolver' }));
+    expect(getByText(/starts with https:\/\//)).toBeTruthy();
+  });
+
+  it('lets ?resolver= (repeatable), ?proxy= and ?private=1 override the saved settings for the page', async () => {
+    history.replaceState(
+      null,
+      '',
+      '/?server=example.org&resolver=https://a.test/dns-query&resolver=https://b.test/resolve&private=1&proxy=http://127.0.0.1:9/',
+    );
+    const seen: string[] = [];
+    const engine = fakeEngine();
+    render(() => <Checker engine={engine.load} detect={async (configured) => (seen.push(configured), { state: 'none' })} />);
+    await waitFor(() => expect(engine.calls).toHaveLength(1));
+    expect(engine.calls[0].options.resolvers).toEqual([
+      { url: 'https://a.test/dns-query', format: 'wire' },
+      { url: 'https://b.test/resolve', format: 'json' },
+    ]);
+    expect(engine.calls[0].options.allowPrivateAddresses).toBe(true);
+    expect(seen).toEqual(['http://127.0.0.1:9/']);
+    expect(localStorage.getItem('fedcheck.settings')).toBeNull();
+  });
+});
