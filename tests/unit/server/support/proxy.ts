@@ -1,0 +1,45 @@
+// The proxy app on a real loopback socket, for tests that go through HTTP like a browser
+// or a monitoring script would.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { NodeAdapters } from '../../../../src/adapters/node/index.ts';
+import type { Report } from '../../../../src/checker/report.ts';
+import { createApp } from '../../../../src/server/app.ts';
+import { loadConfig, type ServerConfig } from '../../../../src/server/config.ts';
+
+export interface RunningProxy {
+  url: string;
+  log: string[];
+  /** GET /api/v1/report; `from` binds the client socket to that loopback address. */
+  report(serverName: string, from?: string): Promise<{ status: number; headers: Headers; body: Report & { error?: { code: string; message: string } } }>;
+  close(): Promise<void>;
+}
+
+export async function startProxy(config: Partial<ServerConfig>, adapters: NodeAdapters): Promise<RunningProxy> {
+  const log: string[] = [];
+  const app = createApp({ config: { ...loadConfig({}), ...config }, adapters, log: (line) => log.push(line) });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    log,
+    async report(serverName, from) {
+      const { request } = await import('node:http');
+      return new Promise((resolve, reject) => {
+        const req = request(`${url}/api/v1/report?server_name=${encodeURIComponent(serverName)}`, { localAddress: from, agent: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+            resolve({ status: res.statusCode ?? 0, headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+          });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
