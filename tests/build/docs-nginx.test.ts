@@ -10,43 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { readGuides } from './docs-markdown.ts';
-import { makeCertificates, freePort, waitForPort, startUpstream, exerciseSites, type Site, type Upstream } from './docs-servers.ts';
+import { makeCertificates, freePort, waitForPort, startUpstream, exerciseSites, blocksOf, type Site, type Upstream } from './docs-servers.ts';
 
 const NGINX = '/usr/sbin/nginx';
 const snippets = readGuides().flatMap((page) =>
   page.blocks.filter((b) => b.lang === 'nginx').map((block) => ({ code: block.code, where: page.where(block.line) })),
 );
-
-/** Top-level `keyword … { … }` blocks, skipping braces inside quotes and comments. */
-function blocksOf(text: string, keyword: RegExp): Array<{ header: string; body: string }> {
-  const found: Array<{ header: string; body: string }> = [];
-  let depth = 0;
-  let start = -1;
-  let header = '';
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = null;
-      continue;
-    }
-    if (c === "'" || c === '"') quote = c;
-    else if (c === '#') i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
-    else if (c === '{') {
-      if (depth === 0) {
-        const lineStart = text.lastIndexOf('\n', i) + 1;
-        header = text.slice(lineStart, i).trim();
-        start = i + 1;
-      }
-      depth++;
-    } else if (c === '}') {
-      depth--;
-      if (depth === 0 && keyword.test(header)) found.push({ header, body: text.slice(start, i) });
-    }
-  }
-  return found;
-}
 
 interface Plan {
   config: string;
@@ -55,7 +24,7 @@ interface Plan {
 
 /** Rewrites a snippet for the test: loopback listen addresses, test certificate, test upstream. */
 function plan(code: string, ports: Map<number, number>, cert: { cert: string; key: string }, upstream: number): Plan {
-  const servers = blocksOf(code, /^server$/);
+  const servers = blocksOf(code, /^server$/, `'"`);
   if (servers.length === 0) throw new Error('no server block: show complete server blocks in the guides');
   const sites: Site[] = servers.map(({ body }) => {
     const name = body.match(/^\s*server_name\s+([^\s;]+)/m)?.[1];
@@ -66,7 +35,7 @@ function plan(code: string, ports: Map<number, number>, cert: { cert: string; ke
       if (!m) throw new Error(`unexpected listen directive: ${line.trim()}`);
       addresses.push({ address: m[1] ? '::1' : '127.0.0.1', port: ports.get(Number(m[2]))! });
     }
-    const locations = blocksOf(body, /^location\s/);
+    const locations = blocksOf(body, /^location\s/, `'"`);
     const wellKnown = locations
       .map((l) => l.header.match(/^location = \/\.well-known\/matrix\/(server|client|support)$/)?.[1])
       .filter((k): k is Site['wellKnown'][number] => Boolean(k));

@@ -209,3 +209,34 @@ export async function exerciseSites(sites: Site[], ca: string, upstream: Upstrea
   }
   return problems;
 }
+
+/** Top-level `keyword … { … }` blocks of an nginx or Caddy config, skipping braces inside the given quote characters and # comments. */
+export function blocksOf(text: string, keyword: RegExp, quotes: string): Array<{ header: string; body: string }> {
+  const found: Array<{ header: string; body: string }> = [];
+  let depth = 0;
+  let start = -1;
+  let header = '';
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (quotes.includes(c)) quote = c;
+    else if (c === '#') i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+    else if (c === '{') {
+      if (depth === 0) {
+        const lineStart = text.lastIndexOf('\n', i) + 1;
+        header = text.slice(lineStart, i).trim();
+        start = i + 1;
+      }
+      depth++;
+    } else if (c === '}') {
+      depth--;
+      if (depth === 0 && keyword.test(header)) found.push({ header, body: text.slice(start, i) });
+    }
+  }
+  return found;
+}

@@ -1,0 +1,107 @@
+// Every Caddyfile in the guides, run for real with Caddy where it is installed (Debian: `caddy`):
+// each snippet keeps its directives as written; the test only moves the site addresses to
+// loopback test ports, loads a test certificate instead of asking an ACME CA, and points
+// reverse_proxy at a fake homeserver. `caddy validate`, then `caddy run` with its own pid file,
+// real HTTPS requests with the checks of the nginx test, and a stop by PID.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { readGuides } from './docs-markdown.ts';
+import { makeCertificates, freePort, waitForPort, startUpstream, exerciseSites, blocksOf, type Site, type Upstream } from './docs-servers.ts';
+
+const CADDY = spawnSync('sh', ['-c', 'command -v caddy'], { encoding: 'utf8' }).stdout.trim();
+const snippets = readGuides().flatMap((page) =>
+  page.blocks.filter((b) => b.lang === 'caddy').map((block) => ({ code: block.code, where: page.where(block.line) })),
+);
+
+function plan(code: string, ports: Map<number, number>, cert: { cert: string; key: string }, upstream: number) {
+  const sites: Site[] = [];
+  const config = code.replace(/^([a-z0-9.-]+)(?::(\d+))? \{$/gm, (_, host: string, port?: string) => {
+    const mapped = ports.get(Number(port ?? 443));
+    if (!mapped) throw new Error(`no test port for ${host}:${port ?? 443}`);
+    // Our certificate instead of ACME, and loopback only.
+    return `${host}:${mapped} {\n\ttls ${cert.cert} ${cert.key}\n\tbind 127.0.0.1 ::1`;
+  }).replace(/(reverse_proxy \S+ )127\.0\.0\.1:\d+/g, `$1127.0.0.1:${upstream}`);
+  for (const { header, body } of blocksOf(code, /^[a-z0-9.-]+(:\d+)? *$/, '"`')) {
+    const [host, port] = header.split(':');
+    const mapped = ports.get(Number(port ?? 443))!;
+    const wellKnown = [...body.matchAll(/^\s*respond \/\.well-known\/matrix\/(server|client|support) /gm)].map((m) => m[1] as Site['wellKnown'][number]);
+    const proxied = [...body.matchAll(/^\s*reverse_proxy (\/\S*)\* /gm)].map((m) => m[1]);
+    const everything = proxied.includes('/');
+    sites.push({
+      name: host,
+      addresses: [{ address: '127.0.0.1', port: mapped }, { address: '::1', port: mapped }],
+      wellKnown,
+      proxied,
+      private: proxied.length && !everything ? ['/_synapse/admin/v1/server_version', '/'] : [],
+    });
+  }
+  if (sites.length === 0) throw new Error('no site block');
+  return { config, sites };
+}
+
+describe.skipIf(!CADDY)('Caddy snippets in the guides', () => {
+  let dir: string;
+  let cert: ReturnType<typeof makeCertificates>;
+  let upstream: Upstream;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fedcheck-caddy-'));
+    const names = new Set<string>();
+    for (const { code } of snippets) for (const m of code.matchAll(/^([a-z0-9.-]+)(?::\d+)? \{$/gm)) names.add(m[1]);
+    cert = makeCertificates(dir, [...names]);
+    upstream = await startUpstream();
+  });
+
+  afterAll(async () => {
+    await upstream?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds the snippets: .well-known with CORS, the homeserver proxies on 443 and 8448', () => {
+    expect(snippets.length).toBeGreaterThanOrEqual(3);
+    expect(snippets.some((s) => s.code.includes('respond /.well-known/matrix/client'))).toBe(true);
+    expect(snippets.some((s) => /:8448 \{/.test(s.code))).toBe(true);
+  });
+
+  it.each(snippets.map((s) => [s.where, s] as const))('%s: caddy validate, then real HTTPS requests', async (_where, snippet) => {
+    const ports = new Map<number, number>();
+    for (const m of snippet.code.matchAll(/^[a-z0-9.-]+(?::(\d+))? \{$/gm)) ports.set(Number(m[1] ?? 443), await freePort());
+    const { config, sites } = plan(snippet.code, ports, cert, upstream.port);
+    const file = join(dir, 'Caddyfile');
+    // Global options for the test only: no admin API, no ACME, state kept in the temp dir.
+    writeFileSync(
+      file,
+      `{\n\tadmin off\n\tauto_https disable_redirects\n\tskip_install_trust\n\tstorage file_system ${join(dir, 'data')}\n\thttp_port ${await freePort()}\n}\n\n${config}\n`,
+    );
+    const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data') };
+    const validated = spawnSync(CADDY, ['validate', '--config', file, '--adapter', 'caddyfile'], { encoding: 'utf8', env });
+    expect(validated.status, `${validated.stdout}${validated.stderr}`).toBe(0);
+
+    const pidfile = join(dir, 'caddy.pid');
+    rmSync(pidfile, { force: true });
+    let output = '';
+    const caddy = spawn(CADDY, ['run', '--config', file, '--adapter', 'caddyfile', '--pidfile', pidfile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    caddy.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    caddy.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    let exited = false;
+    const exit = new Promise<void>((resolve) => caddy.on('exit', () => ((exited = true), resolve())));
+    try {
+      for (const site of sites) {
+        for (const { address, port } of site.addresses) await waitForPort(port, address, 10_000, () => !exited).catch((e: Error) => {
+          throw new Error(`${e.message}\n${output}`);
+        });
+      }
+      expect(Number(readFileSync(pidfile, 'utf8').trim())).toBe(caddy.pid);
+      const problems = await exerciseSites(sites, cert.ca, upstream);
+      expect(problems, output).toEqual([]);
+    } finally {
+      const pid = existsSync(pidfile) ? Number(readFileSync(pidfile, 'utf8').trim()) : caddy.pid;
+      if (!exited && pid) process.kill(pid, 'SIGTERM');
+      await Promise.race([exit, new Promise((r) => setTimeout(r, 5000))]);
+      if (!exited && caddy.pid) process.kill(caddy.pid, 'SIGKILL');
+    }
+  });
+});
