@@ -26,6 +26,7 @@ export async function startHttpsServer(
   tlsOptions: { key: string; cert: string },
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   host = '127.0.0.1',
+  port = 0,
 ): Promise<TestHttpsServer> {
   const seen: Seen[] = [];
   const server = https.createServer(tlsOptions, (req, res) => {
@@ -33,7 +34,7 @@ export async function startHttpsServer(
     seen.push({ method: req.method ?? '', url: req.url ?? '', host: req.headers.host, servername, headers: req.headers });
     handler(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const started: TestHttpsServer = {
     port: (server.address() as AddressInfo).port,
     seen,
