@@ -18,6 +18,9 @@ describe('concurrency', () => {
     );
     const http = fakeHttp({ [wellKnownUrl('example.org')]: delegation('matrix.example.net') }, { delayMs: DELAY });
     const prober = fakeProber({ nowMs: Date.now(), delayMs: DELAY });
+    // Warm up (module loading, WebCrypto) so the timed run measures only the round trips.
+    await runCheck('warm.example', { dns: fakeDns({}), http: fakeHttp({}), prober: fakeProber({ nowMs: Date.now() }), clock: realClock, source: 'proxy' });
+    await runCheck('192.0.2.1', { dns: fakeDns({}), http: fakeHttp({}), prober: fakeProber({ nowMs: Date.now() }), clock: realClock, source: 'proxy' });
     const started = performance.now();
     const report = await runCheck('example.org', { dns, http, prober, clock: realClock, source: 'proxy' });
     const elapsed = performance.now() - started;
@@ -29,21 +32,22 @@ describe('concurrency', () => {
     expect(calls).toBeGreaterThanOrEqual(10);
     // The chain: .well-known → SRV of the delegated name → A/AAAA of the target → probes.
     expect(elapsed).toBeGreaterThanOrEqual(4 * DELAY - 5);
-    expect(elapsed).toBeLessThan(4 * DELAY + 150);
+    // Less than five round trips (the sum would be twelve); the slack absorbs a busy machine.
+    expect(elapsed).toBeLessThan(5 * DELAY);
     expect(elapsed).toBeLessThan(calls * DELAY / 2);
 
     const start = (id: string) => report.steps.find((step) => step.id === id)!.startedMs;
-    expect(start('well-known')).toBeLessThan(20);
-    expect(start('srv:_matrix-fed._tcp.example.org')).toBeLessThan(20);
-    expect(start('resolve:example.org')).toBeLessThan(20);
-    expect(start('client-well-known')).toBeLessThan(20);
+    expect(start('well-known')).toBeLessThan(DELAY / 4);
+    expect(start('srv:_matrix-fed._tcp.example.org')).toBeLessThan(DELAY / 4);
+    expect(start('resolve:example.org')).toBeLessThan(DELAY / 4);
+    expect(start('client-well-known')).toBeLessThan(DELAY / 4);
     expect(start('srv:_matrix-fed._tcp.matrix.example.net')).toBeGreaterThanOrEqual(DELAY - 5);
     expect(start('resolve:fed.example.net')).toBeGreaterThanOrEqual(2 * DELAY - 5);
     const probes = report.steps.filter((step) => step.id.startsWith('probe:'));
     expect(probes).toHaveLength(2);
     for (const probe of probes) {
       expect(probe.startedMs).toBeGreaterThanOrEqual(3 * DELAY - 5);
-      expect(probe.startedMs).toBeLessThan(3 * DELAY + 60);
+      expect(probe.startedMs).toBeLessThan(3.5 * DELAY);
     }
     // A and AAAA of one host are asked together, inside one step.
     const targetLookup = report.steps.find((step) => step.id === 'resolve:fed.example.net')!;

@@ -4,7 +4,6 @@ import { expect } from 'vitest';
 import schema from '../../../src/checker/report.schema.json' with { type: 'json' };
 import { runCheck, type CheckDeps } from '../../../src/checker/check.ts';
 import type { Finding, Report } from '../../../src/checker/report.ts';
-import type { ProbeResult } from '../../../src/checker/interfaces.ts';
 import {
   fakeDns,
   fakeHttp,
@@ -13,6 +12,7 @@ import {
   type FakeDnsOptions,
   type FakeHttpOptions,
   type FakeName,
+  type FakeProberOptions,
   type FakeResponse,
 } from '../../fixtures/fakes.ts';
 
@@ -34,7 +34,7 @@ export interface Scenario {
   dnsOptions?: FakeDnsOptions;
   httpOptions?: FakeHttpOptions;
   /** false: no prober, as in the browser. */
-  prober?: false | { overrides?: Record<string, (healthy: ProbeResult) => ProbeResult>; closed?: string[]; keysServerName?: string };
+  prober?: false | Omit<FakeProberOptions, 'nowMs'>;
   deps?: Partial<CheckDeps>;
 }
 

@@ -2,7 +2,7 @@
 // 1,000 cases each; `FEDCHECK_FUZZ_RUNS=100000` (npm run fuzz) runs many more.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { HttpResult } from '../../../src/checker/interfaces.ts';
+import type { HttpResult, RedirectHop } from '../../../src/checker/interfaces.ts';
 import { analyzeServerKeys } from '../../../src/checker/keys.ts';
 import { parseServerName } from '../../../src/checker/server-name.ts';
 import {
@@ -50,7 +50,7 @@ const httpResult: fc.Arbitrary<HttpResult> = fc.oneof(
     status: fc.integer({ min: 100, max: 599 }),
     headers,
     body: jsonBody,
-    redirects: fc.constant([]),
+    redirects: fc.constant([] as RedirectHop[]),
     elapsedMs: fc.nat(),
   }),
   fc.record({
@@ -60,7 +60,7 @@ const httpResult: fc.Arbitrary<HttpResult> = fc.oneof(
       kind: fc.constantFrom('dns', 'connect', 'tls', 'timeout', 'too-large', 'cors', 'redirect-loop', 'redirect-limit', 'policy', 'network'),
       message: fc.string(),
     }),
-    redirects: fc.constant([]),
+    redirects: fc.constant([] as RedirectHop[]),
     elapsedMs: fc.nat(),
   }),
 );

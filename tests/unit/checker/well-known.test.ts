@@ -13,7 +13,7 @@ const NOW = Date.parse('2026-11-26T12:00:00Z');
 function response(status: number, body: string | object, headers: Record<string, string> = {}): HttpResult {
   return { ok: true, url: 'https://example.org/x', status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), redirects: [], elapsedMs: 1 };
 }
-function failure(kind: 'connect' | 'too-large' | 'redirect-loop' | 'tls', message = kind): HttpResult {
+function failure(kind: 'connect' | 'too-large' | 'redirect-loop' | 'tls', message: string = kind): HttpResult {
   return { ok: false, url: 'https://example.org/x', error: { kind, message }, redirects: [], elapsedMs: 1 };
 }
 

@@ -1,0 +1,420 @@
+// Every registered check, passing and failing, through runCheck with the fakes. The last
+// test proves each check was seen both ways.
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../../src/checker/registry.ts';
+import type { ProbeResult } from '../../../src/checker/interfaces.ts';
+import type { Report } from '../../../src/checker/report.ts';
+import type { FakeName, FakeResponse } from '../../fixtures/fakes.ts';
+import { checkScenario, findings, NOW, srv, wellKnownUrl, type Scenario } from './helpers.ts';
+
+const V4 = '93.184.215.10';
+const V4B = '93.184.215.11';
+const V6 = '2a01:4f8::10';
+const DAY = 24 * 3600 * 1000;
+const NOW_MS = Date.parse(NOW);
+
+const SERVER_WK = wellKnownUrl('example.org');
+const CLIENT_WK = 'https://example.org/.well-known/matrix/client';
+const SUPPORT_WK = 'https://example.org/.well-known/matrix/support';
+const VERSIONS = 'https://matrix.example.org/_matrix/client/versions';
+const CORS = { 'access-control-allow-origin': '*' };
+
+/** A well-run server: delegation with port, dual stack, client and support files, CORS. */
+function healthy(changes: Scenario & { zone?: Record<string, FakeName>; routes?: Record<string, FakeResponse> } = {}): Scenario {
+  return {
+    ...changes,
+    zone: { 'example.org': { A: [V4B] }, 'matrix.example.org': { A: [V4], AAAA: [V6] }, ...changes.zone },
+    routes: {
+      [SERVER_WK]: { body: { 'm.server': 'matrix.example.org:443' }, headers: { 'cache-control': 'max-age=86400' } },
+      [CLIENT_WK]: { body: { 'm.homeserver': { base_url: 'https://matrix.example.org' } }, headers: CORS },
+      [`OPTIONS ${CLIENT_WK}`]: { status: 204, headers: CORS },
+      [VERSIONS]: { body: { versions: ['v1.11'] } },
+      [SUPPORT_WK]: { body: { contacts: [{ email_address: 'admin@example.org', role: 'm.role.admin' }] } },
+      ...changes.routes,
+    },
+  };
+}
+
+const seen = new Map<string, Set<string>>();
+
+/** Asserts the statuses of one check in a report, and records them for the coverage test. */
+function expectFindings(report: Report, id: string, statuses: string[], detail?: RegExp) {
+  const found = findings(report, id);
+  expect(found.map((f) => f.status), `${id}: ${found.map((f) => f.detail).join(' | ')}`).toEqual(statuses);
+  if (detail) expect(found.map((f) => f.detail).join('\n')).toMatch(detail);
+  for (const finding of found) {
+    expect(finding.docs).toBe(`/docs/checks/#${id}`);
+    if (finding.status === 'warn' || finding.status === 'fail') expect(finding.fix).toBeTruthy();
+    else expect(finding).not.toHaveProperty('fix');
+  }
+  const statusesSeen = seen.get(id) ?? new Set();
+  (statuses.length === 0 ? ['absent'] : statuses).forEach((status) => statusesSeen.add(status));
+  seen.set(id, statusesSeen);
+}
+
+async function run(input: string, scenario: Scenario) {
+  return (await checkScenario(input, scenario)).report;
+}
+
+const withProbe = (edit: (healthy: ProbeResult) => ProbeResult, address = V4, port = 443) => ({
+  prober: { overrides: { [address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`]: edit } },
+});
+
+describe('the healthy server', () => {
+  it('passes with no warning', async () => {
+    const report = await run('example.org', healthy());
+    const problems = report.checks.filter((f) => f.status !== 'pass' && f.status !== 'info');
+    expect(problems).toEqual([]);
+    expect(report.verdict).toBe('pass');
+    expect(report.connections.map((c) => [c.address, c.port, c.checks.length > 5])).toEqual([
+      [V4, 443, true],
+      [V6, 443, true],
+    ]);
+    for (const id of ['name.syntax', 'wellknown.server.status', 'wellknown.server.json', 'wellknown.server.m-server', 'wellknown.server.content-type', 'wellknown.server.size', 'dns.targets.resolve', 'dns.address-families', 'dns.addresses.public', 'client.wellknown', 'client.wellknown.base-url', 'client.wellknown.cors', 'client.versions', 'support.wellknown']) {
+      expectFindings(report, id, ['pass']);
+    }
+    for (const id of ['connection.tcp', 'tls.handshake', 'tls.version', 'tls.certificate.trusted', 'tls.certificate.name', 'tls.certificate.expiry', 'federation.version', 'keys.response', 'keys.content-type', 'keys.server-name', 'keys.valid-until', 'keys.ed25519', 'keys.signature', 'keys.base64-padding']) {
+      expectFindings(report, id, ['pass', 'pass']);
+    }
+    expectFindings(report, 'wellknown.server.cache', ['info'], /24 h/);
+    expectFindings(report, 'dns.dnssec', ['info'], /No answer was DNSSEC-validated/);
+    expectFindings(report, 'dns.srv.legacy', []);
+    expectFindings(report, 'dns.srv.disabled', []);
+  });
+});
+
+describe('name.syntax', () => {
+  it('warns on upper case and fails an invalid name with a report, not an exception', async () => {
+    expectFindings(await run('Example.org', healthy({ zone: { 'example.org': { A: [V4] } } })), 'name.syntax', ['warn'], /upper-case/);
+    const invalid = await run('example.org:0', healthy());
+    expectFindings(invalid, 'name.syntax', ['fail'], /port must be 1-65535/);
+    expect(invalid).toMatchObject({ verdict: 'fail', resolution: null, steps: [], connections: [] });
+    expect(invalid.checks).toHaveLength(1);
+  });
+});
+
+describe('server .well-known', () => {
+  it('status: 404 and unreachable are "no delegation", 500 warns, IP literals skip it', async () => {
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { status: 404 } } })), 'wellknown.server.status', ['info'], /404/);
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { error: { kind: 'connect' } } } })), 'wellknown.server.status', ['info'], /not served/);
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { status: 500 } } })), 'wellknown.server.status', ['warn'], /HTTP 500/);
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { error: { kind: 'tls', message: 'CERT_HAS_EXPIRED' } } } })), 'wellknown.server.status', ['warn'], /CERT_HAS_EXPIRED/);
+    expectFindings(await run(V4, healthy()), 'wellknown.server.status', ['info'], /IP literal/);
+  });
+
+  it('json: a 200 that is not a JSON object fails', async () => {
+    const report = await run('example.org', healthy({ routes: { [SERVER_WK]: { body: '<html></html>' } } }));
+    expectFindings(report, 'wellknown.server.json', ['fail'], /not JSON/);
+    expectFindings(report, 'wellknown.server.m-server', []);
+  });
+
+  it('m-server: invalid fails (Part C 1), empty warns (Part C 2), upper case warns', async () => {
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'matrix.example.org:443/x' } } } })), 'wellknown.server.m-server', ['fail'], /no path/);
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { server: 'matrix.example.org' } } } })), 'wellknown.server.m-server', ['fail'], /no "m.server"/);
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': '' } } } })), 'wellknown.server.m-server', ['warn'], /empty/);
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'Matrix.example.org:443' } } } })), 'wellknown.server.m-server', ['warn'], /upper-case/);
+  });
+
+  it('content-type: anything but application/json warns', async () => {
+    const report = await run('example.org', healthy({ routes: { [SERVER_WK]: { body: '{"m.server":"matrix.example.org:443"}', headers: { 'content-type': 'text/plain' } } } }));
+    expectFindings(report, 'wellknown.server.content-type', ['warn'], /text\/plain/);
+    expect(report.resolution?.step).toBe('well-known-port');
+  });
+
+  it('size: 51,200 bytes warns (Synapse ignores it), more fails (Part C 6)', async () => {
+    const padded = (bytes: number) => `{"m.server":"matrix.example.org:443"}`.padEnd(bytes, ' ');
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: padded(51_200) } } })), 'wellknown.server.size', ['warn'], /51200 bytes/);
+    const tooLarge = await run('example.org', healthy({ routes: { [SERVER_WK]: { body: padded(51_201) } } }));
+    expectFindings(tooLarge, 'wellknown.server.size', ['fail']);
+    expect(tooLarge.resolution?.step).toBe('default');
+  });
+
+  it('redirects: followed https redirects pass, a downgrade warns, a loop fails (Part C 13)', async () => {
+    const hop = (url: string, location: string) => ({ url, status: 301, location, headers: {} });
+    expectFindings(
+      await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'matrix.example.org:443' }, redirects: [hop(SERVER_WK, 'https://www.example.org/.well-known/matrix/server')], url: 'https://www.example.org/.well-known/matrix/server' } } })),
+      'wellknown.server.redirects',
+      ['pass'],
+      /1 redirect/,
+    );
+    expectFindings(
+      await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'matrix.example.org:443' }, redirects: [hop(SERVER_WK, 'http://example.org/wk')], url: 'http://example.org/wk' } } })),
+      'wellknown.server.redirects',
+      ['warn'],
+      /https to http/,
+    );
+    const loop = await run('example.org', healthy({ routes: { [SERVER_WK]: { error: { kind: 'redirect-loop', message: 'redirect loop' }, redirects: [hop(SERVER_WK, 'https://example.org/a'), hop('https://example.org/a', SERVER_WK)] } } }));
+    expectFindings(loop, 'wellknown.server.redirects', ['fail'], /redirect loop/);
+    expect(loop.resolution?.step).toBe('default');
+  });
+
+  it('cache: reports the effective lifetime, warns over 48 h (Part C 14)', async () => {
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'matrix.example.org:443' }, headers: { 'cache-control': 'max-age=0' } } } })), 'wellknown.server.cache', ['info'], /0\.08 h/);
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'matrix.example.org:443' }, headers: { 'cache-control': 'max-age=604800' } } } })), 'wellknown.server.cache', ['warn'], /over the recommended 48 h/);
+  });
+
+  it('consistent: every address of the name serves the same answer (Part C 7)', async () => {
+    const twoAddresses = { 'example.org': { A: [V4B, '93.184.215.12'] } };
+    const same = await checkScenario('example.org', healthy({ zone: twoAddresses, httpOptions: { canPinAddress: true } }));
+    expectFindings(same.report, 'wellknown.server.consistent', ['pass'], /All 2 addresses/);
+    expect(same.http.requests.filter((r) => r.url === SERVER_WK).map((r) => r.address)).toEqual([undefined, V4B, '93.184.215.12']);
+    const split = await run('example.org', healthy({ zone: twoAddresses, httpOptions: { canPinAddress: true }, routes: { [`${SERVER_WK}@93.184.215.12`]: { status: 404 } } }));
+    expectFindings(split, 'wellknown.server.consistent', ['warn'], /93\.184\.215\.12: invalid \(HTTP 404/);
+    expect(split.verdict).toBe('warn');
+    expectFindings(await run('example.org', healthy({ zone: twoAddresses })), 'wellknown.server.consistent', []);
+  });
+});
+
+describe('DNS', () => {
+  const noWellKnown = (zone: Record<string, FakeName>, extra: Scenario = {}) => healthy({ ...extra, routes: { [SERVER_WK]: { status: 404 }, ...extra.routes }, zone });
+
+  it('srv: records pass, none is info, SERVFAIL fails (Part C 3)', async () => {
+    expectFindings(await run('example.org', noWellKnown({ '_matrix-fed._tcp.example.org': { SRV: [srv('matrix.example.org', 443)] } })), 'dns.srv', ['pass'], /443 matrix\.example\.org/);
+    expectFindings(await run('example.org', noWellKnown({ 'example.org': { A: [V4] } })), 'dns.srv', ['info'], /No SRV records/);
+    expectFindings(await run('example.org', noWellKnown({ 'example.org': { A: [V4] }, '_matrix-fed._tcp.example.org': { rcode: { SRV: 'TIMEOUT' } } })), 'dns.srv', ['fail'], /TIMEOUT/);
+  });
+
+  it('srv.legacy: only _matrix._tcp warns (Part C 5)', async () => {
+    const report = await run('example.org', noWellKnown({ '_matrix._tcp.example.org': { SRV: [srv('matrix.example.org', 443)] } }));
+    expectFindings(report, 'dns.srv.legacy', ['warn'], /deprecated/);
+    expectFindings(report, 'dns.srv', []);
+    expect(report.verdict).toBe('warn');
+  });
+
+  it('srv.disabled: "." alone fails (Part C 4), mixed with real targets warns', async () => {
+    expectFindings(await run('example.org', noWellKnown({ 'example.org': { A: [V4] }, '_matrix-fed._tcp.example.org': { SRV: [srv('.', 0)] } })), 'dns.srv.disabled', ['fail'], /explicitly disabled/);
+    expectFindings(
+      await run('example.org', noWellKnown({ '_matrix-fed._tcp.example.org': { SRV: [srv('.', 0, 0), srv('matrix.example.org', 443, 10)] } })),
+      'dns.srv.disabled',
+      ['warn'],
+      /ignored/,
+    );
+  });
+
+  it('srv.target-cname: a CNAME target warns', async () => {
+    const report = await run('example.org', noWellKnown({ '_matrix-fed._tcp.example.org': { SRV: [srv('alias.example.org', 443)] }, 'alias.example.org': { CNAME: 'matrix.example.org' } }));
+    expectFindings(report, 'dns.srv.target-cname', ['warn'], /alias\.example\.org is a CNAME for matrix\.example\.org/);
+    expectFindings(await run('example.org', noWellKnown({ '_matrix-fed._tcp.example.org': { SRV: [srv('matrix.example.org', 443)] } })), 'dns.srv.target-cname', ['pass']);
+  });
+
+  it('targets.resolve: no address fails, one of two SRV targets missing warns', async () => {
+    const none = await run('example.org', noWellKnown({ 'example.org': {} }));
+    expectFindings(none, 'dns.targets.resolve', ['fail'], /example\.org: no A or AAAA/);
+    expect(none.verdict).toBe('fail');
+    const servfail = await run('example.org', noWellKnown({ 'example.org': { rcode: { A: 'SERVFAIL', AAAA: 'SERVFAIL' } } }));
+    expectFindings(servfail, 'dns.targets.resolve', ['fail'], /SERVFAIL/);
+    expectFindings(
+      await run('example.org', noWellKnown({ '_matrix-fed._tcp.example.org': { SRV: [srv('matrix.example.org', 443), srv('gone.example.org', 443, 20)] } })),
+      'dns.targets.resolve',
+      ['warn'],
+      /gone\.example\.org/,
+    );
+  });
+
+  it('address-families: IPv4 only is info, IPv6 only warns', async () => {
+    expectFindings(await run('example.org', healthy({ zone: { 'matrix.example.org': { A: [V4] } } })), 'dns.address-families', ['info'], /Only IPv4/);
+    expectFindings(await run('example.org', healthy({ zone: { 'matrix.example.org': { AAAA: [V6] } } })), 'dns.address-families', ['warn'], /Only IPv6/);
+  });
+
+  it('addresses.public: private addresses fail or warn, unless allowed', async () => {
+    const allPrivate = await run('example.org', healthy({ zone: { 'matrix.example.org': { A: ['10.0.0.5'], AAAA: ['::1'] } } }));
+    expectFindings(allPrivate, 'dns.addresses.public', ['fail'], /10\.0\.0\.5 \(private\), ::1 \(loopback\)/);
+    expect(allPrivate.verdict).toBe('fail');
+    expectFindings(await run('example.org', healthy({ zone: { 'matrix.example.org': { A: [V4, '100.64.0.1'] } } })), 'dns.addresses.public', ['warn'], /carrierGradeNat/);
+    expectFindings(await run('example.org', healthy({ zone: { 'matrix.example.org': { A: ['::ffff:192.168.1.1'] } } })), 'dns.addresses.public', ['fail'], /private/);
+    const allowed = await run('example.org', healthy({ zone: { 'matrix.example.org': { A: ['127.0.0.1'] } }, deps: { allowPrivateAddresses: true } }));
+    expectFindings(allowed, 'dns.addresses.public', ['info'], /allowed by configuration/);
+    expect(allowed.verdict).toBe('pass');
+  });
+
+  it('resolvers.agree: different answers from two resolvers warn', async () => {
+    const zone = { 'example.org': { A: [V4B] }, 'matrix.example.org': { A: [V4], AAAA: [V6] } };
+    expectFindings(await run('example.org', healthy({ dnsOptions: { otherResolvers: [{ resolver: 'second', zone }] } })), 'dns.resolvers.agree', ['pass'], /2 resolvers/);
+    const moved = { ...zone, 'matrix.example.org': { A: ['93.184.215.99'], AAAA: [V6] } };
+    expectFindings(await run('example.org', healthy({ dnsOptions: { otherResolvers: [{ resolver: 'second', zone: moved }] } })), 'dns.resolvers.agree', ['warn'], /A matrix\.example\.org: fake-resolver says NOERROR 93\.184\.215\.10; second says NOERROR 93\.184\.215\.99/);
+  });
+
+  it('dnssec: the AD bit is reported as info', async () => {
+    const signed = { 'matrix.example.org': { A: [V4], AAAA: [V6], authenticated: true } };
+    expectFindings(await run('example.org', healthy({ zone: signed })), 'dns.dnssec', ['info'], /All answers were DNSSEC-validated/);
+  });
+});
+
+describe('connections', () => {
+  it('connection.tcp: a closed port fails that connection; one of two failing is a warning', async () => {
+    const report = await run('example.org', healthy({ prober: { closed: [`[${V6}]:443`] } }));
+    expectFindings(report, 'connection.tcp', ['pass', 'fail'], /ECONNREFUSED/);
+    expectFindings(report, 'tls.handshake', ['pass']);
+    expect(report.verdict).toBe('warn');
+    expect(report.connections[1]).toMatchObject({ address: V6, tcp: { ok: false, error: 'connection refused' }, tls: null, certificate: null, version: null, keys: null, checks: ['connection.tcp'] });
+  });
+
+  it('all connections failing is a failure', async () => {
+    expect((await run('example.org', healthy({ prober: { closed: [`${V4}:443`, `[${V6}]:443`] } }))).verdict).toBe('fail');
+  });
+
+  it('tls.handshake: a failed handshake fails', async () => {
+    const report = await run('example.org', healthy(withProbe((h) => ({ ...h, tls: { ...h.tls!, ok: false, certificates: [], error: { code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' } }, version: undefined, keys: undefined }))));
+    expectFindings(report, 'tls.handshake', ['fail', 'pass'], /ERR_SSL_WRONG_VERSION_NUMBER/);
+    expectFindings(report, 'tls.certificate.trusted', ['pass']);
+  });
+
+  it('tls.version: below TLS 1.2 fails', async () => {
+    expectFindings(await run('example.org', healthy(withProbe((h) => ({ ...h, tls: { ...h.tls!, version: 'TLSv1.1' } })))), 'tls.version', ['fail', 'pass'], /TLSv1\.1/);
+  });
+
+  it('tls.certificate.trusted: a self-signed certificate fails', async () => {
+    const report = await run('example.org', healthy(withProbe((h) => ({ ...h, tls: { ...h.tls!, trusted: false, verifyError: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: 'self-signed certificate' } } }))));
+    expectFindings(report, 'tls.certificate.trusted', ['fail', 'pass'], /DEPTH_ZERO_SELF_SIGNED_CERT/);
+    expect(report.connections[0].certificate).toMatchObject({ trusted: false, nameMatches: true });
+  });
+
+  it('tls.certificate.name: a certificate for the SRV target instead of the server name fails (Part C 15)', async () => {
+    const scenario = healthy({
+      routes: { [SERVER_WK]: { status: 404 } },
+      zone: { '_matrix-fed._tcp.example.org': { SRV: [srv('matrix.example.org', 8448)] } },
+      ...withProbe((h) => ({ ...h, tls: { ...h.tls!, nameMatches: false, certificates: [{ ...h.tls!.certificates[0], subjectAltNames: ['DNS:matrix.example.org'] }] } }), V4, 8448),
+    });
+    const report = await run('example.org', scenario);
+    expectFindings(report, 'tls.certificate.name', ['fail', 'pass'], /must cover example\.org, not the SRV target matrix\.example\.org/);
+    expect(findings(report, 'tls.certificate.name')[0].fix).toContain('example.org');
+  });
+
+  it('tls.certificate.expiry: expired fails, within 14 days warns, not yet valid fails', async () => {
+    const leafDates = (notBefore: number, notAfter: number) =>
+      withProbe((h) => ({ ...h, tls: { ...h.tls!, certificates: [{ ...h.tls!.certificates[0], notBefore: new Date(notBefore).toISOString(), notAfter: new Date(notAfter).toISOString() }] } }));
+    expectFindings(await run('example.org', healthy(leafDates(NOW_MS - 90 * DAY, NOW_MS - DAY))), 'tls.certificate.expiry', ['fail', 'pass'], /Expired on/);
+    const soon = await run('example.org', healthy(leafDates(NOW_MS - 80 * DAY, NOW_MS + 10 * DAY)));
+    expectFindings(soon, 'tls.certificate.expiry', ['warn', 'pass'], /Expires in 10 day/);
+    expect(soon.verdict).toBe('warn');
+    expectFindings(await run('example.org', healthy(leafDates(NOW_MS + DAY, NOW_MS + 90 * DAY))), 'tls.certificate.expiry', ['fail', 'pass'], /Not valid before/);
+  });
+
+  it('federation.version: 404 fails, missing fields warn', async () => {
+    expectFindings(await run('example.org', healthy(withProbe((h) => ({ ...h, version: { status: 404, body: '', elapsedMs: 1 } })))), 'federation.version', ['fail', 'pass'], /HTTP 404/);
+    expectFindings(await run('example.org', healthy(withProbe((h) => ({ ...h, version: { status: 200, body: '{}', elapsedMs: 1 } })))), 'federation.version', ['warn', 'pass']);
+  });
+});
+
+describe('server keys', () => {
+  const editKeys = (edit: (keys: Record<string, unknown>) => Record<string, unknown>) => healthy({ prober: { editKeys: edit } });
+  const editBody = (edit: (body: string) => string) => withProbe((h) => ({ ...h, keys: { ...h.keys!, body: edit(h.keys!.body!) } }));
+
+  it('response: a 404 or a non-object fails', async () => {
+    expectFindings(await run('example.org', healthy(withProbe((h) => ({ ...h, keys: { status: 404, body: '', elapsedMs: 1 } })))), 'keys.response', ['fail', 'pass'], /HTTP 404/);
+    const notJson = await run('example.org', healthy(editBody(() => '<html>')));
+    expectFindings(notJson, 'keys.response', ['fail', 'pass'], /not JSON/);
+    expectFindings(notJson, 'keys.signature', ['pass']);
+  });
+
+  it('content-type: missing warns', async () => {
+    expectFindings(await run('example.org', healthy(withProbe((h) => ({ ...h, keys: { ...h.keys!, headers: {} } })))), 'keys.content-type', ['warn', 'pass'], /missing/);
+  });
+
+  it('server-name: must be the original server name, not the delegated one', async () => {
+    const report = await run('example.org', healthy({ prober: { keysServerName: 'matrix.example.org' } }));
+    expectFindings(report, 'keys.server-name', ['fail', 'fail'], /"matrix\.example\.org", expected "example\.org"/);
+    expect(report.verdict).toBe('fail');
+  });
+
+  it('valid-until: past fails, under an hour warns', async () => {
+    expectFindings(await run('example.org', editKeys((k) => ({ ...k, valid_until_ts: NOW_MS - 1 }))), 'keys.valid-until', ['fail', 'fail'], /in the past/);
+    expectFindings(await run('example.org', editKeys((k) => ({ ...k, valid_until_ts: NOW_MS + 59 * 60 * 1000 }))), 'keys.valid-until', ['warn', 'warn'], /less than an hour/);
+    expectFindings(await run('example.org', editKeys((k) => ({ ...k, valid_until_ts: '1' }))), 'keys.valid-until', ['fail', 'fail'], /not a timestamp/);
+  });
+
+  it('ed25519: no ed25519 key or a wrong length fails', async () => {
+    expectFindings(await run('example.org', editKeys((k) => ({ ...k, verify_keys: {} }))), 'keys.ed25519', ['fail', 'fail'], /no ed25519 key/);
+    expectFindings(await run('example.org', editKeys((k) => ({ ...k, verify_keys: { ...(k.verify_keys as object), 'ed25519:2': { key: 'Zm9vYmFy' } } }))), 'keys.ed25519', ['fail', 'fail'], /ed25519:2 is 6 bytes/);
+  });
+
+  it('signature: a changed body fails; every ed25519 key must have signed', async () => {
+    expectFindings(await run('example.org', healthy(editBody((body) => body.replace('"valid_until_ts":', '"valid_until_ts":1')))), 'keys.signature', ['fail', 'pass'], /does not verify/);
+    const extraKey = { 'ed25519:1': { key: 'XGX0JRS2Af3be3knz2fBiRbApjm2Dh61gXDJA8kcJNI' }, 'ed25519:2': { key: 'fXp5KyOrK7r8aMf9uh9n1GCHELVcaDRzXXi2cp2rsu8' } };
+    expectFindings(await run('example.org', editKeys((k) => ({ ...k, verify_keys: extraKey }))), 'keys.signature', ['fail', 'fail'], /no signature by key "ed25519:2"/);
+  });
+
+  it('base64-padding: a padded signature warns (Part C 9)', async () => {
+    const report = await run('example.org', healthy(editBody((body) => body.replace(/("ed25519:1":")([^"]+)"/, '$1$2=="'))));
+    expectFindings(report, 'keys.base64-padding', ['warn', 'pass'], /signature by ed25519:1/);
+    expectFindings(report, 'keys.signature', ['pass', 'pass']);
+  });
+});
+
+describe('client discovery', () => {
+  it('client.wellknown: 404 is IGNORE (info), bad JSON FAIL_PROMPT, broken versions FAIL_ERROR; none fails the verdict', async () => {
+    expectFindings(await run('example.org', healthy({ routes: { [CLIENT_WK]: { status: 404 } } })), 'client.wellknown', ['info'], /must type the homeserver URL/);
+    const prompt = await run('example.org', healthy({ routes: { [CLIENT_WK]: { body: '{', headers: CORS } } }));
+    expectFindings(prompt, 'client.wellknown', ['fail'], /FAIL_PROMPT: the body is not JSON/);
+    expect(prompt.verdict).toBe('warn');
+    const error = await run('example.org', healthy({ routes: { [VERSIONS]: { status: 502 } } }));
+    expectFindings(error, 'client.wellknown', ['fail'], /FAIL_ERROR: https:\/\/matrix\.example\.org\/_matrix\/client\/versions does not work: HTTP 502/);
+    expectFindings(error, 'client.versions', ['fail'], /HTTP 502/);
+    expect(error.verdict).toBe('warn');
+    expectFindings(await run('example.org', healthy({ routes: { [CLIENT_WK]: { body: { 'm.homeserver': { base_url: 'matrix.example.org' } } } } })), 'client.wellknown', ['fail'], /FAIL_ERROR/);
+  });
+
+  it('client.wellknown.base-url: plain http warns', async () => {
+    const report = await run('example.org', healthy({ routes: { [CLIENT_WK]: { body: { 'm.homeserver': { base_url: 'http://matrix.example.org/' } }, headers: CORS }, 'http://matrix.example.org/_matrix/client/versions': { body: { versions: ['v1.1'] } } } }));
+    expectFindings(report, 'client.wellknown.base-url', ['warn'], /not https/);
+    expectFindings(report, 'client.versions', ['pass'], /v1\.1/);
+  });
+
+  it('client.wellknown.cors: missing on the GET, the preflight or a redirect warns', async () => {
+    const body = { 'm.homeserver': { base_url: 'https://matrix.example.org' } };
+    expectFindings(await run('example.org', healthy({ routes: { [CLIENT_WK]: { body } } })), 'client.wellknown.cors', ['warn'], /on the GET response/);
+    expectFindings(await run('example.org', healthy({ routes: { [`OPTIONS ${CLIENT_WK}`]: { status: 405 } } })), 'client.wellknown.cors', ['warn'], /OPTIONS preflight \(HTTP 405\)/);
+    const redirect = { url: CLIENT_WK, status: 301, location: 'https://www.example.org/c', headers: {} };
+    expectFindings(await run('example.org', healthy({ routes: { [CLIENT_WK]: { body, headers: CORS, redirects: [redirect] } } })), 'client.wellknown.cors', ['warn'], /the 301 redirect/);
+  });
+
+  it('client.identity-server: a working one passes, a broken one warns without failing discovery (Part C 10)', async () => {
+    const withIdentity = (base_url: string) => ({ [CLIENT_WK]: { body: { 'm.homeserver': { base_url: 'https://matrix.example.org' }, 'm.identity_server': { base_url } }, headers: CORS } });
+    expectFindings(await run('example.org', healthy({ routes: { ...withIdentity('https://id.example.org'), 'https://id.example.org/_matrix/identity/v2': { body: {} } } })), 'client.identity-server', ['pass']);
+    const broken = await run('example.org', healthy({ routes: withIdentity('https://id.example.org') }));
+    expectFindings(broken, 'client.identity-server', ['warn'], /HTTP 404/);
+    expectFindings(broken, 'client.wellknown', ['pass']);
+    expectFindings(await run('example.org', healthy({ routes: withIdentity('nope') })), 'client.identity-server', ['warn'], /not an http\(s\) URL/);
+  });
+
+  it('support.wellknown: absent is info, invalid or pre-spec warns', async () => {
+    expectFindings(await run('example.org', healthy({ routes: { [SUPPORT_WK]: { status: 404 } } })), 'support.wellknown', ['info']);
+    expectFindings(await run('example.org', healthy({ routes: { [SUPPORT_WK]: { body: { contacts: [] } } } })), 'support.wellknown', ['warn'], /neither "support_page"/);
+    expectFindings(await run('example.org', healthy({ routes: { [SUPPORT_WK]: { body: { admins: [{ matrix_id: '@a:b', role: 'admin' }], support_page: 'https://example.org' } } } })), 'support.wellknown', ['warn'], /pre-spec/);
+  });
+});
+
+describe('in the browser (no prober)', () => {
+  it('connection, TLS and keys checks are skipped with directions, never passed', async () => {
+    const { report, http } = await checkScenario('example.org', healthy({ prober: false, routes: { 'https://matrix.example.org:443/_matrix/federation/v1/version': { body: { server: { name: 'Synapse', version: '1' } } } } }));
+    for (const check of CHECKS.filter((c) => 'perConnection' in c)) {
+      expectFindings(report, check.meta.id, ['skip'], /Not tested from this page.*npm start/);
+    }
+    expectFindings(report, 'browser.reachability', ['pass'], /answered HTTP 200/);
+    expect(http.requests.map((r) => r.url)).toContain('https://matrix.example.org:443/_matrix/federation/v1/version');
+    expect(report).toMatchObject({ source: 'browser', connections: [], verdict: 'pass' });
+  });
+
+  it('a no-cors fetch that completed counts as reachable; one that failed does not', async () => {
+    const url = 'https://matrix.example.org:443/_matrix/federation/v1/version';
+    expectFindings(await run('example.org', healthy({ prober: false, routes: { [url]: { error: { kind: 'cors', reachable: true } } } })), 'browser.reachability', ['pass'], /cannot be read here/);
+    const unreachable = await run('example.org', healthy({ prober: false, routes: { [url]: { error: { kind: 'network', message: 'Failed to fetch' } } } }));
+    expectFindings(unreachable, 'browser.reachability', ['fail'], /Failed to fetch/);
+    expect(unreachable.verdict).toBe('fail');
+  });
+
+  it('an unreadable client well-known (no CORS) warns', async () => {
+    expectFindings(await run('example.org', healthy({ prober: false, routes: { [CLIENT_WK]: { error: { kind: 'cors', reachable: true } } } })), 'client.wellknown', ['warn'], /no CORS headers/);
+  });
+});
+
+afterAll(() => {
+  // Checks whose good state is silence (nothing deprecated, nothing disabled) count "absent" as passing.
+  const good = new Set(['pass', 'info', 'absent', 'skip']);
+  const informational = new Set(['dns.dnssec']);
+  for (const { meta } of CHECKS) {
+    const statuses = [...(seen.get(meta.id) ?? [])];
+    expect(statuses.some((s) => good.has(s)), `${meta.id} seen passing`).toBe(true);
+    if (!informational.has(meta.id)) expect(statuses.some((s) => s === 'warn' || s === 'fail'), `${meta.id} seen failing (seen: ${statuses})`).toBe(true);
+  }
+});
