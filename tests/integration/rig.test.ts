@@ -100,6 +100,12 @@ describe('scenario table', () => {
     expect(routes.some(([p]) => p === '/.well-known/matrix/client')).toBe(true);
   });
 
+  it('names only check ids the checker registry knows', async () => {
+    const { CHECK_METAS } = await import('../../src/checker/registry.ts');
+    const known = new Set(CHECK_METAS.map((m) => m.id));
+    for (const s of table) for (const id of s.expect.checks ?? []) expect(known.has(id), `${s.id}: ${id}`).toBe(true);
+  });
+
   it('gives every scenario its own address and a verdict', () => {
     const v4 = enabled.filter((s) => s.address !== '::1').map((s) => s.address);
     expect(new Set(v4).size).toBe(v4.length);

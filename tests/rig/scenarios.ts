@@ -429,7 +429,7 @@ export const scenarios: Scenario[] = [
     summary: 'Federation endpoint serves an expired certificate (valid chain).',
     spec: 'A3',
     hosts: [{ names: ['cert-expired.fed.test'], ports: [8448], cert: 'expired', routes: fed() }],
-    expect: { step: 'default', verdict: 'fail', checks: ['tls.certificate.expired'], connect: '{ip}:8448', tlsName: 'cert-expired.fed.test' },
+    expect: { step: 'default', verdict: 'fail', checks: ['tls.certificate.expiry'], connect: '{ip}:8448', tlsName: 'cert-expired.fed.test' },
   },
   {
     id: 'cert-wrong-name',
@@ -453,7 +453,7 @@ export const scenarios: Scenario[] = [
     summary: 'Leaf served without its intermediate (the intermediate is never served anywhere, so no client can have cached it).',
     spec: 'A3 (no AIA chasing)',
     hosts: [{ names: ['cert-no-intermediate.fed.test'], ports: [8448], cert: 'no-intermediate', routes: fed() }],
-    expect: { step: 'default', verdict: 'fail', checks: ['tls.certificate.chain'], connect: '{ip}:8448', tlsName: 'cert-no-intermediate.fed.test' },
+    expect: { step: 'default', verdict: 'fail', checks: ['tls.certificate.trusted'], connect: '{ip}:8448', tlsName: 'cert-no-intermediate.fed.test' },
   },
   {
     id: 'cert-srv-target',
@@ -493,7 +493,7 @@ export const scenarios: Scenario[] = [
       { names: ['wk-cert-expired.fed.test'], ports: [443], cert: 'expired', routes: wk('matrix.wk-cert-expired.fed.test:8449') },
       { names: ['wk-cert-expired.fed.test'], ports: [8448], routes: fed() },
     ],
-    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.tls'], connect: '{ip}:8448', tlsName: 'wk-cert-expired.fed.test' },
+    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.status'], connect: '{ip}:8448', tlsName: 'wk-cert-expired.fed.test' },
   },
 
   // ---- .well-known/matrix/server failures ------------------------------------------
@@ -506,7 +506,7 @@ export const scenarios: Scenario[] = [
       { names: ['wk-500.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { status: 500, json: { errcode: 'M_UNKNOWN', error: 'Internal server error' } } } },
       { names: ['matrix.wk-500.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-500.fed.test' }) },
     ],
-    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.status', 'federation.connect'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.status', 'connection.tcp'], connect: '{ip}:8448' },
   },
   {
     id: 'wk-invalid-json',
@@ -517,7 +517,7 @@ export const scenarios: Scenario[] = [
       { names: ['wk-invalid-json.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { body: '{"m.server": "matrix.wk-invalid-json.fed.test:8449",' } } },
       { names: ['matrix.wk-invalid-json.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-invalid-json.fed.test' }) },
     ],
-    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.json', 'federation.connect'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.json', 'connection.tcp'], connect: '{ip}:8448' },
   },
   {
     id: 'wk-not-object',
@@ -539,7 +539,7 @@ export const scenarios: Scenario[] = [
       { names: ['wk-missing-mserver.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { json: { 'm.homeserver': 'matrix.wk-missing-mserver.fed.test' } } } },
       { names: ['wk-missing-mserver.fed.test'], ports: [8448], routes: fed() },
     ],
-    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.schema'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.m-server'], connect: '{ip}:8448' },
   },
   {
     id: 'wk-empty-mserver',
@@ -550,7 +550,7 @@ export const scenarios: Scenario[] = [
       { names: ['wk-empty-mserver.fed.test'], ports: [443], routes: wk('') },
       { names: ['wk-empty-mserver.fed.test'], ports: [8448], routes: fed() },
     ],
-    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.name'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.m-server'], connect: '{ip}:8448' },
   },
   {
     id: 'wk-invalid-mserver',
@@ -561,7 +561,7 @@ export const scenarios: Scenario[] = [
       { names: ['wk-invalid-mserver.fed.test'], ports: [443], routes: wk('matrix.wk-invalid-mserver.fed.test:99999') },
       { names: ['wk-invalid-mserver.fed.test'], ports: [8448], routes: fed() },
     ],
-    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.name'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.m-server'], connect: '{ip}:8448' },
   },
   {
     id: 'wk-xss',
@@ -587,7 +587,7 @@ export const scenarios: Scenario[] = [
         routes: fed({ version: { json: { server: { name: '<script>alert(6)</script>', version: '<img src=x onerror=alert(7)>' } } } }),
       },
     ],
-    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.name'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.m-server'], connect: '{ip}:8448' },
   },
   {
     id: 'wk-oversize',
@@ -612,7 +612,7 @@ export const scenarios: Scenario[] = [
       },
       { names: ['matrix.wk-no-cors.fed.test'], ports: [443, 8448], routes: fed({ keysServerName: 'wk-no-cors.fed.test' }) },
     ],
-    expect: { step: 'well-known-default', verdict: 'warn', checks: ['wellknown.client.cors'], connect: '{ip}:8448', delegatedServerName: 'matrix.wk-no-cors.fed.test' },
+    expect: { step: 'well-known-default', verdict: 'warn', checks: ['client.wellknown.cors'], connect: '{ip}:8448', delegatedServerName: 'matrix.wk-no-cors.fed.test' },
   },
 
   // ---- redirects --------------------------------------------------------------------
@@ -661,7 +661,7 @@ export const scenarios: Scenario[] = [
         },
       },
     ],
-    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.redirect-loop', 'federation.connect'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.redirects', 'connection.tcp'], connect: '{ip}:8448' },
   },
   {
     id: 'wk-redirect-limit',
@@ -672,7 +672,7 @@ export const scenarios: Scenario[] = [
       { names: ['wk-redirect-limit.fed.test'], ports: [443], routes: hops(11, 'matrix.wk-redirect-limit.fed.test:8449') },
       { names: ['matrix.wk-redirect-limit.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-redirect-limit.fed.test' }) },
     ],
-    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.redirect-limit', 'federation.connect'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.redirects', 'connection.tcp'], connect: '{ip}:8448' },
   },
   {
     id: 'wk-redirect-http',
@@ -684,7 +684,7 @@ export const scenarios: Scenario[] = [
       { names: ['wk-redirect-http.fed.test'], ports: [80], tls: false, routes: wk('matrix.wk-redirect-http.fed.test:8449') },
       { names: ['matrix.wk-redirect-http.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-redirect-http.fed.test' }) },
     ],
-    expect: { step: 'well-known-port', verdict: 'warn', checks: ['wellknown.server.redirect-downgrade'], connect: '{ip}:8449' },
+    expect: { step: 'well-known-port', verdict: 'warn', checks: ['wellknown.server.redirects'], connect: '{ip}:8449' },
   },
 
   // ---- federation endpoints ------------------------------------------------------------
@@ -718,7 +718,7 @@ export const scenarios: Scenario[] = [
     summary: 'Valid signature but base64 with "=" padding (GMSL peers reject it).',
     spec: 'C9',
     hosts: [{ names: ['keys-padded-signature.fed.test'], ports: [8448], routes: fed({ keys: 'padded-signature' }) }],
-    expect: { step: 'default', verdict: 'warn', checks: ['keys.signature.padding'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'warn', checks: ['keys.base64-padding'], connect: '{ip}:8448' },
   },
   {
     id: 'fed-404',
@@ -781,7 +781,7 @@ export const scenarios: Scenario[] = [
       { name: '_matrix-fed._tcp.srv-priority.fed.test', type: 'SRV', value: '10 5 8455 srv-priority.fed.test' },
       { name: '_matrix-fed._tcp.srv-priority.fed.test', type: 'SRV', value: '20 5 8456 srv-priority.fed.test' },
     ],
-    expect: { step: 'srv', verdict: 'warn', checks: ['federation.connect'], connect: '{ip}:8456' },
+    expect: { step: 'srv', verdict: 'warn', checks: ['connection.tcp'], connect: '{ip}:8456' },
   },
   {
     id: 'nxdomain',
@@ -789,7 +789,7 @@ export const scenarios: Scenario[] = [
     summary: 'The name does not exist (NXDOMAIN for every query).',
     spec: 'A2 step 6',
     hosts: [],
-    expect: { step: 'default', verdict: 'fail', checks: ['dns.address'] },
+    expect: { step: 'default', verdict: 'fail', checks: ['dns.targets.resolve'] },
   },
   {
     id: 'split-dns',
@@ -804,7 +804,7 @@ export const scenarios: Scenario[] = [
       { name: 'split-dns.fed.test', type: 'A', value: '{ip}', zone: 'a' },
       { name: 'split-dns.fed.test', type: 'A', value: '{ip:75}', zone: 'b' },
     ],
-    expect: { step: 'default', verdict: 'warn', checks: ['dns.resolvers.disagree'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'warn', checks: ['dns.resolvers.agree'], connect: '{ip}:8448' },
   },
   {
     id: 'split-brain',
@@ -828,7 +828,7 @@ export const scenarios: Scenario[] = [
     spec: 'A2 step 6',
     hosts: [],
     dns: [{ name: 'refused.fed.test', type: 'A', value: '{ip}' }],
-    expect: { step: 'default', verdict: 'fail', checks: ['federation.connect'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'fail', checks: ['connection.tcp'], connect: '{ip}:8448' },
   },
   {
     id: 'timeout',
@@ -836,7 +836,7 @@ export const scenarios: Scenario[] = [
     summary: 'A listener on 443 and 8448 accepts TCP and never answers (TLS handshake times out).',
     spec: 'A2 step 6',
     hosts: [{ names: ['timeout.fed.test'], ports: [443, 8448], tarpit: true }],
-    expect: { step: 'default', verdict: 'fail', checks: ['federation.timeout'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'fail', checks: ['tls.handshake'], connect: '{ip}:8448' },
   },
   {
     id: 'wk-timeout',
@@ -847,7 +847,7 @@ export const scenarios: Scenario[] = [
       { names: ['wk-timeout.fed.test'], ports: [443], tarpit: true },
       { names: ['wk-timeout.fed.test'], ports: [8448], routes: fed() },
     ],
-    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.timeout'], connect: '{ip}:8448' },
+    expect: { step: 'default', verdict: 'warn', checks: ['wellknown.server.status'], connect: '{ip}:8448' },
   },
 
   // ---- client discovery / support ---------------------------------------------------------------
@@ -866,7 +866,7 @@ export const scenarios: Scenario[] = [
         routes: { ...fed({ keysServerName: 'client-no-versions.fed.test' }), '/_matrix/client/versions': { status: 404, json: { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' } } },
       },
     ],
-    expect: { step: 'well-known-default', verdict: 'warn', checks: ['wellknown.client.versions'], connect: '{ip}:8448' },
+    expect: { step: 'well-known-default', verdict: 'warn', checks: ['client.versions'], connect: '{ip}:8448' },
   },
   {
     id: 'support-outdated',
@@ -883,7 +883,7 @@ export const scenarios: Scenario[] = [
         },
       },
     ],
-    expect: { step: 'well-known-port', verdict: 'warn', checks: ['wellknown.support.schema'], connect: '{ip}:443' },
+    expect: { step: 'well-known-port', verdict: 'warn', checks: ['support.wellknown'], connect: '{ip}:443' },
   },
 ];
 
