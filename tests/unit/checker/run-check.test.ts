@@ -1,0 +1,141 @@
+// runCheck as a whole: input handling, progress events, deadlines, broken adapters, and
+// the verdict rules of DESIGN.md.
+import { describe, expect, it } from 'vitest';
+import { runCheck, verdictOf } from '../../../src/checker/check.ts';
+import { CHECK_METAS, CHECKS, checkMeta } from '../../../src/checker/registry.ts';
+import type { Finding } from '../../../src/checker/report.ts';
+import type { ProgressEvent } from '../../../src/checker/trace.ts';
+import { fakeDns, fakeHttp, fakeProber, fixedClock, realClock } from '../../fixtures/fakes.ts';
+import { checkScenario, expectValidReport } from './helpers.ts';
+
+describe('registry', () => {
+  it('has unique, well-formed ids with docs anchors, titles, fixes and descriptions', () => {
+    const ids = CHECK_METAS.map((meta) => meta.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const meta of CHECK_METAS) {
+      expect(meta.id).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
+      expect(meta.docs).toBe(`/docs/checks/#${meta.id}`);
+      expect(meta.title.length).toBeGreaterThan(3);
+      expect(meta.fix.length).toBeGreaterThan(10);
+      expect(meta.description.length).toBeGreaterThan(20);
+    }
+    expect(CHECK_METAS).toEqual(CHECKS.map((check) => check.meta));
+    expect(checkMeta('keys.signature')?.area).toBe('keys');
+    expect(checkMeta('nope')).toBeUndefined();
+  });
+});
+
+describe('runCheck input', () => {
+  it.each([[''], ['https://matrix.org/'], ['[1.2.3.4]'], ['a:b:c']])('%j gives a failing report without touching the network', async (input) => {
+    const dns = fakeDns({});
+    const http = fakeHttp({});
+    const report = await runCheck(input, { dns, http, clock: fixedClock(), source: 'cli' });
+    expectValidReport(report);
+    expect(report).toMatchObject({ serverName: input, verdict: 'fail', resolution: null, source: 'cli' });
+    expect(report.checks.map((f) => [f.id, f.status])).toEqual([['name.syntax', 'fail']]);
+    expect(dns.queries).toEqual([]);
+    expect(http.requests).toEqual([]);
+  });
+});
+
+describe('progress', () => {
+  it('emits a start and a finish event for every step, and survives a throwing listener', async () => {
+    const events: ProgressEvent[] = [];
+    const report = await runCheck('example.org', {
+      dns: fakeDns({ 'example.org': { A: ['93.184.215.10'] } }),
+      http: fakeHttp({}),
+      prober: fakeProber({ nowMs: Date.now() }),
+      clock: fixedClock(),
+      source: 'proxy',
+      onProgress: (event) => {
+        events.push(event);
+        throw new Error('listener bug');
+      },
+    });
+    const started = events.filter((e) => e.type === 'step-start').map((e) => e.step.id);
+    const finished = events.filter((e) => e.type === 'step-finish').map((e) => e.step.id);
+    expect(started.sort()).toEqual(report.steps.map((s) => s.id).sort());
+    expect(finished.sort()).toEqual(started.sort());
+    const probeFinish = events.find((e) => e.type === 'step-finish' && e.step.id === 'probe:93.184.215.10:8448');
+    expect(probeFinish).toMatchObject({ step: { status: 'pass', requests: [{ method: 'PROBE', url: 'https://93.184.215.10:8448/' }] } });
+  });
+});
+
+describe('failures of the environment', () => {
+  it('adapters that throw become failed requests, not a crashed check', async () => {
+    const broken = {
+      query: async () => {
+        throw new Error('resolver exploded');
+      },
+    };
+    const report = await runCheck('example.org', {
+      dns: broken,
+      http: { get: async () => { throw new TypeError('fetch failed'); } },
+      prober: { probe: async () => { throw new Error('prober exploded'); } },
+      clock: fixedClock(),
+      source: 'proxy',
+    });
+    expectValidReport(report);
+    expect(report.verdict).toBe('fail');
+    expect(report.checks.find((f) => f.id === 'dns.srv')).toMatchObject({ status: 'fail', detail: expect.stringContaining('resolver exploded') });
+    expect(report.steps.find((s) => s.id === 'well-known')?.requests[0].error).toBe('network: fetch failed');
+  });
+
+  it('the deadline aborts slow lookups and the report still comes back', async () => {
+    const started = performance.now();
+    const report = await runCheck('example.org', {
+      dns: fakeDns({ 'example.org': { A: ['93.184.215.10'] } }, { delayMs: 5_000 }),
+      http: fakeHttp({}, { delayMs: 5_000 }),
+      prober: fakeProber({ nowMs: Date.now() }),
+      clock: realClock,
+      source: 'cli',
+      timeoutMs: 200,
+    });
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expectValidReport(report);
+    expect(report.verdict).toBe('fail');
+    expect(report.steps.find((s) => s.id === 'srv:_matrix-fed._tcp.example.org')?.requests[0].error).toMatch(/TIMEOUT/);
+  });
+
+  it('the caller can cancel through its signal', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const report = await runCheck('example.org', {
+      dns: fakeDns({}, { delayMs: 5_000 }),
+      http: fakeHttp({}, { delayMs: 5_000 }),
+      clock: realClock,
+      source: 'browser',
+      signal: controller.signal,
+    });
+    expect(report.durationMs).toBeLessThan(1_000);
+  });
+});
+
+describe('verdict (DESIGN.md)', () => {
+  const finding = (id: string, status: Finding['status'], connection?: string): Finding => ({
+    id,
+    status,
+    title: id,
+    detail: '',
+    docs: '',
+    ...(connection ? { data: { connection } } : {}),
+  });
+
+  it.each([
+    ['all pass', [finding('name.syntax', 'pass'), finding('connection.tcp', 'pass', 'a:1')], 'pass'],
+    ['info and skip do not count', [finding('dns.dnssec', 'info'), finding('connection.tcp', 'skip')], 'pass'],
+    ['a warning', [finding('dns.srv.legacy', 'warn'), finding('connection.tcp', 'pass', 'a:1')], 'warn'],
+    ['one of two connections fails', [finding('connection.tcp', 'pass', 'a:1'), finding('connection.tcp', 'fail', 'b:1')], 'warn'],
+    ['every connection fails', [finding('connection.tcp', 'pass', 'a:1'), finding('keys.signature', 'fail', 'a:1'), finding('connection.tcp', 'fail', 'b:1')], 'fail'],
+    ['discovery broken', [finding('dns.targets.resolve', 'fail')], 'fail'],
+    ['client discovery broken only', [finding('client.wellknown', 'fail'), finding('connection.tcp', 'pass', 'a:1')], 'warn'],
+    ['support file broken only', [finding('support.wellknown', 'fail')], 'warn'],
+  ])('%s → %s', (_name, findings, verdict) => {
+    expect(verdictOf(findings)).toBe(verdict);
+  });
+
+  it('the healthy IP-literal server passes end to end', async () => {
+    const { report } = await checkScenario('93.184.215.10:8448');
+    expect(report.verdict).toBe('pass');
+  });
+});
