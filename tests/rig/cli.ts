@@ -24,7 +24,7 @@ async function main() {
       const rig = await startRig({
         mode: 'cli',
         latencyMs: Number(opt('latency') ?? 0),
-        slot: opt('slot') === undefined ? 0 : Number(opt('slot')),
+        slot: opt('slot') === undefined ? undefined : Number(opt('slot')),
       });
       const s = rig.state;
       console.log(`rig up in ${s.startupMs} ms (slot ${s.slot}, latency ${s.latencyMs} ms) ${JSON.stringify(s.timings)}`);
