@@ -121,12 +121,7 @@ export default function Checker(props: CheckerProps) {
       </Show>
       <Show when={(() => { const state = run(); return state.phase === 'done' ? state : null; })()}>
         {(done) => (
-          <ReportView
-            report={done().outcome.report}
-            proxyError={done().outcome.proxyError}
-            markdown={done().engine.renderMarkdown}
-            areaOf={done().engine.areaOf}
-          />
+          <ReportView outcome={done().outcome} markdown={done().engine.renderMarkdown} areaOf={done().engine.areaOf} />
         )}
       </Show>
       <RecentChecks recent={recent()} onRun={start} />

@@ -23,7 +23,10 @@ export function Findings(props: { report: Report; areaOf: (id: string) => string
       .sort(([a], [b]) => rank(known, a) - rank(known, b))
       .map(([area, findings]) => ({
         area,
-        findings: findings.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status)),
+        shown: findings
+          .filter((finding) => finding.status !== 'skip')
+          .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status)),
+        skipped: findings.filter((finding) => finding.status === 'skip'),
       }));
   };
   return (
@@ -34,7 +37,10 @@ export function Findings(props: { report: Report; areaOf: (id: string) => string
           <section class="fc-area" aria-labelledby={`fc-area-${group.area}`}>
             <h3 id={`fc-area-${group.area}`}>{AREA_TEXT[group.area] ?? group.area}</h3>
             <ul>
-              <For each={group.findings}>{(finding) => <FindingItem finding={finding} report={props.report} />}</For>
+              <For each={group.shown}>{(finding) => <FindingItem finding={finding} report={props.report} />}</For>
+              <Show when={group.skipped.length > 0}>
+                <NotTested findings={group.skipped} />
+              </Show>
             </ul>
           </section>
         )}
@@ -71,6 +77,27 @@ function FindingItem(props: { finding: Finding; report: Report }) {
           </a>
         )}
       </Show>
+    </li>
+  );
+}
+
+/** Checks the page could not run, in one line: the notice above the trace says why. */
+function NotTested(props: { findings: Finding[] }) {
+  return (
+    <li class="fc-finding" data-status="skip">
+      <p class="fc-finding-title">
+        <span class="fc-badge">{STATUS_TEXT.skip}</span>{' '}
+        <For each={props.findings}>
+          {(finding, index) => (
+            <>
+              {index() > 0 ? ', ' : ''}
+              <Show when={safeHref(finding.docs)} fallback={finding.title}>
+                {(href) => <a href={href()}>{finding.title}</a>}
+              </Show>
+            </>
+          )}
+        </For>
+      </p>
     </li>
   );
 }

@@ -1,28 +1,39 @@
-// A finished report: what was not tested and why, the trace, the proxy's connections and
-// the findings. Loaded with the engine when a check starts, not with the page.
+// A finished report: what was not tested or not readable and why, the trace, the proxy's
+// connections and the findings. Loaded with the engine when a check starts, not with the page.
 import { Show } from 'solid-js';
 import type { Report } from '../checker/report.ts';
+import type { BrowserCheckOutcome } from '../adapters/browser/check.ts';
 import { ReportActions } from './ReportActions.tsx';
 import { ResolutionTrace } from './ResolutionTrace.tsx';
 import { Connections } from './Connections.tsx';
 import { Findings } from './Findings.tsx';
 
 export interface ReportViewProps {
-  report: Report;
-  proxyError?: string;
+  outcome: BrowserCheckOutcome;
   markdown: (report: Report) => string;
   areaOf: (id: string) => string;
 }
 
 export default function ReportView(props: ReportViewProps) {
-  const notTested = () => props.report.checks.filter((check) => check.status === 'skip').length;
+  const report = () => props.outcome.report;
+  const notTested = () => report().checks.filter((check) => check.status === 'skip').length;
   return (
     <div class="fc-report">
-      <ReportActions report={props.report} markdown={props.markdown} />
-      <Show when={props.proxyError}>
+      <ReportActions report={report()} markdown={props.markdown} />
+      <Show when={props.outcome.proxyError}>
         <p class="fc-notice" data-notice="proxy-failed">
-          The proxy could not run its part ({props.proxyError}); connections, certificates and keys were not tested.
+          The proxy could not run its part ({props.outcome.proxyError}); connections, certificates and keys were not tested.
         </p>
+      </Show>
+      <Show when={props.outcome.unreadableWellKnown}>
+        {(unreadable) => (
+          <p class="fc-notice" data-notice="well-known-unreadable">
+            This page could not read <code>{unreadable().url}</code>: it has no CORS headers, which homeservers do not need.{' '}
+            {unreadable().discoveryBy === 'proxy'
+              ? 'Discovery, DNS and connections below are what the proxy saw.'
+              : 'Discovery below went on as if there were no delegation, which may be wrong. The proxy (npm start, or a proxy URL in the settings) reads it the way homeservers do.'}
+          </p>
+        )}
       </Show>
       <Show when={notTested() > 0}>
         <div class="fc-notice" data-notice="not-tested">
@@ -36,11 +47,11 @@ export default function ReportView(props: ReportViewProps) {
           </p>
         </div>
       </Show>
-      <ResolutionTrace report={props.report} />
-      <Show when={props.report.connections.length > 0}>
-        <Connections connections={props.report.connections} />
+      <ResolutionTrace report={report()} />
+      <Show when={report().connections.length > 0}>
+        <Connections connections={report().connections} />
       </Show>
-      <Findings report={props.report} areaOf={props.areaOf} />
+      <Findings report={report()} areaOf={props.areaOf} />
     </div>
   );
 }

@@ -86,7 +86,7 @@ export function ResolutionTrace(props: { report: Report }) {
                         <code>
                           {request.method} {request.url}
                         </code>{' '}
-                        → {request.error ?? `HTTP ${request.status}`}
+                        → {request.error ?? (request.status === undefined ? 'answered' : `HTTP ${request.status}`)}
                       </li>
                     )}
                   </For>

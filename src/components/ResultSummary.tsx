@@ -53,7 +53,7 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
 function countFindings(report: Report): string {
   const parts = (['fail', 'warn', 'skip'] as const).flatMap((status) => {
     const count = report.checks.filter((check) => check.status === status).length;
-    return count > 0 ? [`${STATUS_TEXT[status]}: ${count}`] : [];
+    return count > 0 ? [`${status === 'skip' ? 'Not tested from this page' : STATUS_TEXT[status]}: ${count}`] : [];
   });
   return parts.length > 0 ? `${parts.join(', ')}.` : 'Every check passed.';
 }

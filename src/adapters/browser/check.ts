@@ -23,12 +23,20 @@ export interface BrowserCheckOutcome {
   report: Report;
   /** Why the proxy's part is missing although a proxy was found. */
   proxyError?: string;
+  /**
+   * The server .well-known this page could not read (no CORS headers, which homeservers do
+   * not need), and whose discovery the report shows instead: the proxy's, or the page's own,
+   * which went on as if there were no delegation.
+   */
+  unreadableWellKnown?: { url: string; discoveryBy: 'proxy' | 'page' };
 }
 
 export type BrowserCheck = (serverName: string, options: BrowserCheckOptions) => Promise<BrowserCheckOutcome>;
 
 /** What only the proxy can test: raw connections, TLS details, the federation API and keys. */
 const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys']);
+/** What the page itself sees best: what web clients, which need CORS, see. */
+const PAGE_AREAS = new Set(['client', 'support']);
 
 const PROXY_STEP = { id: 'proxy', label: 'Connections, TLS and keys, tested by the proxy' };
 
@@ -47,11 +55,19 @@ export const checkFromBrowser: BrowserCheck = async (serverName, options) => {
     onProgress: options.onProgress,
     allowPrivateAddresses: options.allowPrivateAddresses,
   });
-  if (!proxyRun) return { report };
+  const unreadable = unreadableServerWellKnown(report);
+  const blindSpot = (discoveryBy: 'proxy' | 'page') => (unreadable ? { unreadableWellKnown: { url: unreadable, discoveryBy } } : {});
+  if (!proxyRun) return { report, ...blindSpot('page') };
   const { step, proxied, error } = await proxyRun;
-  if (!proxied) return { report: { ...report, steps: [...report.steps, step] }, proxyError: error };
-  return { report: mergeReports(report, proxied, step) };
+  if (!proxied) return { report: { ...report, steps: [...report.steps, step] }, proxyError: error, ...blindSpot('page') };
+  return { report: mergeReports(report, proxied, step), ...blindSpot('proxy') };
 };
+
+/** The server .well-known URL when the page's read of it was blocked by missing CORS headers. */
+export function unreadableServerWellKnown(report: Report): string | undefined {
+  const requests = report.steps.flatMap((step) => step.requests);
+  return requests.find((request) => request.url.endsWith('/.well-known/matrix/server') && request.error?.startsWith('cors:'))?.url;
+}
 
 async function runProxy(base: string, serverName: string, options: BrowserCheckOptions, elapsed: () => number) {
   const step: TraceStep = { ...PROXY_STEP, status: 'skip', startedMs: elapsed(), durationMs: 0, requests: [] };
@@ -79,25 +95,25 @@ export function areaOf(id: string): string {
   return checkMeta(id)?.area ?? id.split('.')[0];
 }
 
-function inProxyArea(finding: Finding): boolean {
-  return PROXY_AREAS.has(areaOf(finding.id));
-}
-
 /**
  * The browser's report with the proxy's connection, TLS, federation and key findings in
  * place of its own (not tested, or the weaker reachability by fetch, which would otherwise
  * count as extra working connections in the verdict), plus a finding when the two DNS views
- * found different targets. The browser's own discovery (DoH, .well-known reads) stays.
+ * found different targets. The browser's own discovery (DoH, .well-known reads) stays,
+ * unless CORS hid the server .well-known from it: then discovery is the proxy's too.
  */
 export function mergeReports(browser: Report, proxy: Report, proxyStep: TraceStep): Report {
+  const blind = unreadableServerWellKnown(browser) !== undefined;
+  const fromProxy = (finding: Finding) => (blind ? !PAGE_AREAS.has(areaOf(finding.id)) : PROXY_AREAS.has(areaOf(finding.id)));
   const checks = [
-    ...browser.checks.filter((finding) => !inProxyArea(finding)),
-    ...proxy.checks.filter(inProxyArea),
-    ...dnsViewDifference(browser, proxy),
+    ...browser.checks.filter((finding) => !fromProxy(finding)),
+    ...proxy.checks.filter(fromProxy),
+    ...(blind ? [] : dnsViewDifference(browser, proxy)),
   ];
   return {
     ...browser,
     verdict: verdictOf(checks),
+    resolution: blind ? proxy.resolution : browser.resolution,
     steps: [...browser.steps, proxyStep],
     checks,
     connections: proxy.connections,

@@ -73,7 +73,8 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
         if (signal?.aborted) throw signal.reason;
         if (timeout.aborted) return failed('timeout', `no response within ${timeoutMs / 1000} s`);
         try {
-          await fetchImpl(url, { ...request, mode: 'no-cors' });
+          // no-cors allows only simple methods; a GET answers "reachable?" for any method.
+          await fetchImpl(url, { ...request, method: 'GET', mode: 'no-cors' });
           return failed('cors', UNREADABLE, true);
         } catch {
           if (signal?.aborted) throw signal.reason;
@@ -88,7 +89,7 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
 
 async function answersWithRedirect(fetchImpl: typeof fetch, url: string, request: RequestInit): Promise<boolean> {
   try {
-    const response = await fetchImpl(url, { ...request, mode: 'no-cors', redirect: 'manual' });
+    const response = await fetchImpl(url, { ...request, method: 'GET', mode: 'no-cors', redirect: 'manual' });
     return response.type === 'opaqueredirect';
   } catch {
     return false;

@@ -66,6 +66,18 @@ describe('browserHttp', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'cors', reachable: true, message: expect.stringContaining('Access-Control-Allow-Origin') } });
   });
 
+  it('asks a preflighted OPTIONS\' reachability with a no-cors GET, the only kind no-cors allows', async () => {
+    const methods: string[] = [];
+    const fetch = (async (_input: RequestInfo | URL, init: RequestInit = {}) => {
+      methods.push(`${init.mode} ${init.method}`);
+      if (init.mode === 'cors') throw new TypeError('Failed to fetch');
+      return response(null, { type: 'opaque', status: 0 });
+    }) as typeof globalThis.fetch;
+    const result = await browserHttp({ fetch }).get('https://example.org/.well-known/matrix/client', { ...options, method: 'OPTIONS' });
+    expect(methods).toEqual(['cors OPTIONS', 'no-cors GET']);
+    expect(result).toMatchObject({ ok: false, error: { kind: 'cors', reachable: true } });
+  });
+
   it('says "network, unreachable or certificate rejected" when no-cors fails too', async () => {
     const { fetch } = fakeFetch({});
     const result = await browserHttp({ fetch }).get('https://expired.example.org/', options);
