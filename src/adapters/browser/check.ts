@@ -4,6 +4,7 @@
 import { runCheck, verdictOf } from '../../checker/check.ts';
 import type { ProgressEvent } from '../../checker/trace.ts';
 import { checkMeta } from '../../checker/registry.ts';
+import { reportToMarkdown } from '../../checker/markdown.ts';
 import type { Finding, Report, TraceStep } from '../../checker/report.ts';
 import { dohClient, fanoutDns } from './doh.ts';
 import type { DohResolver } from './resolvers.ts';
@@ -62,6 +63,11 @@ export const checkFromBrowser: BrowserCheck = async (serverName, options) => {
   if (!proxied) return { report: { ...report, steps: [...report.steps, step] }, proxyError: error, ...blindSpot('page') };
   return { report: mergeReports(report, proxied, step), ...blindSpot('proxy') };
 };
+
+/** Markdown for a support room; docs links point at the site this page was loaded from. */
+export function renderMarkdown(report: Report): string {
+  return reportToMarkdown(report, { docsBase: location.origin });
+}
 
 /** The server .well-known URL when the page's read of it was blocked by missing CORS headers. */
 export function unreadableServerWellKnown(report: Report): string | undefined {
@@ -147,6 +153,3 @@ function dnsViewDifference(browser: Report, proxy: Report): Finding[] {
     },
   ];
 }
-
-// Interim until the core's Markdown renderer lands.
-export const renderMarkdown = (report: Report): string => `# ${report.serverName}\n`;
