@@ -21,8 +21,6 @@ export interface AppOptions {
   adapters?: NodeAdapters;
   /** The checker core; replaceable in tests. */
   check?: ReportServiceOptions['check'];
-  /** Defaults to dist/ at the repository root. */
-  siteDir?: string;
   /** Where access-log lines go; defaults to stdout. */
   log?: (line: string) => void;
 }
@@ -35,7 +33,7 @@ export interface ReportRouteKit {
 
 export function createApp(options: AppOptions): Hono {
   const { config, log = (line) => console.log(line) } = options;
-  const siteDir = options.siteDir ?? fileURLToPath(new URL('../../dist', import.meta.url));
+  const siteDir = config.siteDir ?? fileURLToPath(new URL('../../dist', import.meta.url));
   const adapters = options.adapters ?? createNodeAdapters({ dnsServers: config.dnsServers, allowPrivate: config.allowPrivate });
   const reports = createReportService({ adapters, reportTimeoutMs: config.reportTimeoutMs, allowPrivate: config.allowPrivate, check: options.check });
   const reportGuards = [

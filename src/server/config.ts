@@ -21,6 +21,8 @@ export interface ServerConfig {
   reportTimeoutMs: number;
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
   trustProxy: boolean;
+  /** A prebuilt site to serve as it is, instead of building dist/ when it is stale. */
+  siteDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     reportTimeoutMs: read('FEDCHECK_REPORT_TIMEOUT_MS', integerIn(1000, 600_000), defaults.reportTimeoutMs),
     trustProxy: read('FEDCHECK_TRUST_PROXY', parseFlag, false),
   };
+  const siteDir = env.FEDCHECK_SITE_DIR?.trim();
+  if (siteDir) config.siteDir = siteDir;
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,5 +1,6 @@
-// `npm start`: build the site when dist/ is missing or stale, then serve the site and the
-// proxy API from one Node server until SIGINT/SIGTERM.
+// `npm start`: build the site when dist/ is missing or stale (unless FEDCHECK_SITE_DIR names
+// a prebuilt one), then serve the site and the proxy API from one Node server until
+// SIGINT/SIGTERM.
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { buildSite } from '../build/astro-build.ts';
@@ -11,7 +12,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const stale = staleSiteReason(root);
+  const stale = config.siteDir ? null : staleSiteReason(root);
   if (stale) {
     console.log(`fedcheck: building the site (${stale})`);
     await buildSite();
@@ -32,7 +33,11 @@ async function main(): Promise<void> {
     console.log(`fedcheck: ${signal}, finishing open requests`);
     // Stop accepting; running reports end by themselves, at the latest at their deadline.
     server.close(() => process.exit(0));
-    (server as import('node:http').Server).closeIdleConnections();
+    // A connection kept alive after its last response would hold close() open until the
+    // keep-alive timeout; close each one as soon as it goes idle.
+    const http = server as import('node:http').Server;
+    http.closeIdleConnections();
+    setInterval(() => http.closeIdleConnections(), 50).unref();
     setTimeout(() => {
       console.error('fedcheck: requests still open after the report deadline; exiting');
       process.exit(0);

@@ -48,10 +48,9 @@ interface Harness {
 function harness(overrides: Partial<ServerConfig> = {}, check?: AppOptions['check']): Harness {
   const log: string[] = [];
   const calls: Harness['calls'] = [];
-  const config = { ...loadConfig({}), ...overrides };
+  const config = { ...loadConfig({}), siteDir, ...overrides };
   const app = createApp({
     config,
-    siteDir,
     log: (line) => log.push(line),
     adapters: { dns: {}, http: {}, prober: {} } as unknown as NodeAdapters,
     check:

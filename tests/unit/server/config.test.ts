@@ -26,6 +26,7 @@ describe('server configuration from the environment', () => {
         FEDCHECK_MAX_CONCURRENT: '2',
         FEDCHECK_REPORT_TIMEOUT_MS: '5000',
         FEDCHECK_TRUST_PROXY: 'true',
+        FEDCHECK_SITE_DIR: '/srv/fedcheck-site',
       }),
     ).toEqual({
       host: '::',
@@ -36,6 +37,7 @@ describe('server configuration from the environment', () => {
       maxConcurrentReports: 2,
       reportTimeoutMs: 5000,
       trustProxy: true,
+      siteDir: '/srv/fedcheck-site',
     });
   });
 
