@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -189,6 +191,25 @@ describe('proxy API', () => {
       expect(await failed.json()).toEqual({ error: { code: 'internal', message: 'the proxy failed to produce an answer' } });
     } finally {
       console.error = original;
+    }
+  });
+
+  it('cancels the report of a client that hangs up, freeing its place', async () => {
+    let cancelled = false;
+    const { app } = harness({ maxConcurrentReports: 1 }, (serverName, deps) =>
+      new Promise((resolve) => deps.signal!.addEventListener('abort', () => ((cancelled = true), resolve(fakeReport(serverName))))),
+    );
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    try {
+      const request = http.get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/report?server_name=example.org`);
+      request.on('error', () => {});
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      request.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(cancelled).toBe(true);
+    } finally {
+      server.close();
     }
   });
 
