@@ -29,8 +29,9 @@ export async function probeAll(discovery: Discovery, ctx: NetworkContext, prober
       },
     })),
   );
+  const connections = uniqueBy(jobs, ({ request }) => connectionKey(request.address, request.port));
   return Promise.all(
-    jobs.map(({ target, request }) => {
+    connections.map(({ target, request }) => {
       const key = connectionKey(request.address, request.port);
       const label = `Connect to ${key} (SNI ${request.sni ?? 'none'}, Host ${request.hostHeader})`;
       return ctx.trace.step(
@@ -64,22 +65,27 @@ function probeStatus(result: ProbeResult): CheckStatus {
 }
 
 export async function reachFromBrowser(discovery: Discovery, ctx: NetworkContext): Promise<BrowserReach[]> {
-  return Promise.all(
-    discovery.resolution.targets
-      .filter((target) => target.addresses.length > 0)
-      .map((target) => {
-        const url = `https://${connectionKey(target.host, target.port)}/_matrix/federation/v1/version`;
-        return ctx.trace.step(
-          `reach:${connectionKey(target.host, target.port)}`,
-          `GET ${url} from this browser`,
-          async (requests) => {
-            const response = await fetchHttp(ctx.http, url, { timeoutMs: ctx.requestTimeoutMs, maxBytes: VERSION_MAX_BYTES, maxRedirects: 0, signal: ctx.signal }, requests);
-            return { target, url, response };
-          },
-          ({ response }) => (reachable(response) ? 'pass' : 'fail'),
-        );
-      }),
-  );
+  const targets = discovery.resolution.targets.filter((target) => target.addresses.length > 0);
+  const reach = (target: ResolutionTarget) => {
+    const key = connectionKey(target.host, target.port);
+    const url = `https://${key}/_matrix/federation/v1/version`;
+    return ctx.trace.step(
+      `reach:${key}`,
+      `GET ${url} from this browser`,
+      async (requests) => {
+        const options = { timeoutMs: ctx.requestTimeoutMs, maxBytes: VERSION_MAX_BYTES, maxRedirects: 0, signal: ctx.signal };
+        return { target, url, response: await fetchHttp(ctx.http, url, options, requests) };
+      },
+      ({ response }) => (reachable(response) ? 'pass' : 'fail'),
+    );
+  };
+  return Promise.all(uniqueBy(targets, (target) => connectionKey(target.host, target.port)).map(reach));
+}
+
+/** The first item for each key: two SRV targets may lead to the same address and port. */
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
 }
 
 function reachable(response: HttpResult): boolean {

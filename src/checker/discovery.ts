@@ -7,13 +7,7 @@
 // in parallel, and all SRV targets resolve at once.
 import type { Clock, DnsClient, DnsResult, HttpClient, HttpResult, SrvData } from './interfaces.ts';
 import type { CheckStatus, Resolution, ResolutionStep, ResolutionTarget } from './report.ts';
-import {
-  DEFAULT_FEDERATION_PORT,
-  dnsQueryName,
-  hostForUrl,
-  isIpLiteral,
-  type ServerName,
-} from './server-name.ts';
+import { DEFAULT_FEDERATION_PORT, dnsQueryName, isIpLiteral, type ServerName } from './server-name.ts';
 import { fetchHttp, queryDns, type Trace } from './trace.ts';
 import { interpretServerWellKnown, WELL_KNOWN_MAX_BYTES, type ServerWellKnown } from './well-known.ts';
 
@@ -70,13 +64,32 @@ export interface Discovery {
   hosts: HostLookup[];
 }
 
-export async function discover(name: ServerName, ctx: NetworkContext): Promise<Discovery> {
-  const nothingMore = { federationDisabled: false, hosts: [] as HostLookup[] };
+/** Each distinct DNS question is asked once per discovery; later steps reuse early answers. */
+interface DiscoveryContext extends NetworkContext {
+  lookups: Map<string, Promise<unknown>>;
+}
+
+function once<T>(ctx: DiscoveryContext, question: string, ask: () => Promise<T>): Promise<T> {
+  let answer = ctx.lookups.get(question) as Promise<T> | undefined;
+  if (answer === undefined) {
+    answer = ask();
+    ctx.lookups.set(question, answer);
+  }
+  return answer;
+}
+
+export async function discover(name: ServerName, network: NetworkContext): Promise<Discovery> {
   // Step 1: IP literal. No .well-known, no SRV; no SNI for an IP certificate.
   if (isIpLiteral(name)) {
     const target = { host: name.host, port: name.port ?? DEFAULT_FEDERATION_PORT, addresses: [name.host] };
-    return { name, ...nothingMore, resolution: { step: 'ip-literal', hostHeader: name.input, tlsName: name.host, targets: [target] } };
+    return {
+      name,
+      federationDisabled: false,
+      hosts: [],
+      resolution: { step: 'ip-literal', hostHeader: name.input, tlsName: name.host, targets: [target] },
+    };
   }
+  const ctx: DiscoveryContext = { ...network, lookups: new Map() };
   // Step 2: explicit port. No .well-known, no SRV; Host keeps the port.
   if (name.port !== undefined) {
     const lookup = await resolveHost(name.host, ctx);
@@ -90,36 +103,28 @@ export async function discover(name: ServerName, ctx: NetworkContext): Promise<D
 
   // Step 3, with the lookups that steps 4 and 6 need started at the same time.
   const early = '(started early in case step 3 fails)';
-  const fedSrv = lookupSrv(`_matrix-fed._tcp.${dnsQueryName(name.host)}`, ctx, early);
+  void lookupSrv(`_matrix-fed._tcp.${dnsQueryName(name.host)}`, ctx, early);
   const hostLookup = resolveHost(name.host, ctx, early);
   const { perAddress, ...mainFetch } = await fetchServerWellKnown(name.host, ctx, hostLookup);
   const delegation = mainFetch.interpretation;
 
-  let result: Omit<Discovery, 'wellKnown' | 'name'>;
-  if (delegation.valid) {
-    result = await followDelegation(delegation.delegated, delegation.mServer, ctx);
-  } else {
-    // Steps 4-6: the SRV certificate and Host stay the server name, never the SRV target.
-    result = await resolveViaSrv(name.host, names(name.host, name.host), ctx, fedSrv, hostLookup, {
-      srv: 'srv',
-      legacy: 'srv-legacy',
-      fallback: 'default',
-    });
-  }
-  // The early lookups either fed the resolution or finish alongside it; wait so the trace is complete.
-  await Promise.all([fedSrv, hostLookup]);
+  const result = delegation.valid
+    ? await followDelegation(delegation.delegated, delegation.mServer, ctx)
+    : // Steps 4-6: the SRV certificate and Host stay the server name, never the SRV target.
+      await resolveViaSrv(name.host, names(name.host, name.host), ctx, { srv: 'srv', legacy: 'srv-legacy', fallback: 'default' });
+  // Early lookups the resolution did not need finish alongside it; wait so the trace is complete.
+  await Promise.all(ctx.lookups.values());
   return { name, wellKnown: { ...mainFetch, perAddress: await perAddress }, ...result };
 }
 
 /** Steps 3.1-3.5: exactly one level of delegation; the delegated name's .well-known is never fetched. */
-async function followDelegation(delegated: ServerName, mServer: string, ctx: NetworkContext) {
-  const delegatedServerName = mServer;
+async function followDelegation(delegated: ServerName, delegatedServerName: string, ctx: DiscoveryContext) {
   if (isIpLiteral(delegated)) {
     const target = { host: delegated.host, port: delegated.port ?? DEFAULT_FEDERATION_PORT, addresses: [delegated.host] };
     return {
       federationDisabled: false,
       hosts: [],
-      resolution: { step: 'well-known-ip' as const, delegatedServerName, hostHeader: mServer, tlsName: delegated.host, targets: [target] },
+      resolution: { step: 'well-known-ip' as const, delegatedServerName, hostHeader: delegatedServerName, tlsName: delegated.host, targets: [target] },
     };
   }
   if (delegated.port !== undefined) {
@@ -130,20 +135,16 @@ async function followDelegation(delegated: ServerName, mServer: string, ctx: Net
       resolution: {
         step: 'well-known-port' as const,
         delegatedServerName,
-        ...names(delegated.host, mServer),
+        ...names(delegated.host, delegatedServerName),
         targets: [hostTarget(lookup, delegated.port)],
       },
     };
   }
-  const srvOwner = dnsQueryName(delegated.host);
-  const discovery = await resolveViaSrv(
-    delegated.host,
-    names(delegated.host, delegated.host),
-    ctx,
-    lookupSrv(`_matrix-fed._tcp.${srvOwner}`, ctx),
-    null,
-    { srv: 'well-known-srv', legacy: 'well-known-srv-legacy', fallback: 'well-known-default' },
-  );
+  const discovery = await resolveViaSrv(delegated.host, names(delegated.host, delegated.host), ctx, {
+    srv: 'well-known-srv',
+    legacy: 'well-known-srv-legacy',
+    fallback: 'well-known-default',
+  });
   return { ...discovery, resolution: { ...discovery.resolution, delegatedServerName } };
 }
 
@@ -160,12 +161,10 @@ function names(host: string, hostHeader: string) {
 async function resolveViaSrv(
   host: string,
   tlsNames: { hostHeader: string; tlsName: string; sni: string },
-  ctx: NetworkContext,
-  fedSrv: Promise<SrvLookup>,
-  earlyHostLookup: Promise<HostLookup> | null,
+  ctx: DiscoveryContext,
   steps: { srv: ResolutionStep; legacy: ResolutionStep; fallback: ResolutionStep },
 ): Promise<Omit<Discovery, 'wellKnown' | 'name'>> {
-  const fed = await fedSrv;
+  const fed = await lookupSrv(`_matrix-fed._tcp.${dnsQueryName(host)}`, ctx);
   let legacy: SrvLookup | undefined;
   if (fed.records.length === 0 && isNoRecords(fed.result)) {
     legacy = await lookupSrv(`_matrix._tcp.${dnsQueryName(host)}`, ctx);
@@ -174,7 +173,7 @@ async function resolveViaSrv(
   const srv = { fed, ...(legacy ? { legacy } : {}) };
 
   if (chosen === undefined) {
-    const lookup = await (earlyHostLookup ?? resolveHost(host, ctx));
+    const lookup = await resolveHost(host, ctx);
     return {
       srv,
       federationDisabled: false,
@@ -210,17 +209,19 @@ function dnsStepStatus(result: DnsResult, found: boolean): CheckStatus {
   return isNoRecords(result) ? 'info' : 'fail';
 }
 
-async function lookupSrv(name: string, ctx: NetworkContext, note = ''): Promise<SrvLookup> {
-  return ctx.trace.step(
-    `srv:${name}`,
-    `SRV ${name} ${note}`.trim(),
-    async (requests) => {
-      const result = await queryDns(ctx.dns, name, 'SRV', requests, ctx.signal);
-      const records = result.rcode === 'NOERROR' ? srvRecords(result) : [];
-      return { name, result, records: orderSrvRecords(records) };
-    },
-    (lookup) => dnsStepStatus(lookup.result, lookup.records.length > 0),
-  );
+function lookupSrv(name: string, ctx: DiscoveryContext, note = ''): Promise<SrvLookup> {
+  const ask = () =>
+    ctx.trace.step(
+      `srv:${name}`,
+      `SRV ${name} ${note}`.trim(),
+      async (requests) => {
+        const result = await queryDns(ctx.dns, name, 'SRV', requests, ctx.signal);
+        const records = result.rcode === 'NOERROR' ? srvRecords(result) : [];
+        return { name, result, records: orderSrvRecords(records) };
+      },
+      (lookup) => dnsStepStatus(lookup.result, lookup.records.length > 0),
+    );
+  return once(ctx, `SRV ${name}`, ask);
 }
 
 function srvRecords(result: DnsResult): SrvData[] {
@@ -238,30 +239,32 @@ export function orderSrvRecords(records: SrvData[]): SrvData[] {
   return [...records].sort((a, b) => a.priority - b.priority || b.weight - a.weight);
 }
 
-async function resolveHost(host: string, ctx: NetworkContext, note = ''): Promise<HostLookup> {
+function resolveHost(host: string, ctx: DiscoveryContext, note = ''): Promise<HostLookup> {
   const query = dnsQueryName(host);
-  return ctx.trace.step(
-    `resolve:${query}`,
-    `A/AAAA ${query} ${note}`.trim(),
-    async (requests) => {
-      const [a, aaaa] = await Promise.all([
-        queryDns(ctx.dns, query, 'A', requests, ctx.signal),
-        queryDns(ctx.dns, query, 'AAAA', requests, ctx.signal),
-      ]);
-      const answers = [...a.answers, ...aaaa.answers];
-      const addresses = answers.flatMap((answer) =>
-        (answer.type === 'A' || answer.type === 'AAAA') && typeof answer.data === 'string' ? [answer.data] : [],
-      );
-      const aliases = answers.flatMap((answer) =>
-        answer.type === 'CNAME' && typeof answer.data === 'string' ? [answer.data] : [],
-      );
-      return { host: query, a, aaaa, addresses: [...new Set(addresses)], aliases: [...new Set(aliases)] };
-    },
-    (lookup) => {
-      if (lookup.addresses.length > 0) return 'pass';
-      return isNoRecords(lookup.a) && isNoRecords(lookup.aaaa) ? 'warn' : 'fail';
-    },
-  );
+  const ask = () =>
+    ctx.trace.step(
+      `resolve:${query}`,
+      `A/AAAA ${query} ${note}`.trim(),
+      async (requests) => {
+        const [a, aaaa] = await Promise.all([
+          queryDns(ctx.dns, query, 'A', requests, ctx.signal),
+          queryDns(ctx.dns, query, 'AAAA', requests, ctx.signal),
+        ]);
+        const answers = [...a.answers, ...aaaa.answers];
+        const addresses = answers.flatMap((answer) =>
+          (answer.type === 'A' || answer.type === 'AAAA') && typeof answer.data === 'string' ? [answer.data] : [],
+        );
+        const aliases = answers.flatMap((answer) =>
+          answer.type === 'CNAME' && typeof answer.data === 'string' ? [answer.data] : [],
+        );
+        return { host: query, a, aaaa, addresses: [...new Set(addresses)], aliases: [...new Set(aliases)] };
+      },
+      (lookup) => {
+        if (lookup.addresses.length > 0) return 'pass';
+        return isNoRecords(lookup.a) && isNoRecords(lookup.aaaa) ? 'warn' : 'fail';
+      },
+    );
+  return once(ctx, `A/AAAA ${query}`, ask);
 }
 
 async function fetchServerWellKnown(
@@ -269,7 +272,7 @@ async function fetchServerWellKnown(
   ctx: NetworkContext,
   hostLookup: Promise<HostLookup>,
 ): Promise<WellKnownFetch & { perAddress: Promise<ServerWellKnownEvidence['perAddress']> }> {
-  const url = `https://${hostForUrl({ host, hostKind: 'dns' })}/.well-known/matrix/server`;
+  const url = `https://${host}/.well-known/matrix/server`;
   const fetchOnce = (address?: string) =>
     ctx.trace.step(
       address ? `well-known@${address}` : 'well-known',

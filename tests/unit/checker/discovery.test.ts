@@ -262,6 +262,31 @@ describe('discovery details', () => {
     expect(statusOf(report, 'dns.srv.target-cname')).toEqual([]);
   });
 
+  it('asks each DNS question once, even when the delegation names the server itself', async () => {
+    const { report, dns } = await checkScenario('example.org', {
+      routes: { [wellKnownUrl('example.org')]: delegation('example.org') },
+      zone: { 'example.org': { A: [V4] } },
+    });
+    expect(report.resolution?.step).toBe('well-known-default');
+    expect(dns.queries.filter((q) => q === 'SRV _matrix-fed._tcp.example.org')).toHaveLength(1);
+    expect(dns.queries.filter((q) => q === 'A example.org')).toHaveLength(1);
+    const ids = report.steps.map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('probes an address once when two SRV targets lead to it', async () => {
+    const { report, prober } = await checkScenario('example.org', {
+      zone: {
+        '_matrix-fed._tcp.example.org': { SRV: [srv('a.example.net'), srv('b.example.net', 8448, 20)] },
+        'a.example.net': { A: [V4] },
+        'b.example.net': { A: [V4] },
+      },
+    });
+    expect(report.resolution?.targets).toHaveLength(2);
+    expect(prober!.requests).toHaveLength(1);
+    expect(report.connections).toHaveLength(1);
+  });
+
   it('the trace records every lookup with start and duration', async () => {
     const { report } = await checkScenario('example.org', { zone: { 'example.org': { A: [V4] } } });
     const ids = report.steps.map((s) => s.id);
