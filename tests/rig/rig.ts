@@ -34,7 +34,7 @@ export interface RigOptions {
   latencyMs?: number;
   /** Force a slot (0 = 127.0.1.x/127.0.2.x, DNS 5300); default: the first free one. */
   slot?: number;
-  /** 'cli': processes outlive this process (state in .run/state.json too). Default 'process'. */
+  /** 'cli': processes outlive this process (slot 0 also writes .run/state.json). Default 'process'. */
   mode?: 'process' | 'cli';
   scenarios?: Scenario[];
   /** Make a new CA and leaves even if an identical set from an earlier start exists (env FEDCHECK_RIG_FRESH_CA=1). */
@@ -281,6 +281,32 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     const now = Date.now();
     const resolved = resolveScenarios(options.scenarios ?? defaultScenarios, l, (name, variant) => makeKeysResponse(name, variant, now));
 
+    // knot needs no certificates: start it while the CA works.
+    const start = (name: string, cmd: string, args: string[]): Proc => {
+      const logFile = join(logs, `${name}.log`);
+      const fd = openSync(logFile, 'a');
+      const child = spawn(cmd, args, {
+        cwd: runDir,
+        detached: true,
+        stdio: ['ignore', name === 'helper' ? 'pipe' : fd, fd],
+        env: { ...process.env, HOME: join(runDir, 'home') },
+      });
+      closeSync(fd);
+      child.on('error', () => {});
+      const p = { name, child, log: logFile };
+      procs.push(p);
+      return p;
+    };
+    await Promise.all([
+      writeFile(join(runDir, 'zones-a', 'fed.test.zone'), zoneFile(resolved, 'a', l)),
+      writeFile(join(runDir, 'zones-b', 'fed.test.zone'), zoneFile(resolved, 'b', l)),
+      writeFile(join(runDir, 'knot-a.conf'), knotConf(join(runDir, 'knot-a'), l.knotA, join(runDir, 'zones-a'))),
+      writeFile(join(runDir, 'knot-b.conf'), knotConf(join(runDir, 'knot-b'), l.knotB, join(runDir, 'zones-b'))),
+    ]);
+    const knotA = start('knot-a', 'knotd', ['-c', join(runDir, 'knot-a.conf')]);
+    const knotB = start('knot-b', 'knotd', ['-c', join(runDir, 'knot-b.conf')]);
+    record();
+
     // Certificates: one per distinct (kind, names); plus the DoH servers' certificate.
     const mark = (what: string) => (timings[what] = Math.round(performance.now() - t0));
     mark('prepared');
@@ -307,10 +333,6 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     const bodyFile = (h: { id: string }, i: number) => join(www, `${h.id}.${i}.body`);
     const writes: Promise<void>[] = [];
     for (const h of hosts) h.routes.forEach((r, i) => r.body !== undefined && writes.push(writeFile(bodyFile(h, i), r.body)));
-    writes.push(writeFile(join(runDir, 'zones-a', 'fed.test.zone'), zoneFile(resolved, 'a', l)));
-    writes.push(writeFile(join(runDir, 'zones-b', 'fed.test.zone'), zoneFile(resolved, 'b', l)));
-    writes.push(writeFile(join(runDir, 'knot-a.conf'), knotConf(join(runDir, 'knot-a'), l.knotA, join(runDir, 'zones-a'))));
-    writes.push(writeFile(join(runDir, 'knot-b.conf'), knotConf(join(runDir, 'knot-b'), l.knotB, join(runDir, 'zones-b'))));
     writes.push(writeFile(join(runDir, 'nginx.conf'), nginxConf(resolved, l, bodyFile)));
     writes.push(writeFile(join(runDir, 'dnsdist.conf'), dnsdistConf(l, dohCert.chainFile, dohCert.keyFile)));
     for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) writes.push(mkdir(join(runDir, 'nginx-tmp', d), { recursive: true }).then(() => {}));
@@ -343,23 +365,6 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     mark('configs');
 
     // Processes.
-    const start = (name: string, cmd: string, args: string[]): Proc => {
-      const logFile = join(logs, `${name}.log`);
-      const fd = openSync(logFile, 'a');
-      const child = spawn(cmd, args, {
-        cwd: runDir,
-        detached: true,
-        stdio: ['ignore', name === 'helper' ? 'pipe' : fd, fd],
-        env: { ...process.env, HOME: join(runDir, 'home') },
-      });
-      closeSync(fd);
-      child.on('error', () => {});
-      const p = { name, child, log: logFile };
-      procs.push(p);
-      return p;
-    };
-    const knotA = start('knot-a', 'knotd', ['-c', join(runDir, 'knot-a.conf')]);
-    const knotB = start('knot-b', 'knotd', ['-c', join(runDir, 'knot-b.conf')]);
     const nginx = start('nginx', 'nginx', ['-c', join(runDir, 'nginx.conf'), '-p', runDir, '-e', join(logs, 'nginx-error.log')]);
     const dnsdist = start('dnsdist', 'dnsdist', ['--supervised', '--disable-syslog', '-C', join(runDir, 'dnsdist.conf')]);
     const helper = start('helper', process.execPath, [join(RIG_DIR, 'helper.ts'), join(runDir, 'helper.json')]);
@@ -418,14 +423,14 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     state.timings = timings;
     const json = JSON.stringify(state, null, 1);
     writeFileSync(stateFile, json);
-    if (mode === 'cli') writeFileSync(join(RUN_ROOT, 'state.json'), json);
+    if (mode === 'cli' && slot === 0) writeFileSync(join(RUN_ROOT, 'state.json'), json);
     log(`fedcheck rig: slot ${slot}, ${resolved.length} scenarios, up in ${state.startupMs} ms ${JSON.stringify(timings)}`);
 
     let stopped: Promise<void> | undefined;
     return {
       state,
       stop: () => (stopped ??= stopAll().then(() => {
-        if (mode === 'cli') rmSync(join(RUN_ROOT, 'state.json'), { force: true });
+        if (mode === 'cli' && slot === 0) rmSync(join(RUN_ROOT, 'state.json'), { force: true });
       })),
     };
   } catch (e) {
@@ -435,11 +440,20 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
 }
 
 /** Stop a rig from its state (another process started it, e.g. `cli start`). */
-export async function stopRigFromState(state: Pick<RigState, 'pids' | 'slot' | 'runDir'>): Promise<void> {
+export async function stopRigFromState(state: Pick<RigState, 'pids' | 'slot' | 'runDir'>, opts: { force?: boolean } = {}): Promise<void> {
+  const lock = readLock(state.slot);
+  if (lock && lock.mode !== 'cli' && pidAlive(lock.ownerPid) && !opts.force) {
+    throw new Error(`slot ${state.slot} belongs to a running test process (pid ${lock.ownerPid}); not stopping it`);
+  }
   const pids = Object.values(state.pids).filter((p) => pidAlive(p) && cmdlineOf(p).includes(state.runDir));
   await stopPids(pids);
-  releaseSlot(state.slot);
+  const now = readLock(state.slot);
+  if (!now || now.pids.every((p) => Object.values(state.pids).includes(p))) releaseSlot(state.slot);
+  if (state.slot === 0) rmSync(join(RUN_ROOT, 'state.json'), { force: true });
 }
+
+/** The state file of a slot (`.run/slot-N/state.json`), or `.run/state.json` (the CLI rig in slot 0). */
+export const stateFileOf = (slot?: number) => (slot === undefined ? join(RUN_ROOT, 'state.json') : join(RUN_ROOT, `slot-${slot}`, 'state.json'));
 
 export function readState(file = join(RUN_ROOT, 'state.json')): RigState | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RigState) : null;
