@@ -1,6 +1,6 @@
 // Hostile servers: each report still completes within its deadline, with a finding that
 // says what was wrong, and the proxy's memory stays bounded.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAddressPolicy } from '../../src/adapters/node/address-policy.ts';
 import { createNodeDnsClient } from '../../src/adapters/node/dns.ts';
@@ -12,7 +12,8 @@ import { createPki, type Pki } from '../unit/adapters-node/support/pki.ts';
 import { startHttpsServer, type TestHttpsServer } from '../unit/adapters-node/support/servers.ts';
 import { startProxy, type RunningProxy } from '../unit/server/support/proxy.ts';
 
-const address = '127.0.200.20';
+/** In this rig slot's loopback net, above the rows' addresses: no collision with parallel runs. */
+const address = `${inject('rig').net.scenarios}.220`;
 const deadlineMs = 5000;
 const tenMegabytes = 10 * 1024 * 1024;
 const deepJson = '['.repeat(100_000) + ']'.repeat(100_000);
