@@ -1,0 +1,37 @@
+// The check reference is generated from the registry: every check has its entry, and
+// every docs URL a finding carries lands on an anchor that exists.
+import { describe, it, expect } from 'vitest';
+import { join } from 'node:path';
+import { CHECK_METAS } from '../../src/checker/registry.ts';
+import { dist, readBuilt } from './build-helpers.ts';
+
+const page = readBuilt(join(dist, 'docs', 'checks', 'index.html'));
+const ids = new Set([...page.matchAll(/\bid="([^"]+)"/g)].map(([, id]) => id));
+
+describe('check reference', () => {
+  it('has one entry per registered check, with its title, description and fix', () => {
+    expect(CHECK_METAS.length).toBeGreaterThan(20);
+    for (const meta of CHECK_METAS) {
+      expect(ids.has(meta.id), meta.id).toBe(true);
+      const entry = page.slice(page.indexOf(`id="${meta.id}"`)).split('</article>')[0];
+      expect(entry, meta.id).toMatch(new RegExp(`<code[^>]*>${meta.id.replace(/\./g, '\\.')}</code>`));
+      expect(entry, meta.id).toContain(meta.title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;'));
+      expect(meta.description.length, meta.id).toBeGreaterThan(20);
+      expect(meta.fix.length, meta.id).toBeGreaterThan(10);
+    }
+  });
+
+  it('resolves every docs URL in the registry', () => {
+    for (const meta of CHECK_METAS) {
+      const url = new URL(meta.docs, 'https://fedcheck.test');
+      expect(url.pathname).toBe('/docs/checks/');
+      expect(ids.has(decodeURIComponent(url.hash.slice(1))), meta.docs).toBe(true);
+    }
+  });
+
+  it('keeps check ids unique and stable in form', () => {
+    const all = CHECK_METAS.map((meta) => meta.id);
+    expect(new Set(all).size).toBe(all.length);
+    for (const id of all) expect(id).toMatch(/^[a-z0-9]+(?:[.-][a-z0-9]+)+$/);
+  });
+});
