@@ -19,9 +19,11 @@ export interface Layout {
   knotB: number;
   latencyMs: number;
   runDir: string;
+  /** ::1 usable here (some containers disable IPv6 on lo); the ::1 rows need it and slot 0. */
+  ipv6: boolean;
 }
 
-export function makeLayout(slot: number, latencyMs: number, runDir: string): Layout {
+export function makeLayout(slot: number, latencyMs: number, runDir: string, ipv6 = true): Layout {
   const base = 5300 + 20 * slot;
   return {
     slot,
@@ -35,6 +37,7 @@ export function makeLayout(slot: number, latencyMs: number, runDir: string): Lay
     knotB: latencyMs > 0 ? base + 11 : base + 1,
     latencyMs,
     runDir,
+    ipv6,
   };
 }
 
@@ -128,7 +131,7 @@ export function resolveScenarios(table: Scenario[], l: Layout, makeKeys: KeysMak
     const ip = v6 ? '::1' : `${l.net}.${row0.addr}`;
     const row = subst(row0, ip, l.net);
     const serverName = row.serverName ?? `${row.id}.fed.test`;
-    const enabled = !v6 || l.slot === 0;
+    const enabled = !v6 || (l.slot === 0 && l.ipv6);
     const hosts: ResolvedHost[] = row.hosts.map((h, i) => {
       const address = h.addr === undefined ? ip : h.addr === 'v6' ? '::1' : `${l.net}.${h.addr}`;
       const tls = h.tls ?? true;
@@ -167,7 +170,7 @@ export function resolveScenarios(table: Scenario[], l: Layout, makeKeys: KeysMak
       summary: row.summary,
       spec: row.spec,
       enabled,
-      disabledReason: enabled ? undefined : 'IPv6 rows use ::1, which only rig slot 0 owns',
+      disabledReason: enabled ? undefined : l.ipv6 ? 'IPv6 rows use ::1, which only rig slot 0 owns' : '::1 is not available on this machine',
       address: ip,
       hosts,
       dns,

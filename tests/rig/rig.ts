@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -248,6 +248,15 @@ function tail(file: string): string {
   }
 }
 
+/** Can we listen on ::1? (Docker can run with IPv6 disabled on lo.) */
+function ipv6Loopback(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(0, '::1', () => srv.close(() => resolve(true)));
+  });
+}
+
 // ------------------------------------------------------------------ start
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
@@ -277,7 +286,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
         (d) => mkdir(d, { recursive: true }),
       ),
     );
-    const l: Layout = makeLayout(slot, latencyMs, runDir);
+    const l: Layout = makeLayout(slot, latencyMs, runDir, await ipv6Loopback());
     const now = Date.now();
     const resolved = resolveScenarios(options.scenarios ?? defaultScenarios, l, (name, variant) => makeKeysResponse(name, variant, now));
 
