@@ -1,7 +1,7 @@
 // Running the guides' server configurations for real in tests: a test CA, free loopback ports,
 // HTTPS requests with the SNI and Host a peer would send, a fake homeserver upstream, and the
 // checks every served .well-known file and proxied path must pass.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
@@ -9,25 +9,31 @@ import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node
 import { request as httpsRequest } from 'node:https';
 import { SPEC_CORS, wellKnownProblems, type WellKnownKind } from './docs-markdown.ts';
 
-/** A CA and one leaf certificate for the given DNS names, made with the openssl CLI. */
-export function makeCertificates(dir: string, names: string[]) {
+/** A CA and one leaf certificate for the given DNS names (and IP addresses), made with the openssl CLI. */
+export function makeCertificates(dir: string, names: string[], options: { ips?: string[]; days?: number; prefix?: string } = {}) {
+  const days = String(options.days ?? 30);
+  const leaf = options.prefix ?? 'leaf';
+  const sans = [...names.map((n) => `DNS:${n}`), ...(options.ips ?? []).map((ip) => `IP:${ip}`)];
   const run = (args: string[]) => {
     const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`openssl ${args.join(' ')}\n${result.stderr}`);
   };
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  run(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=fedcheck docs test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  run(['req', ...ec, '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', `/CN=${names[0]}`]);
+  if (!existsSync(join(dir, 'ca.crt'))) {
+    run(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', days, '-subj', '/CN=fedcheck docs test CA',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  }
+  run(['req', ...ec, '-keyout', `${leaf}.key`, '-out', `${leaf}.csr`, '-subj', `/CN=${names[0]}`]);
   writeFileSync(
-    join(dir, 'leaf.ext'),
-    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`,
+    join(dir, `${leaf}.ext`),
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(',')}\n`,
   );
-  run(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '2', '-extfile', 'leaf.ext']);
+  run(['x509', '-req', '-in', `${leaf}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${leaf}.crt`, '-days', days, '-extfile', `${leaf}.ext`]);
   return {
     ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
-    cert: join(dir, 'leaf.crt'),
-    key: join(dir, 'leaf.key'),
+    caFile: join(dir, 'ca.crt'),
+    cert: join(dir, `${leaf}.crt`),
+    key: join(dir, `${leaf}.key`),
   };
 }
 
