@@ -15,7 +15,8 @@ export function apiV1(options: ApiV1Options): Hono {
   const { reports, reportGuards, version } = options;
   return new Hono()
     .get('/health', (c) => c.json({ ok: true, version }))
-    .get('/report', ...reportGuards, async (c) => {
+    .use('/report', ...reportGuards)
+    .get('/report', async (c) => {
       const serverName = c.req.query('server_name');
       if (serverName === undefined || serverName === '') {
         return apiError(c, 400, 'missing_server_name', 'give the server name to check as ?server_name=NAME, e.g. ?server_name=example.org');
