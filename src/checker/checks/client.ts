@@ -1,6 +1,5 @@
 // Client-server discovery: /.well-known/matrix/client, its CORS headers, and the
 // homeserver and identity server it points to (client-server API "Server Discovery").
-import type { HttpResult } from '../interfaces.ts';
 import { describeFailure, headerValue, meta, type ClientEvidence, type Evidence, type Outcome, type ReportCheck } from '../evidence.ts';
 import { parseJsonObject } from '../well-known.ts';
 
@@ -57,8 +56,7 @@ export const clientBaseUrl: ReportCheck = {
   }),
 };
 
-function allowsAnyOrigin(result: HttpResult | { headers: Record<string, string> }): boolean {
-  const headers = 'ok' in result ? (result.ok ? result.headers : {}) : result.headers;
+function allowsOrigin(headers: Record<string, string>): boolean {
   return headers['access-control-allow-origin'] !== undefined;
 }
 
@@ -73,9 +71,9 @@ export const clientCors: ReportCheck = {
   run: onClient(({ response, preflight, discovery }) => {
     if (discovery.outcome === 'IGNORE' || (!response.ok && response.error.kind !== 'cors')) return [];
     const missing = [
-      ...(allowsAnyOrigin(response) ? [] : ['the GET response']),
-      ...(allowsAnyOrigin(preflight) ? [] : [`the OPTIONS preflight (${describeFailure(preflight)})`]),
-      ...response.redirects.filter((hop) => !allowsAnyOrigin(hop)).map((hop) => `the ${hop.status} redirect at ${hop.url}`),
+      ...(response.ok && allowsOrigin(response.headers) ? [] : ['the GET response']),
+      ...(preflight.ok && allowsOrigin(preflight.headers) ? [] : [`the OPTIONS preflight (${describeFailure(preflight)})`]),
+      ...response.redirects.filter((hop) => !allowsOrigin(hop.headers)).map((hop) => `the ${hop.status} redirect at ${hop.url}`),
     ];
     if (missing.length > 0) return [{ status: 'warn', detail: `No Access-Control-Allow-Origin on ${missing.join(', ')}.` }];
     return [{ status: 'pass', detail: `Access-Control-Allow-Origin: ${headerValue(response, 'access-control-allow-origin')} on the GET and the preflight.` }];

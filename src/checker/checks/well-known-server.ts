@@ -34,25 +34,24 @@ export const wellKnownServerStatus: ReportCheck = {
     description:
       'Homeservers fetch /.well-known/matrix/server on port 443 of the server name (unless the name is an IP literal or has a port). A 200 with a valid body delegates federation; any other answer, including 404, makes them continue with SRV records and then port 8448.',
   }),
-  run(evidence) {
-    const { discovery } = evidence;
-    if (discovery && !discovery.wellKnown) {
+  run({ discovery }) {
+    if (!discovery) return [];
+    if (!discovery.wellKnown) {
       const why = discovery.resolution.step === 'ip-literal' ? 'the server name is an IP literal' : 'the server name has an explicit port';
       return [{ status: 'info', detail: `Not fetched: ${why}, so homeservers skip .well-known and SRV (spec steps 1-2).` }];
     }
-    return onWellKnown(({ url, response }) => {
-      if (response.ok && response.status === 200) return [{ status: 'pass', detail: `${url} answered 200.` }];
-      if (response.ok && response.status === 404) {
-        return [{ status: 'info', detail: `${url} answered 404: no delegation; homeservers continue with SRV and port 8448.` }];
-      }
-      if (!response.ok && (response.error.kind === 'dns' || response.error.kind === 'connect')) {
-        return [{ status: 'info', detail: `${url} is not served (${describeFailure(response)}): no delegation; homeservers continue with SRV and port 8448.` }];
-      }
-      return [{
-        status: 'warn',
-        detail: `${url} gave ${describeFailure(response)}. Homeservers treat this as "no delegation", and Synapse caches the error for up to an hour; if you meant to delegate, it is not working.`,
-      }];
-    })(evidence);
+    const { url, response } = discovery.wellKnown;
+    if (response.ok && response.status === 200) return [{ status: 'pass', detail: `${url} answered 200.` }];
+    if (response.ok && response.status === 404) {
+      return [{ status: 'info', detail: `${url} answered 404: no delegation; homeservers continue with SRV and port 8448.` }];
+    }
+    if (!response.ok && (response.error.kind === 'dns' || response.error.kind === 'connect')) {
+      return [{ status: 'info', detail: `${url} is not served (${describeFailure(response)}): no delegation; homeservers continue with SRV and port 8448.` }];
+    }
+    return [{
+      status: 'warn',
+      detail: `${url} gave ${describeFailure(response)}. Homeservers treat this as "no delegation", and Synapse caches the error for up to an hour; if you meant to delegate, it is not working.`,
+    }];
   },
 };
 

@@ -37,10 +37,10 @@ describe('concurrency', () => {
     expect(elapsed).toBeLessThan(calls * DELAY / 2);
 
     const start = (id: string) => report.steps.find((step) => step.id === id)!.startedMs;
-    expect(start('well-known')).toBeLessThan(DELAY / 4);
-    expect(start('srv:_matrix-fed._tcp.example.org')).toBeLessThan(DELAY / 4);
-    expect(start('resolve:example.org')).toBeLessThan(DELAY / 4);
-    expect(start('client-well-known')).toBeLessThan(DELAY / 4);
+    // Started together: each began before the first round trip could have finished.
+    for (const id of ['well-known', 'srv:_matrix-fed._tcp.example.org', 'resolve:example.org', 'client-well-known', 'support-well-known']) {
+      expect(start(id), id).toBeLessThan(DELAY / 2);
+    }
     expect(start('srv:_matrix-fed._tcp.matrix.example.net')).toBeGreaterThanOrEqual(DELAY - 5);
     expect(start('resolve:fed.example.net')).toBeGreaterThanOrEqual(2 * DELAY - 5);
     const probes = report.steps.filter((step) => step.id.startsWith('probe:'));
