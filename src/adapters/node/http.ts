@@ -6,7 +6,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { DnsClient, HttpClient, HttpRequest, HttpResult, RedirectHop } from '../../checker/interfaces.ts';
 import { refusalMessage, type AddressPolicy } from './address-policy.ts';
-import { abortError, exchange, TransportError, type ExchangeResponse } from './exchange.ts';
+import { abortError, exchange, toTransportError, TransportError, type ExchangeResponse } from './exchange.ts';
 import { trustStore } from './trust.ts';
 
 export interface NodeHttpOptions {
@@ -46,8 +46,9 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
     const verdicts = candidates.map((c) => policy.check(c));
     const allowed = verdicts.flatMap((v) => (v.allowed ? [v.address] : []));
     if (allowed.length === 0) {
-      const refused = verdicts.map((v) => (v.allowed ? '' : refusalMessage(v))).join('; ');
-      throw new TransportError('policy', `${hostname}: ${refused}`, 'ADDRESS_POLICY');
+      const refused = verdicts.flatMap((v) => (v.allowed ? [] : [refusalMessage(v)])).join('; ');
+      const named = net.isIP(bareHost(hostname)) ? '' : `${hostname}: `;
+      throw new TransportError('policy', named + refused, 'ADDRESS_POLICY');
     }
     return [...new Set(allowed)];
   }
@@ -116,7 +117,7 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
           url = next;
         }
       } catch (error) {
-        const { kind, message, code } = error instanceof TransportError ? error : new TransportError('network', String(error));
+        const { kind, message, code } = toTransportError(error);
         return { ok: false, url: url.href, error: code ? { kind, message, code } : { kind, message }, redirects, elapsedMs: elapsedMs() };
       }
     },

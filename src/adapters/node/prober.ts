@@ -1,14 +1,16 @@
 // Prober over node:tls: TCP, then TLS with the spec's SNI, the certificate as the server
 // presented it, then the two federation endpoints over that connection with the spec's
 // Host header. The handshake accepts any certificate so that we can report on it; trust
-// and name are judged separately and reported, never assumed.
+// and name are judged separately and reported, never assumed. The endpoints are asked
+// even when the certificate fails: the requests carry nothing secret, and the answers
+// tell an operator whether the homeserver behind the bad certificate works.
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { CertificateSummary, ProbeHttpResult, ProbeRequest, ProbeResult, Prober } from '../../checker/interfaces.ts';
 import { refusalMessage, type AddressPolicy } from './address-policy.ts';
-import { abortError, exchange, toTransportError, TransportError } from './exchange.ts';
+import { abortError, exchange, toTransportError } from './exchange.ts';
 import { bareHost } from './http.ts';
 import { trustStore } from './trust.ts';
 
@@ -74,11 +76,11 @@ export function createNodeProber(options: NodeProberOptions): Prober {
 
       // Both requests reuse the probed connection; if the server closes it after the
       // first answer, the agent opens another one to the same checked address.
-      let reused = false;
+      let handedOut = false;
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       agent.createConnection = () => {
-        if (reused) return tls.connect({ ...tlsOptions, host: address, port });
-        reused = true;
+        if (handedOut) return tls.connect({ ...tlsOptions, host: address, port });
+        handedOut = true;
         return tlsSocket;
       };
       const get = (path: string, maxBytes: number) =>
@@ -196,8 +198,8 @@ function connected<T extends net.Socket>(socket: T, event: 'connect' | 'secureCo
 }
 
 function codeAndMessage(error: unknown): { code: string; message: string } {
-  const transport = error instanceof TransportError ? error : toTransportError(error);
-  return { code: transport.code ?? 'ERROR', message: transport.message };
+  const { code = 'ERROR', message } = toTransportError(error);
+  return { code, message };
 }
 
 function since(started: number): number {
