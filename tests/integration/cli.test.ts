@@ -1,0 +1,138 @@
+// The `fedcheck` command as a subprocess against the rig: every output mode and exit code.
+import { describe, it, expect } from 'vitest';
+import { inject } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020.js';
+import reportSchema from '../../src/checker/report.schema.json' with { type: 'json' };
+
+const rig = inject('rig');
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const validateReport = new Ajv2020.default({ strict: false }).compile(reportSchema);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function fedcheck(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['src/cli/fedcheck.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, ...rig.env, FEDCHECK_ALLOW_PRIVATE: '1', NO_COLOR: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const serverName = (id: string) => {
+  const scenario = rig.scenarios.find((s) => s.id === id);
+  if (!scenario) throw new Error(`no rig scenario ${id}`);
+  return scenario.serverName;
+};
+
+// One scenario per verdict: a healthy server, a deprecated SRV record, an expired certificate.
+const CASES = [
+  { id: 'good', verdict: 'pass', code: 0, nagios: 'OK' },
+  { id: 'srv-legacy', verdict: 'warn', code: 1, nagios: 'WARNING' },
+  { id: 'cert-expired', verdict: 'fail', code: 2, nagios: 'CRITICAL' },
+] as const;
+
+// Monitoring-plugin output: "SERVICE STATE - text | label=value[UOM];warn;crit;min;max ..."
+const NAGIOS_LINE = /^FEDERATION (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+(?: \| ((?:'?[^=' ]+'?=[\d.]+(?:s|%|B|KB|MB|c)?(?:;[\d.]*){0,4} ?)+))?\n$/;
+
+describe.each(CASES)('fedcheck $id ($verdict)', ({ id, verdict, code, nagios }) => {
+  it('prints the readable report, verdict first, and exits with the verdict code', async () => {
+    const run = await fedcheck([serverName(id)]);
+    expect(run.code, run.stderr).toBe(code);
+    expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^${verdict.toUpperCase()}  ${serverName(id).replace(/\./g, '\\.')}: `));
+    expect(run.stdout).toContain('Resolution: ');
+    expect(run.stdout).toMatch(/Host: \S+ +SNI: /);
+    expect(run.stdout).toContain('Findings: ');
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+    if (verdict !== 'pass') expect(run.stdout).toMatch(/Docs: https?:\/\/\S+\/docs\/checks\/#[\w.-]+/);
+  });
+
+  it('--json prints a schema-valid report', async () => {
+    const run = await fedcheck([serverName(id), '--json']);
+    expect(run.code).toBe(code);
+    const report = JSON.parse(run.stdout);
+    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    expect(report).toMatchObject({ schema: 'fedcheck.report/1', source: 'cli', verdict, serverName: serverName(id) });
+  });
+
+  it('--markdown prints Markdown', async () => {
+    const run = await fedcheck([serverName(id), '--markdown']);
+    expect(run.code).toBe(code);
+    expect(run.stdout).toMatch(/^## Federation check for /m);
+    // Server names are Markdown-escaped; unescaped, the name is there.
+    expect(run.stdout.replace(/\\(.)/g, '$1')).toContain(serverName(id));
+  });
+
+  it('--tap prints one test point per check', async () => {
+    const run = await fedcheck([serverName(id), '--tap']);
+    expect(run.code).toBe(code);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('TAP version 14');
+    const plan = Number(/^1\.\.(\d+)$/.exec(lines[1])?.[1]);
+    const points = lines.filter((line) => /^(not )?ok \d+ /.test(line));
+    expect(points.length).toBe(plan);
+    expect(points.map((line) => Number(/^(?:not )?ok (\d+)/.exec(line)![1]))).toEqual(points.map((_, i) => i + 1));
+    const failing = points.filter((line) => line.startsWith('not ok') && !line.includes('# TODO'));
+    expect(failing.length > 0).toBe(verdict === 'fail');
+  });
+
+  it('--nagios prints one monitoring-plugin status line with perfdata', async () => {
+    const run = await fedcheck([serverName(id), '--nagios']);
+    expect(run.code).toBe(code);
+    const match = NAGIOS_LINE.exec(run.stdout);
+    expect(match, run.stdout).not.toBeNull();
+    expect(match![1]).toBe(nagios);
+    expect(match![2]).toMatch(/\btime=[\d.]+s;;;/);
+    expect(match![2]).toMatch(/\baddresses=\d+;;;/);
+  });
+});
+
+describe('fedcheck could not check', () => {
+  it.each([
+    [['matrix.org:99999'], /"matrix\.org:99999": port must be 1-65535/],
+    [['https://matrix.org'], /no scheme/],
+    [[], /give one server name/],
+    [['a.example', 'b.example'], /give one server name, not 2/],
+    [['example.org', '--json', '--tap'], /choose one output format/],
+    [['example.org', '--timeout', 'soon'], /--timeout "soon"/],
+    [['example.org', '--frobnicate'], /frobnicate/],
+  ])('%j exits 3 with a one-line specific error', async (args, message) => {
+    const run = await fedcheck(args);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--nagios reports UNKNOWN on stdout for an invalid name', async () => {
+    const run = await fedcheck(['bad name', '--nagios']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/^FEDERATION UNKNOWN - /);
+    expect(run.stdout).toMatch(NAGIOS_LINE);
+  });
+
+  it('rejects a bad environment value with exit 3', async () => {
+    const run = await fedcheck(['example.org'], { FEDCHECK_DNS_SERVERS: 'not-an-ip' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('FEDCHECK_DNS_SERVERS');
+  });
+
+  it('--help shows usage and examples', async () => {
+    const run = await fedcheck(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: fedcheck NAME');
+    expect(run.stdout).toContain('Exit codes: 0 pass, 1 warn, 2 fail, 3 could not check');
+  });
+});
