@@ -28,14 +28,14 @@ export interface CheckDeps {
   source: Report['source'];
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
-  /** Budget for the whole check; each request gets at most REQUEST_TIMEOUT_MS of it. */
+  /** Budget for the whole check (default 30 s); each request gets at most 10 s of it. */
   timeoutMs?: number;
   /** Test rigs and LANs: private addresses are expected there, so they are not flagged. */
   allowPrivateAddresses?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-export const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 const NOT_TESTED =
   'Not tested from this page: a browser cannot open TLS connections itself or read federation responses. ' +
@@ -95,7 +95,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
 }
 
 /** Runs every registered check over the evidence, in registry order. */
-export function evaluate(evidence: Evidence): Finding[] {
+function evaluate(evidence: Evidence): Finding[] {
   return CHECKS.flatMap((check: Check) =>
     'run' in check ? check.run(evidence).map((outcome) => toFinding(check.meta, outcome)) : connectionFindings(check, evidence),
   );
@@ -127,7 +127,7 @@ function toFinding(meta: CheckMeta, outcome: Outcome): Finding {
 }
 
 /** The connection a finding is about (`data.connection`), if any. */
-export function findingConnection(finding: Finding): string | undefined {
+function findingConnection(finding: Finding): string | undefined {
   const data = finding.data as { connection?: unknown } | undefined;
   return typeof data?.connection === 'string' ? data.connection : undefined;
 }

@@ -235,7 +235,7 @@ function srvRecords(result: DnsResult): SrvData[] {
  * random choice; a report must be reproducible, so we list the heaviest first instead
  * (the most likely pick). Ties keep the order the resolver gave.
  */
-export function orderSrvRecords(records: SrvData[]): SrvData[] {
+function orderSrvRecords(records: SrvData[]): SrvData[] {
   return [...records].sort((a, b) => a.priority - b.priority || b.weight - a.weight);
 }
 

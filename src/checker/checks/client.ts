@@ -10,7 +10,7 @@ function onClient(run: (client: ClientEvidence, evidence: Evidence) => Outcome[]
 }
 
 /** The spec's outcome of client discovery, including the /versions validation of base_url. */
-export function clientOutcome(client: ClientEvidence): { outcome: string; reason: string } {
+function clientOutcome(client: ClientEvidence): { outcome: string; reason: string } {
   const { discovery, versions } = client;
   if (discovery.outcome !== 'VALIDATE') return discovery;
   if (versions && !versions.interpretation.ok) {

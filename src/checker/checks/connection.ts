@@ -3,7 +3,7 @@ import type { CertificateSummary, ProbeResult } from '../interfaces.ts';
 import { meta, type ConnectionCheck, type Outcome, type ProbeEvidence } from '../evidence.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
-export const EXPIRY_WARNING_DAYS = 14;
+const EXPIRY_WARNING_DAYS = 14;
 const MODERN_TLS = ['TLSv1.2', 'TLSv1.3'];
 
 type Tls = NonNullable<ProbeResult['tls']>;
