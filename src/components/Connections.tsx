@@ -6,7 +6,7 @@ export function Connections(props: { connections: ConnectionReport[] }) {
   return (
     <section class="fc-connections" aria-labelledby="fc-connections-title">
       <h2 id="fc-connections-title">Connections tested by the proxy</h2>
-      <div class="fc-table" tabindex="0" role="region" aria-labelledby="fc-connections-title">
+      <div class="fc-table" tabindex="0" role="region" aria-label="Connections table">
         <table>
           <thead>
             <tr>

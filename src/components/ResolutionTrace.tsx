@@ -33,7 +33,7 @@ export function ResolutionTrace(props: { report: Report }) {
               <dt>SNI</dt>
               <dd>{resolution().sni ? <code>{resolution().sni}</code> : 'none (IP address)'}</dd>
             </dl>
-            <div class="fc-table" tabindex="0" role="region" aria-label="Targets">
+            <div class="fc-table" tabindex="0" role="region" aria-label="Targets table">
               <table>
                 <thead>
                   <tr>

@@ -1,0 +1,240 @@
+// The checker island in real Chromium against the rig: the rig's DoH servers as resolvers
+// (`?resolver=`), test names mapped to loopback by --host-resolver-rules, the rig CA trusted
+// through its NSS HOME. Once with the proxy (`npm start`), once from dist/ served statically.
+import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createServer, type Server } from 'node:http';
+import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { once } from 'node:events';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, startServer, watchPage, type RunningServer } from './browser.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const axePath = join(root, 'node_modules/axe-core/axe.min.js');
+
+const rig = inject('rig');
+const scenario = (id: string) => {
+  const row = rig.scenarios.find((candidate) => candidate.id === id);
+  if (!row?.enabled) throw new Error(`rig scenario ${id} is missing or disabled`);
+  return row;
+};
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
+
+/**
+ * The site as built by the global setup, copied away: other runs in the same checkout
+ * rebuild dist/ and would swap the island's chunks under a loaded page.
+ */
+let dist: string;
+beforeAll(async () => {
+  dist = await mkdtemp(join(tmpdir(), 'fedcheck-island-'));
+  await cp(join(root, 'dist'), dist, { recursive: true });
+});
+afterAll(async () => {
+  await rm(dist, { recursive: true, force: true });
+});
+
+/** The site as a static host would serve it: files only, no API. */
+async function serveStatically(): Promise<{ url: string; server: Server }> {
+  const server = createServer(async (request, response) => {
+    const path = join(dist, decodeURIComponent(new URL(request.url!, 'http://x').pathname));
+    const file = path.startsWith(dist) && (await stat(path).catch(() => null))?.isDirectory() ? join(path, 'index.html') : path;
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/`, server };
+}
+
+interface Outcome {
+  verdict: string | null;
+  step: string | null;
+  text: string;
+}
+
+/** Opens a deep link with the rig's DoH resolvers and waits for the verdict. */
+async function check(page: Page, base: string, serverName: string, resolvers = [rig.doh.json, rig.doh.wire]): Promise<Outcome> {
+  const url = new URL(base);
+  url.searchParams.set('server', serverName);
+  for (const resolver of resolvers) url.searchParams.append('resolver', resolver);
+  url.searchParams.set('private', '1');
+  await page.goto(url.href);
+  const summary = page.locator('.fc-summary[data-verdict]');
+  await summary.waitFor({ timeout: 45_000 });
+  return {
+    verdict: await summary.getAttribute('data-verdict'),
+    step: await summary.getAttribute('data-resolution-step'),
+    text: await page.locator('.fc-checker').innerText(),
+  };
+}
+
+/**
+ * axe over the whole page except Starlight's search button, whose visible "Ctrl K" hint is
+ * not in its accessible name (label-content-name-mismatch); that is Starlight's markup.
+ */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => {
+    type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run: (context: unknown) => Promise<AxeResult> } }).axe;
+    return axe.run({ exclude: [['button[data-open-modal]']] });
+  });
+  return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+const findingStatus = (page: Page, id: string) => page.locator(`.fc-finding[data-check="${id}"]`).first().getAttribute('data-status');
+
+describe('checker island with the proxy (npm start)', () => {
+  let browser: Browser;
+  let server: RunningServer;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    server = await startServer({
+      FEDCHECK_ALLOW_PRIVATE: '1',
+      FEDCHECK_DNS_SERVERS: rig.dns.server,
+      NODE_EXTRA_CA_CERTS: rig.ca.root,
+      FEDCHECK_SITE_DIR: dist,
+    });
+    browser = await launchChromium({ hostResolverRules: rig.hostResolverRules, home: rig.nss.home });
+    page = await browser.newPage();
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('finds the proxy at its own origin', async () => {
+    await page.goto(server.url);
+    await page.locator('.fc-proxy[data-proxy="found"]').waitFor();
+  });
+
+  it.each(['good', 'wk-srv', 'srv', 'wk-srv-legacy', 'cert-expired', 'nxdomain'])(
+    'shows the verdict and the deciding step the rig expects for %s',
+    async (id) => {
+      const row = scenario(id);
+      const outcome = await check(page, server.url, row.serverName);
+      expect({ verdict: outcome.verdict, step: outcome.step }).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
+      expect(await page.locator('[data-notice="not-tested"]').count()).toBe(0);
+    },
+  );
+
+  it('shows the proxy\'s certificate finding for an expired certificate', async () => {
+    await check(page, server.url, scenario('cert-expired').serverName);
+    expect(await findingStatus(page, 'tls.certificate.expiry')).toBe('fail');
+    expect(await page.locator('.fc-connections').innerText()).toContain(':8448');
+  });
+
+  it('uses the proxy\'s discovery when CORS hides the server .well-known from the page', async () => {
+    const row = scenario('wk-no-cors');
+    const outcome = await check(page, server.url, row.serverName);
+    expect({ verdict: outcome.verdict, step: outcome.step }).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
+    expect(await page.locator('[data-notice="well-known-unreadable"]').innerText()).toContain('what the proxy saw');
+    expect(await findingStatus(page, 'client.wellknown.cors')).toBe('warn');
+  });
+
+  it('reads a .well-known with CORS headers itself', async () => {
+    await check(page, server.url, scenario('good').serverName);
+    expect(await page.locator('[data-notice="well-known-unreadable"]').count()).toBe(0);
+    expect(await findingStatus(page, 'client.wellknown.cors')).toBe('pass');
+  });
+
+  it('flags resolvers that disagree', async () => {
+    const outcome = await check(page, server.url, scenario('split-dns').serverName, [rig.doh.json, rig.doh.altJson]);
+    expect(outcome.verdict).toBe('warn');
+    expect(await findingStatus(page, 'dns.resolvers.agree')).toBe('warn');
+  });
+
+  it('shows an XSS payload in m.server as text', async () => {
+    const outcome = await check(page, server.url, scenario('wk-xss').serverName);
+    expect(outcome.verdict).toBe('fail');
+    expect(outcome.text).toContain('<img src=x onerror=alert(1)>');
+    expect(await page.locator('.fc-checker img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('has no axe violations when finished, in both themes', async () => {
+    await check(page, server.url, scenario('wk-srv-legacy').serverName);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});
+
+describe('checker island served statically, without a proxy', () => {
+  let browser: Browser;
+  let site: { url: string; server: Server };
+  let page: Page;
+
+  beforeAll(async () => {
+    site = await serveStatically();
+    browser = await launchChromium({ hostResolverRules: rig.hostResolverRules, home: rig.nss.home });
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+
+  it('has no axe violations while idle, and says no proxy was found', async () => {
+    await page.goto(site.url);
+    await page.locator('.fc-proxy[data-proxy="none"]').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('runs a submitted name, puts it in the URL and completes with the honest "not tested" state', async () => {
+    const watched = watchPage(page);
+    await page.goto(`${site.url}?resolver=${encodeURIComponent(rig.doh.json)}&private=1`);
+    await page.locator('.fc-proxy[data-proxy="none"]').waitFor();
+    await page.getByLabel('Matrix server name').fill(scenario('good').serverName);
+    await page.keyboard.press('Enter');
+    await page.locator('.fc-summary[data-verdict]').waitFor({ timeout: 45_000 });
+    expect(new URL(page.url()).searchParams.get('server')).toBe(scenario('good').serverName);
+    expect(await page.locator('.fc-summary').getAttribute('data-resolution-step')).toBe('well-known-default');
+    expect(await page.locator('[data-notice="not-tested"]').innerText()).toContain('npm start');
+    expect(await findingStatus(page, 'browser.reachability')).toBe('pass');
+    expect(await page.locator('.fc-finding[data-status="skip"]').count()).toBeGreaterThan(0);
+    expect(watched.errors.filter((error) => !error.includes('404'))).toEqual([]);
+  });
+
+  it('follows SRV delegation from the page', async () => {
+    const row = scenario('wk-srv');
+    const outcome = await check(page, site.url, row.serverName);
+    expect(outcome.step).toBe('well-known-srv');
+    expect(outcome.text).toContain(`${row.expect.delegatedServerName}`);
+  });
+
+  it('sees an expired certificate as unreachable from this browser', async () => {
+    const outcome = await check(page, site.url, scenario('cert-expired').serverName);
+    expect(outcome.verdict).toBe('fail');
+    expect(await findingStatus(page, 'browser.reachability')).toBe('fail');
+  });
+
+  it('says it could not read a .well-known without CORS', async () => {
+    await check(page, site.url, scenario('wk-no-cors').serverName);
+    expect(await page.locator('[data-notice="well-known-unreadable"]').innerText()).toContain('may be wrong');
+  });
+
+  it('flags resolvers that disagree', async () => {
+    await check(page, site.url, scenario('split-dns').serverName, [rig.doh.json, rig.doh.altJson]);
+    expect(await findingStatus(page, 'dns.resolvers.agree')).toBe('warn');
+  });
+
+  it('has no axe violations on a finished report', async () => {
+    await check(page, site.url, scenario('good').serverName);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});
