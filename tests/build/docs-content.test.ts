@@ -231,6 +231,11 @@ describe('guide pages', () => {
       'FEDCHECK_DNS_SERVERS',
       'FEDCHECK_ALLOW_PRIVATE',
       'FEDCHECK_RATE_LIMIT',
+      'FEDCHECK_MAX_CONCURRENT',
+      'FEDCHECK_REPORT_TIMEOUT_MS',
+      'FEDCHECK_TRUST_PROXY',
+      'FEDCHECK_SITE_DIR',
+      'FEDCHECK_DOCS_URL',
       'NODE_EXTRA_CA_CERTS',
       'npx fedcheck',
       '--json',
@@ -247,6 +252,22 @@ describe('guide pages', () => {
       expect(text, item).toContain(item);
     }
     for (const code of ['0', '1', '2', '3']) expect(text).toMatch(new RegExp(`\\| \`${code}\` \\|`));
+  });
+
+  it('keep up with the proxy and the CLI: every environment variable and option they read is documented', () => {
+    const text = page('using-the-checker').source;
+    const source = (file: string) => (existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : '');
+    const config = source('src/server/config.ts');
+    const cli = source('src/cli/fedcheck.ts');
+    const variables = new Set([
+      ...[...config.matchAll(/read\('([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]),
+      ...[...config.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]),
+      ...[...cli.matchAll(/process\.env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]),
+    ]);
+    variables.delete('FEDCHECK_CONTENT_DIR'); // build-time switch for the site's own tests
+    for (const name of variables) expect(text, name).toContain(`\`${name}\``);
+    const options = [...cli.matchAll(/^\s{6}([a-z][a-z-]*): \{ type:/gm)].map((m) => m[1]);
+    for (const option of options) expect(text, `--${option}`).toContain(`--${option}`);
   });
 
   it('do not paste sentences from the seed page', () => {
