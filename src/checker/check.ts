@@ -32,6 +32,9 @@ export interface CheckDeps {
   timeoutMs?: number;
   /** Test rigs and LANs: private addresses are expected there, so they are not flagged. */
   allowPrivateAddresses?: boolean;
+  /** Receives everything the checks were run over, for views that need more than the
+   * report (the federation-tester-compatible API). */
+  onEvidence?: (evidence: Evidence) => void;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -80,6 +83,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     clearTimeout(timer);
   }
   const checks = evaluate(evidence);
+  deps.onEvidence?.(evidence);
   return {
     schema: REPORT_SCHEMA,
     serverName: input,
