@@ -2,6 +2,7 @@
 // names to use, and every step with its requests on a shared time axis.
 import { For, Show } from 'solid-js';
 import type { Report } from '../checker/report.ts';
+import { ScrollTable } from './ScrollTable.tsx';
 import { STATUS_TEXT, STEP_TEXT } from './labels.ts';
 
 export function ResolutionTrace(props: { report: Report }) {
@@ -33,32 +34,21 @@ export function ResolutionTrace(props: { report: Report }) {
               <dt>SNI</dt>
               <dd>{resolution().sni ? <code>{resolution().sni}</code> : 'none (IP address)'}</dd>
             </dl>
-            <div class="fc-table" tabindex="0" role="region" aria-label="Targets table">
-              <table>
-                <thead>
+            <ScrollTable label="Targets table" columns={['Target', 'Addresses', 'From SRV']}>
+              <For each={resolution().targets}>
+                {(target) => (
                   <tr>
-                    <th scope="col">Target</th>
-                    <th scope="col">Addresses</th>
-                    <th scope="col">From SRV</th>
+                    <td>
+                      <code>
+                        {target.host}:{target.port}
+                      </code>
+                    </td>
+                    <td>{target.addresses.join(', ') || 'none'}</td>
+                    <td>{target.srv ? `${target.srv.name} (priority ${target.srv.priority}, weight ${target.srv.weight})` : 'no'}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  <For each={resolution().targets}>
-                    {(target) => (
-                      <tr>
-                        <td>
-                          <code>
-                            {target.host}:{target.port}
-                          </code>
-                        </td>
-                        <td>{target.addresses.join(', ') || 'none'}</td>
-                        <td>{target.srv ? `${target.srv.name} (priority ${target.srv.priority}, weight ${target.srv.weight})` : 'no'}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+                )}
+              </For>
+            </ScrollTable>
           </>
         )}
       </Show>
