@@ -28,13 +28,39 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
  * rebuild dist/ and would swap the island's chunks under a loaded page.
  */
 let dist: string;
+let browser: Browser;
+let proxy: RunningServer;
+let site: { url: string; server: Server };
+const dialogs: string[] = [];
+
 beforeAll(async () => {
   dist = await mkdtemp(join(tmpdir(), 'fedcheck-island-'));
   await cp(join(root, 'dist'), dist, { recursive: true });
+  proxy = await startServer({
+    FEDCHECK_ALLOW_PRIVATE: '1',
+    FEDCHECK_DNS_SERVERS: rig.dns.server,
+    NODE_EXTRA_CA_CERTS: rig.ca.root,
+    FEDCHECK_SITE_DIR: dist,
+  });
+  site = await serveStatically();
+  browser = await launchChromium({ hostResolverRules: rig.hostResolverRules, home: rig.nss.home });
 });
 afterAll(async () => {
+  await browser?.close();
+  await proxy?.stop();
+  site?.server.close();
   await rm(dist, { recursive: true, force: true });
 });
+
+/** A fresh page (own storage) that records any dialog a script opens. */
+async function newPage(): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  return page;
+}
 
 /** The site as a static host would serve it: files only, no API. */
 async function serveStatically(): Promise<{ url: string; server: Server }> {
@@ -93,32 +119,13 @@ async function axeViolations(page: Page): Promise<string[]> {
 const findingStatus = (page: Page, id: string) => page.locator(`.fc-finding[data-check="${id}"]`).first().getAttribute('data-status');
 
 describe('checker island with the proxy (npm start)', () => {
-  let browser: Browser;
-  let server: RunningServer;
   let page: Page;
-  const dialogs: string[] = [];
-
   beforeAll(async () => {
-    server = await startServer({
-      FEDCHECK_ALLOW_PRIVATE: '1',
-      FEDCHECK_DNS_SERVERS: rig.dns.server,
-      NODE_EXTRA_CA_CERTS: rig.ca.root,
-      FEDCHECK_SITE_DIR: dist,
-    });
-    browser = await launchChromium({ hostResolverRules: rig.hostResolverRules, home: rig.nss.home });
-    page = await browser.newPage();
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    page = await newPage();
   });
 
   it('finds the proxy at its own origin', async () => {
-    await page.goto(server.url);
+    await page.goto(proxy.url);
     await page.locator('.fc-proxy[data-proxy="found"]').waitFor();
   });
 
@@ -126,40 +133,40 @@ describe('checker island with the proxy (npm start)', () => {
     'shows the verdict and the deciding step the rig expects for %s',
     async (id) => {
       const row = scenario(id);
-      const outcome = await check(page, server.url, row.serverName);
+      const outcome = await check(page, proxy.url, row.serverName);
       expect({ verdict: outcome.verdict, step: outcome.step }).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
       expect(await page.locator('[data-notice="not-tested"]').count()).toBe(0);
     },
   );
 
   it('shows the proxy\'s certificate finding for an expired certificate', async () => {
-    await check(page, server.url, scenario('cert-expired').serverName);
+    await check(page, proxy.url, scenario('cert-expired').serverName);
     expect(await findingStatus(page, 'tls.certificate.expiry')).toBe('fail');
     expect(await page.locator('.fc-connections').innerText()).toContain(':8448');
   });
 
   it('uses the proxy\'s discovery when CORS hides the server .well-known from the page', async () => {
     const row = scenario('wk-no-cors');
-    const outcome = await check(page, server.url, row.serverName);
+    const outcome = await check(page, proxy.url, row.serverName);
     expect({ verdict: outcome.verdict, step: outcome.step }).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
     expect(await page.locator('[data-notice="well-known-unreadable"]').innerText()).toContain('what the proxy saw');
     expect(await findingStatus(page, 'client.wellknown.cors')).toBe('warn');
   });
 
   it('reads a .well-known with CORS headers itself', async () => {
-    await check(page, server.url, scenario('good').serverName);
+    await check(page, proxy.url, scenario('good').serverName);
     expect(await page.locator('[data-notice="well-known-unreadable"]').count()).toBe(0);
     expect(await findingStatus(page, 'client.wellknown.cors')).toBe('pass');
   });
 
   it('flags resolvers that disagree', async () => {
-    const outcome = await check(page, server.url, scenario('split-dns').serverName, [rig.doh.json, rig.doh.altJson]);
+    const outcome = await check(page, proxy.url, scenario('split-dns').serverName, [rig.doh.json, rig.doh.altJson]);
     expect(outcome.verdict).toBe('warn');
     expect(await findingStatus(page, 'dns.resolvers.agree')).toBe('warn');
   });
 
   it('shows an XSS payload in m.server as text', async () => {
-    const outcome = await check(page, server.url, scenario('wk-xss').serverName);
+    const outcome = await check(page, proxy.url, scenario('wk-xss').serverName);
     expect(outcome.verdict).toBe('fail');
     expect(outcome.text).toContain('<img src=x onerror=alert(1)>');
     expect(await page.locator('.fc-checker img').count()).toBe(0);
@@ -167,7 +174,7 @@ describe('checker island with the proxy (npm start)', () => {
   });
 
   it('has no axe violations when finished, in both themes', async () => {
-    await check(page, server.url, scenario('wk-srv-legacy').serverName);
+    await check(page, proxy.url, scenario('wk-srv-legacy').serverName);
     expect(await axeViolations(page)).toEqual([]);
     await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
     expect(await axeViolations(page)).toEqual([]);
@@ -175,18 +182,9 @@ describe('checker island with the proxy (npm start)', () => {
 });
 
 describe('checker island served statically, without a proxy', () => {
-  let browser: Browser;
-  let site: { url: string; server: Server };
   let page: Page;
-
   beforeAll(async () => {
-    site = await serveStatically();
-    browser = await launchChromium({ hostResolverRules: rig.hostResolverRules, home: rig.nss.home });
-    page = await browser.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    site?.server.close();
+    page = await newPage();
   });
 
   it('has no axe violations while idle, and says no proxy was found', async () => {
@@ -236,5 +234,30 @@ describe('checker island served statically, without a proxy', () => {
   it('has no axe violations on a finished report', async () => {
     await check(page, site.url, scenario('good').serverName);
     expect(await axeViolations(page)).toEqual([]);
+  });
+});
+
+describe('checker island served statically, with ?proxy=', () => {
+  it('uses the proxy at the given URL and merges its connection results', async () => {
+    const page = await newPage();
+    const row = scenario('cert-expired');
+    const url = new URL(site.url);
+    url.searchParams.set('proxy', proxy.url);
+    await page.goto(url.href);
+    await page.locator('.fc-proxy[data-proxy="found"]').waitFor();
+    const outcome = await check(page, url.href, row.serverName);
+    expect({ verdict: outcome.verdict, step: outcome.step }).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
+    expect(await findingStatus(page, 'tls.certificate.expiry')).toBe('fail');
+    expect(await page.locator('[data-notice="not-tested"]').count()).toBe(0);
+  });
+
+  it('says so when the given proxy does not answer, and checks without it', async () => {
+    const page = await newPage();
+    const url = new URL(site.url);
+    url.searchParams.set('proxy', site.url);
+    const outcome = await check(page, url.href, scenario('good').serverName);
+    expect(await page.locator('.fc-proxy[data-proxy="unreachable"]').innerText()).toContain(site.url);
+    expect(outcome.verdict).toBe('pass');
+    expect(await page.locator('[data-notice="not-tested"]').count()).toBe(1);
   });
 });
