@@ -151,3 +151,54 @@ describe('settings', () => {
     expect(localStorage.getItem('fedcheck.settings')).toBeNull();
   });
 });
+
+describe('while a check runs, and after', () => {
+  it('shows each step as the engine reports it', async () => {
+    let finish!: () => void;
+    const engine = fakeEngine();
+    const load = async () => {
+      const real = await engine.load();
+      return {
+        ...real,
+        checkFromBrowser: async (...args: Parameters<typeof real.checkFromBrowser>) => {
+          const pending = real.checkFromBrowser(...args);
+          await new Promise<void>((resolve) => (finish = resolve));
+          return pending;
+        },
+      };
+    };
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole } = render(() => <Checker engine={load} detect={noProxy} />);
+    const progress = await findByRole('list', { name: 'Progress' });
+    await waitFor(() => expect(progress.textContent).toContain('Fetch /.well-known/matrix/server'));
+    expect(results().dataset.state).toBe('running');
+    expect(results().textContent).toContain('Checking example.org');
+    finish();
+    await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
+  });
+
+  it('copies the report as the core renders it in Markdown', async () => {
+    const copied: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: async (text: string) => void copied.push(text) }, configurable: true });
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole } = renderChecker();
+    fireEvent.click(await findByRole('button', { name: 'Copy as Markdown' }));
+    await waitFor(() => expect(copied).toEqual(['# example.org\n']));
+    expect(await findByRole('button', { name: 'Copied' })).toBeTruthy();
+  });
+
+  it('downloads the report as JSON', async () => {
+    const blobs: Blob[] = [];
+    URL.createObjectURL = (blob: Blob) => (blobs.push(blob), 'blob:report');
+    URL.revokeObjectURL = () => {};
+    let downloaded = '';
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      downloaded = this.download;
+    };
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole } = renderChecker();
+    fireEvent.click(await findByRole('button', { name: 'Download JSON' }));
+    expect(downloaded).toBe('fedcheck-example.org-2026-11-26.json');
+    expect(JSON.parse(await blobs[0].text())).toMatchObject({ schema: 'fedcheck.report/1', serverName: 'example.org' });
+  });
+});
