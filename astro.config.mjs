@@ -25,6 +25,8 @@ export default defineConfig({
       editLink: { baseUrl: `${repository}/edit/main/` },
       lastUpdated: true,
       customCss: ['./src/styles/callouts.css'],
+      // Zone-file and Caddyfile snippets have no grammar in Shiki; show them as plain text.
+      expressiveCode: { shiki: { langAlias: { dns: 'txt', caddy: 'txt' } } },
       markdown: { processedDirs: [process.env.FEDCHECK_CONTENT_DIR ?? './content/docs'] },
       sidebar: [
         { label: 'Checker', link: '/' },
