@@ -416,10 +416,10 @@ export const scenarios: Scenario[] = [
   {
     id: 'ipv6',
     addr: 'v6',
-    summary: 'Step 6 over IPv6: AAAA ::1 only, served on [::1]:8448 (slot 0 only).',
+    summary: 'Step 6 over IPv6: AAAA ::1 only, served on [::1]:8448 (slot 0 only). Works, but IPv4-only peers cannot reach it.',
     spec: 'A2 step 6',
     hosts: [{ names: ['ipv6.fed.test'], ports: [8448], routes: fed() }],
-    expect: { step: 'default', verdict: 'pass', connect: '[::1]:8448', hostHeader: 'ipv6.fed.test', tlsName: 'ipv6.fed.test', sni: 'ipv6.fed.test' },
+    expect: { step: 'default', verdict: 'warn', checks: ['dns.address-families'], connect: '[::1]:8448', hostHeader: 'ipv6.fed.test', tlsName: 'ipv6.fed.test', sni: 'ipv6.fed.test' },
   },
 
   // ---- certificates -------------------------------------------------------------
@@ -592,13 +592,13 @@ export const scenarios: Scenario[] = [
   {
     id: 'wk-oversize',
     addr: 47,
-    summary: '.well-known is valid JSON but 60 KiB (> 50 KiB: Synapse ignores it, split-brain).',
+    summary: '.well-known is valid JSON but 60 KiB: Synapse and gomatrixserverlib ignore it and fall back to 8448 (closed), while peers with larger limits would use the delegate on 8449: split view.',
     spec: 'C6',
     hosts: [
       { names: ['wk-oversize.fed.test'], ports: [443], routes: { '/.well-known/matrix/server': { json: oversize('matrix.wk-oversize.fed.test:8449') } } },
       { names: ['matrix.wk-oversize.fed.test'], ports: [8449], routes: fed({ keysServerName: 'wk-oversize.fed.test' }) },
     ],
-    expect: { step: 'well-known-port', verdict: 'warn', checks: ['wellknown.server.size'], connect: '{ip}:8449', delegatedServerName: 'matrix.wk-oversize.fed.test:8449' },
+    expect: { step: 'default', verdict: 'fail', checks: ['wellknown.server.size', 'connection.tcp'], connect: '{ip}:8448' },
   },
   {
     id: 'wk-no-cors',

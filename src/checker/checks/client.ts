@@ -36,6 +36,11 @@ export const clientWellKnown: ReportCheck = {
     const { outcome, reason } = clientOutcome(client);
     if (outcome === 'OK') return [{ status: 'pass', detail: `Discovery works: ${reason}.` }];
     if (outcome === 'IGNORE') return [{ status: 'info', detail: `${client.url}: ${reason}. Users must type the homeserver URL in their client.` }];
+    // Nothing answering at all is "no discovery offered", which clients handle like a 404;
+    // a server that answers with something broken is a real problem.
+    if (!response.ok && (response.error.kind === 'dns' || response.error.kind === 'connect')) {
+      return [{ status: 'info', detail: `${client.url} is not served (${describeFailure(response)}). Users must type the homeserver URL in their client.` }];
+    }
     return [{ status: 'fail', detail: `${outcome}: ${reason}.`, data: { outcome } }];
   }),
 };

@@ -69,7 +69,7 @@ export const wellKnownServerJson: ReportCheck = {
     const parsed = parseJsonObject(body);
     return parsed.ok
       ? [{ status: 'pass', detail: 'The body is a JSON object.' }]
-      : [{ status: 'fail', detail: `${parsed.reason}; homeservers ignore the delegation and fall back to SRV and port 8448.` }];
+      : [{ status: 'warn', detail: `${parsed.reason}; homeservers ignore the delegation and fall back to SRV and port 8448 (the connection results show whether that works).` }];
   }),
 };
 
@@ -89,11 +89,13 @@ export const wellKnownServerMServer: ReportCheck = {
       return [warnings.length > 0 ? { status: 'warn', detail: `${detail} ${warnings.join('; ')}.` } : { status: 'pass', detail }];
     }
     if (!response.ok || response.status !== 200 || !parseJsonObject(response.body).ok) return [];
-    const fallback = 'Synapse falls back to SRV and port 8448; Dendrite and other gomatrixserverlib servers cannot reach you.';
-    if (interpretation.problem === 'm-server-empty') {
-      return [{ status: 'warn', detail: `${interpretation.reason}: treated as no delegation. Remove the file or set a server name.` }];
+    // Only a string that breaks the grammar splits the network (Part C 1): gomatrixserverlib
+    // fails outright on it. Every peer treats a missing, empty or non-string value as "no
+    // delegation" and falls back, so whether that works shows in the connection results.
+    if (interpretation.problem === 'm-server-invalid') {
+      return [{ status: 'fail', detail: `${interpretation.reason}. Synapse falls back to SRV and port 8448; Dendrite and other gomatrixserverlib servers cannot reach you.` }];
     }
-    return [{ status: 'fail', detail: `${interpretation.reason}. ${fallback}` }];
+    return [{ status: 'warn', detail: `${interpretation.reason}: treated as no delegation, so homeservers fall back to SRV and port 8448. Set "m.server", or remove the file if you do not delegate.` }];
   }),
 };
 
@@ -124,7 +126,9 @@ export const wellKnownServerSize: ReportCheck = {
   }),
   run: onWellKnown(({ response }) => {
     if (!response.ok && response.error.kind === 'too-large') {
-      return [{ status: 'fail', detail: `The body is over ${WELL_KNOWN_MAX_BYTES} bytes; Synapse and gomatrixserverlib ignore it, so the delegation is lost.` }];
+      // Resolution follows Synapse and gomatrixserverlib here (they ignore it; others with larger
+      // limits would use it), so the connection results say whether the fallback works.
+      return [{ status: 'warn', detail: `The body is over ${WELL_KNOWN_MAX_BYTES} bytes; Synapse and gomatrixserverlib ignore it and fall back to SRV and port 8448, while servers with larger limits use the delegation: a split view of your server.` }];
     }
     if (!response.ok || response.status !== 200) return [];
     const size = byteLength(response.body);

@@ -102,15 +102,16 @@ describe('server .well-known', () => {
     expectFindings(await run(V4, healthy()), 'wellknown.server.status', ['info'], /IP literal/);
   });
 
-  it('json: a 200 that is not a JSON object fails', async () => {
+  it('json: a 200 that is not a JSON object warns; homeservers fall back (spec step 3)', async () => {
     const report = await run('example.org', healthy({ routes: { [SERVER_WK]: { body: '<html></html>' } } }));
-    expectFindings(report, 'wellknown.server.json', ['fail'], /not JSON/);
+    expectFindings(report, 'wellknown.server.json', ['warn'], /not JSON/);
+    expect(report.resolution?.step).toBe('default');
     expectFindings(report, 'wellknown.server.m-server', []);
   });
 
-  it('m-server: invalid fails (Part C 1), empty warns (Part C 2), upper case warns', async () => {
+  it('m-server: invalid fails (Part C 1), missing and empty warn (Part C 2), upper case warns', async () => {
     expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'matrix.example.org:443/x' } } } })), 'wellknown.server.m-server', ['fail'], /no path/);
-    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { server: 'matrix.example.org' } } } })), 'wellknown.server.m-server', ['fail'], /no "m.server"/);
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { server: 'matrix.example.org' } } } })), 'wellknown.server.m-server', ['warn'], /no "m.server"/);
     expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': '' } } } })), 'wellknown.server.m-server', ['warn'], /empty/);
     expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'Matrix.example.org:443' } } } })), 'wellknown.server.m-server', ['warn'], /upper-case/);
   });
@@ -121,11 +122,11 @@ describe('server .well-known', () => {
     expect(report.resolution?.step).toBe('well-known-port');
   });
 
-  it('size: 51,200 bytes warns (Synapse ignores it), more fails (Part C 6)', async () => {
+  it('size: 51,200 bytes and more warns, and resolution follows Synapse, which ignores more (Part C 6)', async () => {
     const padded = (bytes: number) => `{"m.server":"matrix.example.org:443"}`.padEnd(bytes, ' ');
     expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: padded(51_200) } } })), 'wellknown.server.size', ['warn'], /51200 bytes/);
     const tooLarge = await run('example.org', healthy({ routes: { [SERVER_WK]: { body: padded(51_201) } } }));
-    expectFindings(tooLarge, 'wellknown.server.size', ['fail']);
+    expectFindings(tooLarge, 'wellknown.server.size', ['warn'], /split view/);
     expect(tooLarge.resolution?.step).toBe('default');
   });
 
@@ -344,6 +345,9 @@ describe('server keys', () => {
 describe('client discovery', () => {
   it('client.wellknown: 404 is IGNORE (info), bad JSON FAIL_PROMPT, broken versions FAIL_ERROR; none fails the verdict', async () => {
     expectFindings(await run('example.org', healthy({ routes: { [CLIENT_WK]: { status: 404 } } })), 'client.wellknown', ['info'], /must type the homeserver URL/);
+    // Nothing listening on 443 offers no discovery, like a 404; it is not a broken file.
+    const unserved = await run('example.org', healthy({ routes: { [CLIENT_WK]: { error: { kind: 'connect', message: 'connect ECONNREFUSED' } } } }));
+    expectFindings(unserved, 'client.wellknown', ['info'], /is not served .*must type the homeserver URL/);
     const prompt = await run('example.org', healthy({ routes: { [CLIENT_WK]: { body: '{', headers: CORS } } }));
     expectFindings(prompt, 'client.wellknown', ['fail'], /FAIL_PROMPT: the body is not JSON/);
     expect(prompt.verdict).toBe('warn');
