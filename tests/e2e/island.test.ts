@@ -208,6 +208,22 @@ describe('checker island served statically, without a proxy', () => {
     expect(watched.errors.filter((error) => !error.includes('404'))).toEqual([]);
   });
 
+  it('is usable with the keyboard alone', async () => {
+    await page.goto(`${site.url}?resolver=${encodeURIComponent(rig.doh.json)}&private=1`);
+    await page.getByLabel('Matrix server name').focus();
+    await page.keyboard.type(scenario('srv').serverName);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Check');
+    await page.keyboard.press('Space');
+    await page.locator('.fc-summary[data-verdict]').waitFor({ timeout: 45_000 });
+    await page.locator('.fc-settings summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('.fc-settings').getAttribute('open')).not.toBeNull();
+    // The only resolver cannot be removed, so its button is disabled and skipped.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('fc-resolver-url');
+  });
+
   it('follows SRV delegation from the page', async () => {
     const row = scenario('wk-srv');
     const outcome = await check(page, site.url, row.serverName);
