@@ -7,6 +7,7 @@ import { cors } from 'hono/cors';
 import packageJson from '../../package.json' with { type: 'json' };
 import { createNodeAdapters, type NodeAdapters } from '../adapters/node/index.ts';
 import { accessLog } from './access-log.ts';
+import { apiCompat } from './api-compat.ts';
 import { apiV1 } from './api-v1.ts';
 import { clientAddress, clientKey } from './client.ts';
 import type { ServerConfig } from './config.ts';
@@ -51,6 +52,7 @@ export function createApp(options: AppOptions): Hono {
     return apiError(c, 405, 'method_not_allowed', 'the API is read-only: use GET');
   });
   app.route('/api/v1', apiV1({ ...kit, version: packageJson.version }));
+  app.route('/api', apiCompat(kit));
   app.use('*', siteFiles(siteDir));
 
   const sitePage = sitePageNotFound(siteDir);
