@@ -47,8 +47,13 @@ export default function Checker(props: CheckerProps) {
 
   const findProxy = () => {
     setProxy(null);
-    proxyReady = (props.detect ?? detectProxy)(settings().proxyUrl, location.origin);
-    proxyReady.then(setProxy);
+    const detection = (proxyReady = (props.detect ?? detectProxy)(settings().proxyUrl, location.origin));
+    // A slower, older detection must not overwrite the answer for the current setting.
+    void detection.then((status) => proxyReady === detection && setProxy(status));
+  };
+  const finished = () => {
+    const state = run();
+    return state.phase === 'done' ? state : null;
   };
 
   const onProgress = (event: ProgressEvent) => {
@@ -119,7 +124,7 @@ export default function Checker(props: CheckerProps) {
       <Show when={run().phase === 'running'}>
         <RunProgress steps={steps()} />
       </Show>
-      <Show when={(() => { const state = run(); return state.phase === 'done' ? state : null; })()}>
+      <Show when={finished()}>
         {(done) => (
           <ReportView outcome={done().outcome} markdown={done().engine.renderMarkdown} areaOf={done().engine.areaOf} />
         )}

@@ -15,8 +15,8 @@ export const STATUS_TEXT: Record<CheckStatus, string> = {
   skip: 'Not tested',
 };
 
-/** Most severe first: the order findings are listed in. */
-export const STATUS_ORDER: CheckStatus[] = ['fail', 'warn', 'info', 'skip', 'pass'];
+/** Most severe first: the order findings are listed in (not-tested ones go on one line). */
+export const STATUS_ORDER: CheckStatus[] = ['fail', 'warn', 'info', 'pass'];
 
 export const STEP_TEXT: Record<ResolutionStep, string> = {
   'ip-literal': 'Step 1: the server name is an IP address',
