@@ -18,7 +18,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<void> {
   const errors: string[] = [];
   const args = ['node_modules/astro/bin/astro.mjs', 'build', '--force'];
   if (options.outDir) args.push('--outDir', options.outDir);
-  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
+  // NODE_ENV comes from the caller (vitest sets "test"); anything but "production" makes
+  // Astro build dev-mode pages, e.g. Starlight's search says it only works in production.
+  const env: NodeJS.ProcessEnv = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
   if (options.contentDir) env.FEDCHECK_CONTENT_DIR = options.contentDir;
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const scan = (stream: NodeJS.ReadableStream, sink: NodeJS.WritableStream) => {
