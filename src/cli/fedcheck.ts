@@ -38,8 +38,8 @@ Examples:
   npx fedcheck example.org --nagios      # in a Nagios/Icinga check_command
 `;
 
-type Format = 'text' | 'json' | 'markdown' | 'tap' | 'nagios';
-const FORMATS: Format[] = ['json', 'markdown', 'tap', 'nagios'];
+const FORMATS = ['json', 'markdown', 'tap', 'nagios'] as const;
+type Format = 'text' | (typeof FORMATS)[number];
 
 class UsageError extends Error {}
 

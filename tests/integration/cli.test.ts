@@ -3,12 +3,10 @@ import { describe, it, expect } from 'vitest';
 import { inject } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import Ajv2020 from 'ajv/dist/2020.js';
-import reportSchema from '../../src/checker/report.schema.json' with { type: 'json' };
+import { expectValidReport } from '../unit/checker/helpers.ts';
 
 const rig = inject('rig');
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const validateReport = new Ajv2020.default({ strict: false }).compile(reportSchema);
 
 interface Run {
   code: number | null;
@@ -63,7 +61,7 @@ describe.each(CASES)('fedcheck $id ($verdict)', ({ id, verdict, code, nagios }) 
     const run = await fedcheck([serverName(id), '--json']);
     expect(run.code).toBe(code);
     const report = JSON.parse(run.stdout);
-    expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+    expectValidReport(report);
     expect(report).toMatchObject({ schema: 'fedcheck.report/1', source: 'cli', verdict, serverName: serverName(id) });
   });
 
