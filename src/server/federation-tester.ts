@@ -4,13 +4,13 @@
 // Go's encoding/json over MFT's structs: nil slices and maps are null, omitempty fields
 // are absent, map keys are sorted, byte strings are unpadded base64, Go errors are
 // {"Message"}. The pass/fail judgement is ours: FederationOK is "the verdict is not fail".
+import { describeProbeHttp, federationServer } from '../checker/checks/federation.ts';
+import type { Discovery, HostLookup, SrvLookup } from '../checker/discovery.ts';
 import { connectionKey, type Evidence, type ProbeEvidence } from '../checker/evidence.ts';
-import { federationServer, describeProbeHttp } from '../checker/checks/federation.ts';
 import type { CertificateSummary, DnsResult, ProbeResult } from '../checker/interfaces.ts';
 import { decodeBase64 } from '../checker/keys.ts';
 import type { Report } from '../checker/report.ts';
 import { isJsonObject, parseJsonObject, wellKnownCacheLifetime, type JsonObject } from '../checker/well-known.ts';
-import type { Discovery, HostLookup, SrvLookup } from '../checker/discovery.ts';
 
 /** A Go error after MFT's touch-up: its text in one field. */
 export interface ReportError {
@@ -109,7 +109,7 @@ export function federationTesterReport(report: Report, evidence: Evidence): Fede
   if (!parse.ok) {
     return {
       Error: `Invalid server name ${parse.error}`,
-      WellKnownResult: { 'm.server': '', CacheExpiresAt: 0 },
+      WellKnownResult: noDelegation(),
       DNSResult: EMPTY_DNS_RESULT,
       ConnectionReports: {},
       ConnectionErrors: {},
@@ -135,6 +135,11 @@ export function federationTesterReport(report: Report, evidence: Evidence): Fede
   };
 }
 
+/** No delegation, and why (Go's zero WellKnownReport without a reason), in Go's field order. */
+function noDelegation(result?: string): WellKnownReport {
+  return { 'm.server': '', ...(result !== undefined ? { result } : {}), CacheExpiresAt: 0 };
+}
+
 /** Go's zero DNSResult: what MFT sends when it never got to DNS. */
 const EMPTY_DNS_RESULT: DnsReport = { SRVSkipped: false, SRVCName: '', SRVRecords: null, SRVError: null, Hosts: null, Addrs: null };
 
@@ -149,11 +154,11 @@ function fqdn(name: string): string {
 }
 
 function wellKnownReport(discovery: Discovery | null, nowMs: number): WellKnownReport {
-  if (discovery === null) return { 'm.server': '', CacheExpiresAt: 0 };
+  if (discovery === null) return noDelegation();
   const fetched = discovery.wellKnown;
   if (fetched === undefined) {
     const why = discovery.name.port !== undefined ? 'the server name has an explicit port' : 'the server name is an IP address';
-    return { 'm.server': '', result: `Not looked up: ${why}, so .well-known is not used`, CacheExpiresAt: 0 };
+    return noDelegation(`Not looked up: ${why}, so .well-known is not used`);
   }
   const { interpretation, response } = fetched;
   if (!interpretation.valid) {
@@ -164,7 +169,7 @@ function wellKnownReport(discovery: Discovery | null, nowMs: number): WellKnownR
         : interpretation.problem === 'm-server-missing' || interpretation.problem === 'm-server-empty'
           ? 'No m.server key found in well-known response'
           : interpretation.reason;
-    return { 'm.server': '', result, CacheExpiresAt: 0 };
+    return noDelegation(result);
   }
   // gomatrixserverlib reports the lifetime the headers ask for, unclamped, and 0 without one.
   const lifetime = response.ok ? wellKnownCacheLifetime(response.headers, nowMs) : undefined;
@@ -348,5 +353,5 @@ function versionReport(probes: ProbeEvidence[]): VersionReport {
     }
     reasons.push(`${connectionKey(request.address, request.port)}: ${reason}`);
   }
-  return { error: reasons.length > 0 ? reasons.join('; ') : 'no address to ask: the server name did not resolve' };
+  return { error: reasons.length > 0 ? reasons.join('; ') : 'there is no address to connect to' };
 }

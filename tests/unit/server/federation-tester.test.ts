@@ -202,7 +202,7 @@ describe('federationTesterReport: what goes wrong', () => {
     expect(tester.WellKnownResult).toEqual({ 'm.server': '', result: 'dns error: getaddrinfo ENOTFOUND nxdomain.example', CacheExpiresAt: 0 });
     expect(tester.DNSResult.Hosts).toEqual({ 'nxdomain.example': { CName: '', Addrs: null, Error: { Message: `lookup nxdomain.example on ${RESOLVER}: no such host` } } });
     expect(tester.DNSResult.Addrs).toBeNull();
-    expect(tester.Version).toEqual({ error: 'no address to ask: the server name did not resolve' });
+    expect(tester.Version).toEqual({ error: 'there is no address to connect to' });
     expect(tester.FederationOK).toBe(false);
   });
 
@@ -217,6 +217,7 @@ describe('federationTesterReport: what goes wrong', () => {
     const resultFor = (response: HttpResult) =>
       wire(reportWith('pass'), evidenceOf('example.org', { ...delegatedDiscovery(), wellKnown: wellKnown(response) }, [])).WellKnownResult;
     expect(resultFor(httpResponse(404, 'nope'))).toEqual({ 'm.server': '', result: 'No .well-known found', CacheExpiresAt: 0 });
+    expect(Object.keys(resultFor(httpResponse(404, 'nope')))).toEqual(['m.server', 'result', 'CacheExpiresAt']);
     expect(resultFor(httpResponse(200, '{"m.server":""}')).result).toBe('No m.server key found in well-known response');
     expect(resultFor(httpResponse(200, '{}')).result).toBe('No m.server key found in well-known response');
     expect(resultFor(httpResponse(200, 'not json')).result).toMatch(/^the body is not JSON/);
