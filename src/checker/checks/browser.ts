@@ -1,4 +1,5 @@
 // Without a prober (the browser on its own), the one connection test a page can make.
+import type { Discovery } from '../discovery.ts';
 import { connectionKey, meta, type ReportCheck } from '../evidence.ts';
 
 export const browserReachability: ReportCheck = {
@@ -10,10 +11,21 @@ export const browserReachability: ReportCheck = {
     description:
       'A browser cannot open raw TLS connections, but a fetch of /_matrix/federation/v1/version only completes when TCP, TLS (trusted by this browser, for the host in the URL) and HTTP worked, even when CORS hides the response. This is weaker than the proxy\'s connection checks.',
   }),
-  run({ browserReach }) {
+  run({ browserReach, discovery }) {
+    const tlsName = discovery?.resolution.tlsName;
+    const wellKnownUnread = discovery ? unreadableWellKnown(discovery) : false;
     return browserReach.map(({ target, url, response }) => {
       const data = { connection: connectionKey(target.host, target.port), url };
       const srvNote = target.srv ? ` The browser checked the certificate for ${target.host}, not for the server name; use the proxy to check that.` : '';
+      // A failure proves nothing when the browser asked the wrong question: the certificate
+      // must carry the server name, not the SRV target the URL names, and when the browser
+      // could not read .well-known the target itself may be the wrong one. Such findings
+      // carry no connection, so they neither pass nor fail one in the verdict.
+      const inconclusive = wellKnownUnread
+        ? 'this browser could not read .well-known/matrix/server, so this target assumes there is no delegation'
+        : target.host !== tlsName
+          ? `the certificate must be valid for ${tlsName}, but a browser can only check it against ${target.host}`
+          : undefined;
       if (response.ok) {
         return { status: 'pass' as const, detail: `${url} answered HTTP ${response.status}.${srvNote}`, data };
       }
@@ -24,7 +36,15 @@ export const browserReachability: ReportCheck = {
           data,
         };
       }
-      return { status: 'fail' as const, detail: `${url} could not be reached from this browser: ${response.error.kind} error: ${response.error.message}.`, data };
+      const failure = `${url} could not be reached from this browser: ${response.error.kind} error: ${response.error.message}.`;
+      if (inconclusive) return { status: 'info' as const, detail: `${failure} Not conclusive: ${inconclusive}. The proxy tests this properly.`, data: { url } };
+      return { status: 'fail' as const, detail: failure, data };
     });
   },
 };
+
+/** The browser reached the server's .well-known but CORS hid the answer. */
+export function unreadableWellKnown(discovery: Discovery): boolean {
+  const response = discovery.wellKnown?.response;
+  return response !== undefined && !response.ok && response.error.kind === 'cors' && response.error.reachable === true;
+}

@@ -1,4 +1,5 @@
 // GET https://<server name>/.well-known/matrix/server (spec step 3, Part C 1, 2, 6, 7, 13, 14).
+import { unreadableWellKnown } from './browser.ts';
 import { CACHE_MAX_SECONDS, byteLength, parseJsonObject, WELL_KNOWN_MAX_BYTES, wellKnownCacheLifetime } from '../well-known.ts';
 import {
   describeFailure,
@@ -44,6 +45,12 @@ export const wellKnownServerStatus: ReportCheck = {
     if (response.ok && response.status === 200) return [{ status: 'pass', detail: `${url} answered 200.` }];
     if (response.ok && response.status === 404) {
       return [{ status: 'info', detail: `${url} answered 404: no delegation; homeservers continue with SRV and port 8448.` }];
+    }
+    if (discovery && unreadableWellKnown(discovery)) {
+      return [{
+        status: 'warn',
+        detail: `${url} exists, but this browser cannot read it: it has no CORS headers. Homeservers do not need them, so this is not a federation problem, but the page cannot see whether you delegate; the steps below assume you do not. Run the check through the proxy for the real answer, or add "Access-Control-Allow-Origin: *" to the file.`,
+      }];
     }
     if (!response.ok && (response.error.kind === 'dns' || response.error.kind === 'connect')) {
       return [{ status: 'info', detail: `${url} is not served (${describeFailure(response)}): no delegation; homeservers continue with SRV and port 8448.` }];

@@ -407,6 +407,32 @@ describe('in the browser (no prober)', () => {
     expect(unreachable.verdict).toBe('fail');
   });
 
+  it('a failed fetch of an SRV target is not conclusive: the certificate must carry the server name, not the target', async () => {
+    const report = await run('example.org', healthy({
+      prober: false,
+      zone: { '_matrix-fed._tcp.example.org': { SRV: [srv('matrix.example.org', 8448)] } },
+      routes: {
+        [SERVER_WK]: { status: 404 },
+        'https://matrix.example.org:8448/_matrix/federation/v1/version': { error: { kind: 'network', message: 'Failed to fetch' } },
+      },
+    }));
+    expectFindings(report, 'browser.reachability', ['info'], /Not conclusive: the certificate must be valid for example\.org, but a browser can only check it against matrix\.example\.org/);
+    expect(report.verdict).not.toBe('fail');
+  });
+
+  it('a server well-known hidden by CORS warns that delegation is unknown, and later failures are not conclusive', async () => {
+    const report = await run('example.org', healthy({
+      prober: false,
+      routes: {
+        [SERVER_WK]: { error: { kind: 'cors', reachable: true } },
+        'https://example.org:8448/_matrix/federation/v1/version': { error: { kind: 'network', message: 'Failed to fetch' } },
+      },
+    }));
+    expectFindings(report, 'wellknown.server.status', ['warn'], /cannot read it.*Homeservers do not need them/);
+    expectFindings(report, 'browser.reachability', ['info'], /could not read \.well-known\/matrix\/server/);
+    expect(report.verdict).toBe('warn');
+  });
+
   it('an unreadable client well-known (no CORS) warns', async () => {
     expectFindings(await run('example.org', healthy({ prober: false, routes: { [CLIENT_WK]: { error: { kind: 'cors', reachable: true } } } })), 'client.wellknown', ['warn'], /no CORS headers/);
   });
