@@ -16,19 +16,9 @@
 // - Ports of the row's addresses that no host listens on (443, 8448 and the SRV ports
 //   the row mentions) refuse connections; the self-test checks that too.
 
-export type ResolutionStep =
-  | 'ip-literal'
-  | 'explicit-port'
-  | 'well-known-ip'
-  | 'well-known-port'
-  | 'well-known-srv'
-  | 'well-known-srv-legacy'
-  | 'well-known-default'
-  | 'srv'
-  | 'srv-legacy'
-  | 'default';
+import type { ResolutionStep, Verdict } from '../../src/checker/report.ts';
 
-export type Verdict = 'pass' | 'warn' | 'fail';
+export type { ResolutionStep, Verdict };
 
 /**
  * good: leaf for the host's names, signed by the intermediate, served with the intermediate.
