@@ -1,6 +1,7 @@
 // startRig(): real DNS (knot x2), DoH (dnsdist + ours), HTTPS (nginx) and a Node helper
 // on loopback, generated from scenarios.ts. Every process is tracked and stopped by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
@@ -183,6 +184,12 @@ async function acquireSlot(wanted: number | undefined, mode: 'process' | 'cli'):
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         mkdirSync(lockDir(slot));
+        // Locks live in this checkout; a rig of another checkout on the same machine shows
+        // only as its DNS port being taken.
+        if (wanted === undefined && !(await udpPortFree('127.0.0.1', makeLayout(slot, 0, '').dnsA))) {
+          releaseSlot(slot);
+          break;
+        }
         writeLock(slot, { ownerPid: process.pid, mode, runDir: join(RUN_ROOT, `slot-${slot}`), pids: [] });
         return slot;
       } catch (e) {
@@ -209,6 +216,14 @@ async function acquireSlot(wanted: number | undefined, mode: 'process' | 'cli'):
       ? `fedcheck rig: all ${MAX_SLOTS} slots are busy (see ${RUN_ROOT}/slot-*.lock)`
       : `fedcheck rig: slot ${wanted} is in use (run "npm run rig -- stop" or pick another slot)`,
   );
+}
+
+function udpPortFree(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, address, () => socket.close(() => resolve(true)));
+  });
 }
 
 function releaseSlot(slot: number) {
