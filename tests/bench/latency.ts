@@ -1,0 +1,190 @@
+// Check latency against its critical path, on a rig that delays every DNS and HTTP(S) answer
+// by D = 50 ms. Three ways to check, four discovery steps, RUNS timed runs each (median):
+// - proxy: GET /api/v1/report from `npm start` (Node adapters).
+// - browser: the island alone, on the site served as static files (no proxy): DoH and fetch.
+// - browser+proxy: the island on `npm start`, which runs the proxy's report alongside its own.
+//
+// The round-trip model. The rig's forwarders (tests/rig/helper.ts) delay each chunk the
+// server sends by D and nothing else: requests travel at once, and the TCP handshake is
+// completed by the forwarder's own listening socket, so it costs nothing. Hence, in D:
+// - a DNS question over UDP costs 1 (A and AAAA are asked together);
+// - a TLS 1.3 handshake costs 1 (the server's one flight), every HTTP request on an open
+//   connection 1;
+// - the proxy's HTTP client resolves the URL's host first: a fetch is 1 + 1 + 1 = 3;
+// - the proxy's probe of a federation endpoint is TLS + one request round: the version and
+//   key requests do not depend on each other, so a checker can have both in flight at once;
+// - Chromium resolves rig names through --host-resolver-rules, undelayed: a page fetch is
+//   TLS + request = 2; a DoH question is 1 on an open connection, 2 on the first one.
+// Independent work overlaps: the critical path is the longest chain of answers that each
+// depend on the one before, with lookups that might be needed started as early as possible
+// (the checker already starts the server name's SRV and A/AAAA with the .well-known fetch).
+// The client and support .well-known fetches (3 for the proxy, 3 for a page's CORS
+// preflighted OPTIONS) never outlast the federation chains below, so they do not count.
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Browser } from 'playwright-core';
+import { proxyReportUrl } from '../../src/adapters/browser/proxy.ts';
+import type { Report } from '../../src/checker/report.ts';
+import { siteFiles } from '../../src/server/static-site.ts';
+import { launchChromium } from '../e2e/browser.ts';
+import type { ResolvedScenario } from '../rig/build.ts';
+import type { RigState } from '../rig/rig.ts';
+import { atMost, figure, median, type Figure } from './figure.ts';
+import { scoped } from './resources.ts';
+import { scenarioRow, startBenchRig, startRigProxy } from './rig-proxy.ts';
+
+const DELAY_MS = 50;
+const RUNS = 5;
+const RATIO_TARGET = 1.2;
+
+const DNS = 1;
+const TLS = 1;
+const REQUEST = 1;
+const PROXY_FETCH = DNS + TLS + REQUEST;
+const PROXY_PROBE = TLS + REQUEST;
+const PAGE_FETCH = TLS + REQUEST;
+const DOH_FIRST = TLS + REQUEST;
+const DOH = REQUEST;
+
+type Mode = 'proxy' | 'browser' | 'browser+proxy';
+/** Set in the page: when the form was submitted and when the verdict appeared. */
+type Marks = { submitted?: number; verdict?: number };
+type MarkedWindow = { benchMarks: Marks };
+
+interface Case {
+  /** Rig row. The issue asks for delegated + SRV with two addresses; the rig's wk-srv row
+   * has one, and a second would be probed in parallel, leaving the bound unchanged. */
+  id: string;
+  /** Critical path in D, per client. */
+  proxy: number;
+  browser: number;
+}
+
+const CASES: Case[] = [
+  {
+    // Step 3.3: .well-known → SRV of the delegated name → A/AAAA of its target → connect.
+    id: 'wk-srv',
+    proxy: PROXY_FETCH + DNS + DNS + PROXY_PROBE,
+    // The DoH connection opened by the early lookups is ready when the .well-known answers.
+    browser: Math.max(PAGE_FETCH, DOH_FIRST) + DOH + DOH + PAGE_FETCH,
+  },
+  {
+    // Step 4: the .well-known 404 decides, meanwhile SRV → A/AAAA of the target.
+    id: 'srv',
+    proxy: Math.max(PROXY_FETCH, DNS + DNS) + PROXY_PROBE,
+    browser: Math.max(PAGE_FETCH, DOH_FIRST + DOH) + PAGE_FETCH,
+  },
+  {
+    // Step 6: the .well-known 404 and no SRV (_matrix-fed, then the legacy _matrix) decide.
+    id: 'default',
+    proxy: Math.max(PROXY_FETCH, DNS + DNS) + PROXY_PROBE,
+    browser: Math.max(PAGE_FETCH, DOH_FIRST + DOH) + PAGE_FETCH,
+  },
+  {
+    // Step 2: no .well-known, no SRV: A/AAAA → connect.
+    id: 'explicit-port',
+    proxy: DNS + PROXY_PROBE,
+    browser: DOH_FIRST + PAGE_FETCH,
+  },
+];
+
+/** The page and the proxy run side by side; the page reaches the proxy undelayed. */
+const bound = (c: Case, mode: Mode) => DELAY_MS * (mode === 'proxy' ? c.proxy : mode === 'browser' ? c.browser : Math.max(c.proxy, c.browser));
+
+export function latencyFigures(siteDir: string): Promise<Figure[]> {
+  return scoped(async (use) => {
+    const { state: rig } = use(await startBenchRig(DELAY_MS));
+    const proxy = use(await startRigProxy(rig, siteDir, { FEDCHECK_RATE_LIMIT: 'off' }));
+    const staticSite = use(await serveStatically(siteDir));
+    const browser = await launchChromium({ hostResolverRules: rig.hostResolverRules, home: rig.nss.home });
+    use({ stop: () => browser.close() });
+
+    const timers: Record<Mode, (row: ResolvedScenario) => Promise<number>> = {
+      proxy: (row) => timeProxyReport(proxyReportUrl(proxy.url, row.serverName), row),
+      browser: (row) => timeBrowserCheck(browser, rig, staticSite.url, row, 'none'),
+      'browser+proxy': (row) => timeBrowserCheck(browser, rig, proxy.url, row, 'found'),
+    };
+    const figures: Figure[] = [];
+    for (const [mode, time] of Object.entries(timers) as [Mode, (row: ResolvedScenario) => Promise<number>][]) {
+      await time(scenarioRow(rig, CASES[0].id)); // warm-up: JIT, the engine chunk's first compile
+      for (const c of CASES) {
+        const row = scenarioRow(rig, c.id);
+        const runs: number[] = [];
+        for (let run = 0; run < RUNS; run++) runs.push(await time(row));
+        const wall = median(runs);
+        const lowerBound = bound(c, mode);
+        const name = `latency.${mode}.${c.id}`;
+        figures.push(figure(`${name}.wall`, Math.round(wall), 'ms'), figure(`${name}.bound`, lowerBound, 'ms'), figure(`${name}.ratio`, wall / lowerBound, 'x', atMost(RATIO_TARGET)));
+      }
+    }
+    return figures;
+  });
+}
+
+async function timeProxyReport(url: string, row: ResolvedScenario): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url);
+  const report = (await response.json()) as Report;
+  const elapsed = performance.now() - started;
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${JSON.stringify(report)}`);
+  const seen = { verdict: report.verdict, step: report.resolution?.step };
+  if (seen.verdict !== row.expect.verdict || seen.step !== row.expect.step) {
+    throw new Error(`${row.id}: the proxy reported ${JSON.stringify(seen)}, the rig expects ${JSON.stringify({ verdict: row.expect.verdict, step: row.expect.step })}`);
+  }
+  return elapsed;
+}
+
+/**
+ * One check in a fresh browser context (no open connections, no caches), timed in the page
+ * from the form's submit to the verdict. The step must be the rig's; the verdict may differ
+ * from the proxy's, as a page cannot reach an SRV target whose certificate names the server.
+ */
+async function timeBrowserCheck(browser: Browser, rig: RigState, base: string, row: ResolvedScenario, proxyState: 'none' | 'found'): Promise<number> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    // One resolver: fanning out to several would time the slowest of equals.
+    const url = new URL(base);
+    url.searchParams.set('resolver', rig.doh.wire);
+    url.searchParams.set('private', '1');
+    await page.goto(url.href);
+    await page.locator(`.fc-proxy[data-proxy="${proxyState}"]`).waitFor({ state: 'attached' });
+    await page.evaluate(() => {
+      const marks: Marks = ((window as unknown as MarkedWindow).benchMarks = {});
+      document.addEventListener('submit', () => (marks.submitted = performance.now()), { capture: true });
+      new MutationObserver(() => {
+        if (marks.verdict === undefined && document.querySelector('.fc-summary[data-verdict]')) marks.verdict = performance.now();
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-verdict'] });
+    });
+    await page.getByLabel('Matrix server name').fill(row.serverName);
+    await page.keyboard.press('Enter');
+    const summary = page.locator('.fc-summary[data-verdict]');
+    await summary.waitFor({ timeout: 30_000 });
+    const step = await summary.getAttribute('data-resolution-step');
+    if (step !== row.expect.step) throw new Error(`${row.id}: the page (proxy ${proxyState}) decided by ${step}, the rig expects ${row.expect.step}`);
+    const marks = await page.evaluate(() => (window as unknown as MarkedWindow).benchMarks);
+    if (marks.submitted === undefined || marks.verdict === undefined) throw new Error(`${row.id}: the page did not record its submit and verdict times`);
+    return marks.verdict - marks.submitted;
+  } finally {
+    await context.close();
+  }
+}
+
+/** The site as a static host serves it: the files, no API, so the island finds no proxy. */
+async function serveStatically(siteDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = serve({ fetch: new Hono().use('*', siteFiles(siteDir)).fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    stop: () => {
+      const closed = once(server, 'close');
+      server.close();
+      server.closeAllConnections();
+      return closed.then(() => {});
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// The proxy under load, on a rig without injected delay (the proxy's own cost, not the
+// network's), all on loopback: 200 concurrent clients for a fixed time against
+// /api/v1/report for a fast passing scenario.
+// 1. Rate limiting off, the concurrency cap raised to the client count (the default 8 would
+//    answer most of them 503 at once): reports/s, latency as the clients see it and as the
+//    proxy's access log has it, errors, reports that did not pass (a DNS or TLS timeout under
+//    load shows up as a failing report, not an HTTP error), and the server's peak RSS (VmHWM).
+// 2. The default rate limit (30 reports a minute per client; every client here is 127.0.0.1):
+//    the share of 429s, that each carries Retry-After, and that nothing failed otherwise.
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { proxyReportUrl } from '../../src/adapters/browser/proxy.ts';
+import { exactly, figure, percentile, type Figure } from './figure.ts';
+import { scoped } from './resources.ts';
+import { scenarioRow, startBenchRig, startRigProxy } from './rig-proxy.ts';
+
+const CLIENTS = 200;
+const UNLIMITED_SECONDS = 30;
+/** 429s are answered at once; a shorter run already shows thousands of them. */
+const LIMITED_SECONDS = 10;
+/** Step 2: one A/AAAA lookup and one probe, no .well-known, no SRV. */
+const SCENARIO = 'explicit-port';
+
+export function loadFigures(siteDir: string): Promise<Figure[]> {
+  return scoped(async (use) => {
+    const { state: rig } = use(await startBenchRig(0));
+    const row = scenarioRow(rig, SCENARIO);
+    const concurrency = { FEDCHECK_MAX_CONCURRENT: String(CLIENTS) };
+
+    const unlimited = await scoped(async (useServer) => {
+      const proxy = useServer(await startRigProxy(rig, siteDir, { ...concurrency, FEDCHECK_RATE_LIMIT: 'off' }));
+      let notPassing = 0;
+      const result = await hammer(proxyReportUrl(proxy.url, row.serverName), UNLIMITED_SECONDS, (status, body) => {
+        if (status === 200 && (JSON.parse(body) as { verdict: string }).verdict !== row.expect.verdict) notPassing++;
+      });
+      return { result, notPassing, peakRssKb: peakRssKb(proxy.process.pid!), serverMs: reportTimesMs(proxy.output()) };
+    });
+
+    const limited = await scoped(async (useServer) => {
+      const proxy = useServer(await startRigProxy(rig, siteDir, concurrency));
+      let withoutRetryAfter = 0;
+      const result = await hammer(proxyReportUrl(proxy.url, row.serverName), LIMITED_SECONDS, (status, _body, headers) => {
+        if (status === 429 && !Object.keys(headers).some((name) => name.toLowerCase() === 'retry-after')) withoutRetryAfter++;
+      });
+      return { result, withoutRetryAfter };
+    });
+
+    const u = unlimited.result;
+    const l = limited.result;
+    const tooMany = l.statusCodeStats['429']?.count ?? 0;
+    const answered = l.requests.total;
+    return [
+      figure('load.reports-per-s', u['2xx'] / u.duration, '1/s'),
+      figure('load.latency.p50', u.latency.p50, 'ms'),
+      figure('load.latency.p99', u.latency.p99, 'ms'),
+      figure('load.server-time.p50', percentile(unlimited.serverMs, 0.5), 'ms'),
+      figure('load.server-time.p99', percentile(unlimited.serverMs, 0.99), 'ms'),
+      figure('load.errors', u.errors + u.timeouts + u.non2xx, 'count', exactly(0)),
+      figure('load.reports-not-passing', unlimited.notPassing, 'count', exactly(0)),
+      figure('load.peak-rss', unlimited.peakRssKb / 1024, 'MB'),
+      figure('ratelimit.requests', answered, 'count'),
+      figure('ratelimit.share-429', tooMany / answered, 'ratio'),
+      figure('ratelimit.429-without-retry-after', limited.withoutRetryAfter, 'count', exactly(0)),
+      figure('ratelimit.other-failures', l.errors + l.timeouts + (l.non2xx - tooMany), 'count', exactly(0)),
+    ];
+  });
+}
+
+function hammer(url: string, seconds: number, onResponse: (status: number, body: string, headers: Record<string, string | string[]>) => void) {
+  return autocannon({
+    url,
+    connections: CLIENTS,
+    duration: seconds,
+    // Longer than the proxy's own 20 s report deadline: the proxy decides when a report is late.
+    timeout: 30,
+    requests: [{ onResponse: (status, body, _context, headers) => onResponse(status, body, headers) }],
+  });
+}
+
+/**
+ * How long the proxy itself took over each passing report, from its access log
+ * (src/server/access-log.ts: `… "GET /api/v1/report?…" 200 123ms`). Against the client's
+ * latency it tells time in the report from time spent waiting to be accepted and read.
+ */
+function reportTimesMs(accessLog: string): number[] {
+  return [...accessLog.matchAll(/"GET \/api\/v1\/report\?[^"]*" 200 (\d+)ms/g)].map((match) => Number(match[1]));
+}
+
+/** The process's peak resident set since it started (VmHWM), in KB. */
+function peakRssKb(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmHWM for pid ${pid}`);
+  return Number(match[1]);
+}
