@@ -31,10 +31,10 @@ import type { Report } from '../../src/checker/report.ts';
 import { siteFiles } from '../../src/server/static-site.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import type { ResolvedScenario } from '../rig/build.ts';
-import type { RigState } from '../rig/rig.ts';
+import { startRig, type RigState } from '../rig/rig.ts';
 import { atMost, figure, median, type Figure } from './figure.ts';
 import { scoped } from './resources.ts';
-import { scenarioRow, startBenchRig, startRigProxy } from './rig-proxy.ts';
+import { scenarioRow, startRigProxy } from './rig-proxy.ts';
 
 const DELAY_MS = 50;
 const RUNS = 5;
@@ -96,7 +96,7 @@ const bound = (c: Case, mode: Mode) => DELAY_MS * (mode === 'proxy' ? c.proxy : 
 
 export function latencyFigures(siteDir: string): Promise<Figure[]> {
   return scoped(async (use) => {
-    const { state: rig } = use(await startBenchRig(DELAY_MS));
+    const { state: rig } = use(await startRig({ latencyMs: DELAY_MS }));
     const proxy = use(await startRigProxy(rig, siteDir, { FEDCHECK_RATE_LIMIT: 'off' }));
     const staticSite = use(await serveStatically(siteDir));
     const browser = await launchChromium({ hostResolverRules: rig.hostResolverRules, home: rig.nss.home });

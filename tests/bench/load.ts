@@ -10,9 +10,10 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { proxyReportUrl } from '../../src/adapters/browser/proxy.ts';
+import { startRig } from '../rig/rig.ts';
 import { exactly, figure, percentile, type Figure } from './figure.ts';
 import { scoped } from './resources.ts';
-import { scenarioRow, startBenchRig, startRigProxy } from './rig-proxy.ts';
+import { scenarioRow, startRigProxy } from './rig-proxy.ts';
 
 const CLIENTS = 200;
 const UNLIMITED_SECONDS = 30;
@@ -23,7 +24,7 @@ const SCENARIO = 'explicit-port';
 
 export function loadFigures(siteDir: string): Promise<Figure[]> {
   return scoped(async (use) => {
-    const { state: rig } = use(await startBenchRig(0));
+    const { state: rig } = use(await startRig());
     const row = scenarioRow(rig, SCENARIO);
     const concurrency = { FEDCHECK_MAX_CONCURRENT: String(CLIENTS) };
 

@@ -1,28 +1,8 @@
-// A rig for the bench, and the proxy (`npm start`) pointed at it: the rig's DNS and CA,
-// private addresses allowed, serving the bench's own build of the site (so that it never
-// rebuilds dist/ by itself).
+// The proxy (`npm start`) pointed at a rig: the rig's DNS and CA, private addresses allowed,
+// serving the bench's own build of the site (so that it never rebuilds dist/ by itself).
 import type { ResolvedScenario } from '../rig/build.ts';
-import { MAX_SLOTS, startRig, type Rig, type RigState } from '../rig/rig.ts';
+import type { RigState } from '../rig/rig.ts';
 import { startServer, type RunningServer } from '../e2e/browser.ts';
-
-/**
- * A rig in the highest slot that is free. Slot locks live in this checkout's tests/rig/.run,
- * but addresses and DNS ports are the machine's: a run from another checkout (CI in /tmp)
- * can hold slot 0 unseen. Those take the lowest slots, so the bench starts at the top and
- * moves down past slots that are locked or whose ports are taken.
- */
-export async function startBenchRig(latencyMs: number): Promise<Rig> {
-  let busy: unknown;
-  for (let slot = MAX_SLOTS - 1; slot >= 0; slot--) {
-    try {
-      return await startRig({ latencyMs, slot });
-    } catch (error) {
-      if (!/in use/.test((error as Error).message)) throw error;
-      busy = error;
-    }
-  }
-  throw busy;
-}
 
 export function startRigProxy(rig: RigState, siteDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
   return startServer({
