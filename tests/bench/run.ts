@@ -26,8 +26,10 @@ const MEASURES: Record<string, (siteDir: string) => Figure[] | Promise<Figure[]>
 };
 const NAMES = ['build', ...Object.keys(MEASURES)];
 
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    interrupted = true;
     console.log(`# ${signal}: stopping what the bench started`);
     void stopEverything().finally(() => process.exit(130));
   });
@@ -63,6 +65,9 @@ await scoped(async (use) => {
     }
   }
 });
+
+// An interrupted run's figures are not worth a results file; the signal handler exits.
+if (interrupted) await new Promise(() => {});
 
 const missed = figures.filter((item) => item.met === false).map((item) => item.name);
 const seconds = (Date.now() - startedAt.getTime()) / 1000;
