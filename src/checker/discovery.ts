@@ -2,9 +2,10 @@
 // server name it finds the addresses, ports, Host header, SNI and certificate name that a
 // spec-following homeserver would use, and records every lookup in the trace.
 //
-// Latency is the longest chain of dependent round trips: the .well-known fetch and the
-// step 4/6 lookups for the server name (SRV, A, AAAA) start together, A and AAAA always go
-// in parallel, and all SRV targets resolve at once.
+// Latency is the longest chain of dependent round trips: the .well-known fetch and steps
+// 4-6 for the server name start together, so the addresses of its SRV targets and the
+// legacy SRV are asked while the .well-known is still on its way; A and AAAA always go in
+// parallel, and all SRV targets resolve at once.
 import type { Clock, DnsClient, DnsResult, HttpClient, HttpResult, SrvData } from './interfaces.ts';
 import type { CheckStatus, Resolution, ResolutionStep, ResolutionTarget } from './report.ts';
 import { DEFAULT_FEDERATION_PORT, dnsQueryName, isIpLiteral, type ServerName } from './server-name.ts';
@@ -101,19 +102,19 @@ export async function discover(name: ServerName, network: NetworkContext): Promi
     };
   }
 
-  // Step 3, with the lookups that steps 4 and 6 need started at the same time.
+  // Step 3, with steps 4-6 run at the same time in case it fails: each of their lookups
+  // starts as soon as the answer it depends on is in. Their outcome is used only when the
+  // .well-known does not delegate. The SRV certificate and Host stay the server name, never
+  // the SRV target.
   const early = '(started early in case step 3 fails)';
-  void lookupSrv(`_matrix-fed._tcp.${dnsQueryName(name.host)}`, ctx, early);
+  const viaSrv = resolveViaSrv(name.host, names(name.host, name.host), ctx, { srv: 'srv', legacy: 'srv-legacy', fallback: 'default' }, early);
   const hostLookup = resolveHost(name.host, ctx, early);
   const { perAddress, ...mainFetch } = await fetchServerWellKnown(name.host, ctx, hostLookup);
   const delegation = mainFetch.interpretation;
 
-  const result = delegation.valid
-    ? await followDelegation(delegation.delegated, delegation.mServer, ctx)
-    : // Steps 4-6: the SRV certificate and Host stay the server name, never the SRV target.
-      await resolveViaSrv(name.host, names(name.host, name.host), ctx, { srv: 'srv', legacy: 'srv-legacy', fallback: 'default' });
+  const result = delegation.valid ? await followDelegation(delegation.delegated, delegation.mServer, ctx) : await viaSrv;
   // Early lookups the resolution did not need finish alongside it; wait so the trace is complete.
-  await Promise.all(ctx.lookups.values());
+  await Promise.all([viaSrv, ...ctx.lookups.values()]);
   return { name, wellKnown: { ...mainFetch, perAddress: await perAddress }, ...result };
 }
 
@@ -163,17 +164,18 @@ async function resolveViaSrv(
   tlsNames: { hostHeader: string; tlsName: string; sni: string },
   ctx: DiscoveryContext,
   steps: { srv: ResolutionStep; legacy: ResolutionStep; fallback: ResolutionStep },
+  note = '',
 ): Promise<Omit<Discovery, 'wellKnown' | 'name'>> {
-  const fed = await lookupSrv(`_matrix-fed._tcp.${dnsQueryName(host)}`, ctx);
+  const fed = await lookupSrv(`_matrix-fed._tcp.${dnsQueryName(host)}`, ctx, note);
   let legacy: SrvLookup | undefined;
   if (fed.records.length === 0 && isNoRecords(fed.result)) {
-    legacy = await lookupSrv(`_matrix._tcp.${dnsQueryName(host)}`, ctx);
+    legacy = await lookupSrv(`_matrix._tcp.${dnsQueryName(host)}`, ctx, note);
   }
   const chosen = fed.records.length > 0 ? fed : legacy?.records.length ? legacy : undefined;
   const srv = { fed, ...(legacy ? { legacy } : {}) };
 
   if (chosen === undefined) {
-    const lookup = await resolveHost(host, ctx);
+    const lookup = await resolveHost(host, ctx, note);
     return {
       srv,
       federationDisabled: false,
@@ -185,7 +187,7 @@ async function resolveViaSrv(
   const usable = chosen.records.filter((record) => record.target !== '.');
   const federationDisabled = usable.length === 0;
   const distinctHosts = [...new Set(usable.map((record) => record.target))];
-  const hosts = await Promise.all(distinctHosts.map((target) => resolveHost(target, ctx)));
+  const hosts = await Promise.all(distinctHosts.map((target) => resolveHost(target, ctx, note)));
   const targets: ResolutionTarget[] = usable.map((record) => {
     const lookup = hosts[distinctHosts.indexOf(record.target)];
     return {

@@ -12,10 +12,8 @@ export interface ExchangeRequest {
   maxBytes: number;
   /** Aborting it cuts the exchange; a TimeoutError reason makes it a "timeout". */
   signal: AbortSignal;
-  /** Opens the connection; ignored when an agent is given. */
-  connect?: () => Duplex;
-  /** A keep-alive agent, for several requests over one connection. */
-  agent?: http.Agent;
+  /** Opens the connection, or hands over one already open; it carries this request only. */
+  connect: () => Duplex;
 }
 
 export interface ExchangeResponse {
@@ -44,8 +42,7 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
       method: request.method,
       path: request.path,
       headers: request.headers,
-      agent: request.agent,
-      createConnection: request.agent ? undefined : request.connect,
+      createConnection: request.connect,
       // Servers and attackers control these: do not let a huge header block eat memory.
       maxHeaderSize: 16 * 1024,
     });

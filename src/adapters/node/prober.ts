@@ -1,10 +1,9 @@
 // Prober over node:tls: TCP, then TLS with the spec's SNI, the certificate as the server
-// presented it, then the two federation endpoints over that connection with the spec's
-// Host header. The handshake accepts any certificate so that we can report on it; trust
-// and name are judged separately and reported, never assumed. The endpoints are asked
-// even when the certificate fails: the requests carry nothing secret, and the answers
-// tell an operator whether the homeserver behind the bad certificate works.
-import http from 'node:http';
+// presented it, then the two federation endpoints with the spec's Host header. The
+// handshake accepts any certificate so that we can report on it; trust and name are
+// judged separately and reported, never assumed. The endpoints are asked even when the
+// certificate fails: the requests carry nothing secret, and the answers tell an operator
+// whether the homeserver behind the bad certificate works.
 import net from 'node:net';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -43,16 +42,6 @@ export function createNodeProber(options: NodeProberOptions): Prober {
       const { address } = verdict;
       const result: ProbeResult = { address: request.address, port, tcp: { ok: false, elapsedMs: 0 } };
 
-      const tcpStarted = performance.now();
-      let socket: net.Socket;
-      try {
-        socket = await connected(net.connect({ host: address, port }), 'connect', signal);
-        result.tcp = { ok: true, elapsedMs: since(tcpStarted) };
-      } catch (error) {
-        result.tcp = { ok: false, elapsedMs: since(tcpStarted), error: codeAndMessage(error) };
-        return result;
-      }
-
       const tlsOptions: tls.ConnectionOptions = {
         servername: request.sni,
         secureContext,
@@ -61,51 +50,84 @@ export function createNodeProber(options: NodeProberOptions): Prober {
         // The name is checked below against tlsName; `authorized` then means the chain alone.
         checkServerIdentity: () => undefined,
       };
-      const tlsStarted = performance.now();
-      let tlsSocket: tls.TLSSocket;
+      const headers = { host: request.hostHeader, 'user-agent': userAgent, accept: 'application/json' };
+      // The keys request does not depend on the version answer, and HTTP/1.1 cannot have two
+      // requests in flight on one connection: it gets a second connection to the same checked
+      // address, opened alongside the first, so the probe costs one handshake and one request
+      // round trip. The TLS facts come from the first connection, which is timed step by step.
+      const second = new AbortController();
+      const secondSignal = AbortSignal.any([signal, second.signal]);
+      const keys = fetchJson(
+        '/_matrix/key/v2/server',
+        keysMaxBytes,
+        connected(tls.connect({ ...tlsOptions, host: address, port }), 'secureConnect', secondSignal),
+        headers,
+        secondSignal,
+      );
       try {
-        tlsSocket = await connected(tls.connect({ ...tlsOptions, socket }), 'secureConnect', signal);
-      } catch (error) {
-        socket.destroy();
-        result.tls = { ok: false, elapsedMs: since(tlsStarted), certificates: [], trusted: false, nameMatches: false, error: codeAndMessage(error) };
-        return result;
-      }
-      result.tls = describeTls(tlsSocket, bareHost(request.tlsName), since(tlsStarted));
-      // From here on errors surface through the HTTP requests; keep them from going unhandled.
-      tlsSocket.on('error', () => {});
+        const tcpStarted = performance.now();
+        let socket: net.Socket;
+        try {
+          socket = await connected(net.connect({ host: address, port }), 'connect', signal);
+          result.tcp = { ok: true, elapsedMs: since(tcpStarted) };
+        } catch (error) {
+          result.tcp = { ok: false, elapsedMs: since(tcpStarted), error: codeAndMessage(error) };
+          return result;
+        }
 
-      // Both requests reuse the probed connection; if the server closes it after the
-      // first answer, the agent opens another one to the same checked address.
-      let handedOut = false;
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      agent.createConnection = () => {
-        if (handedOut) return tls.connect({ ...tlsOptions, host: address, port });
-        handedOut = true;
-        return tlsSocket;
-      };
-      const get = (path: string, maxBytes: number) =>
-        fetchJson(path, maxBytes, agent, { host: request.hostHeader, 'user-agent': userAgent, accept: 'application/json' }, signal);
-      try {
-        result.version = await get('/_matrix/federation/v1/version', versionMaxBytes);
-        result.keys = await get('/_matrix/key/v2/server', keysMaxBytes);
+        const tlsStarted = performance.now();
+        let tlsSocket: tls.TLSSocket;
+        try {
+          tlsSocket = await connected(tls.connect({ ...tlsOptions, socket }), 'secureConnect', signal);
+        } catch (error) {
+          socket.destroy();
+          result.tls = { ok: false, elapsedMs: since(tlsStarted), certificates: [], trusted: false, nameMatches: false, error: codeAndMessage(error) };
+          return result;
+        }
+        result.tls = describeTls(tlsSocket, bareHost(request.tlsName), since(tlsStarted));
+        const version = fetchJson('/_matrix/federation/v1/version', versionMaxBytes, Promise.resolve(tlsSocket), headers, signal);
+        [result.version, result.keys] = await Promise.all([version, keys]);
+        return result;
       } finally {
-        agent.destroy();
-        tlsSocket.destroy();
+        // Without a working first connection the keys are not reported: stop the second one.
+        // Once the keys request has settled this changes nothing.
+        second.abort();
       }
-      return result;
     },
   };
 }
 
-async function fetchJson(path: string, maxBytes: number, agent: http.Agent, headers: Record<string, string>, signal: AbortSignal): Promise<ProbeHttpResult> {
+/** One request over its own connection, which it closes after; timed from when the connection is ready. */
+async function fetchJson(
+  path: string,
+  maxBytes: number,
+  connection: Promise<tls.TLSSocket>,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<ProbeHttpResult> {
+  const connecting = performance.now();
+  let socket: tls.TLSSocket;
+  try {
+    socket = await connection;
+  } catch (error) {
+    return failed(error, connecting);
+  }
+  // From here on errors surface through the request; keep them from going unhandled.
+  socket.on('error', () => {});
   const started = performance.now();
   try {
-    const response = await exchange({ method: 'GET', path, headers, maxBytes, signal, agent });
+    const response = await exchange({ method: 'GET', path, headers, maxBytes, signal, connect: () => socket });
     return { ...response, elapsedMs: since(started) };
   } catch (error) {
-    const { kind, message, code } = toTransportError(error);
-    return { error: code ? { kind, message, code } : { kind, message }, elapsedMs: since(started) };
+    return failed(error, started);
+  } finally {
+    socket.destroy();
   }
+}
+
+function failed(error: unknown, started: number): ProbeHttpResult {
+  const { kind, message, code } = toTransportError(error);
+  return { error: code ? { kind, message, code } : { kind, message }, elapsedMs: since(started) };
 }
 
 function describeTls(socket: tls.TLSSocket, tlsName: string, elapsedMs: number): TlsReport {

@@ -89,12 +89,12 @@ describe('node:tls Prober', () => {
     expect(second.subjectCommonName).toBe('fedcheck Test Intermediate');
     expect(result.version).toMatchObject({ status: 200, body: version, headers: { 'content-type': 'application/json' } });
     expect(result.keys).toMatchObject({ status: 200, body: keys });
-    // Both requests with the spec's Host and SNI, over the one probed connection.
-    expect(good.seen.slice(-2).map((s) => [s.url, s.host, s.servername])).toEqual([
+    // Both requests with the spec's Host and SNI, each over its own connection.
+    expect(good.seen.slice(-2).map((s) => [s.url, s.host, s.servername]).sort()).toEqual([
       ['/_matrix/federation/v1/version', 'good.test', 'good.test'],
       ['/_matrix/key/v2/server', 'good.test', 'good.test'],
     ]);
-    expect(good.handshakes - handshakes).toBe(1);
+    expect(good.handshakes - handshakes).toBe(2);
   });
 
   it('sends no SNI for an IP-literal name and checks the certificate against the IP', async () => {
@@ -105,7 +105,38 @@ describe('node:tls Prober', () => {
     expect(v6.tls).toMatchObject({ trusted: true, nameMatches: false });
   });
 
-  it('fetches the keys over a new connection when the server closes the first one', async () => {
+  it('asks both endpoints at once: the probe takes the handshake and one answer, not two', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const slow = await startHttpsServer({ key: leaf.key, cert: leaf.chain }, (req, res) => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(req.url === '/_matrix/key/v2/server' ? keys : version);
+      }, 200);
+    });
+    try {
+      const started = performance.now();
+      const result = await prober().probe(request(slow.port));
+      const elapsed = performance.now() - started;
+      expect(result.version).toMatchObject({ status: 200, body: version });
+      expect(result.keys).toMatchObject({ status: 200, body: keys });
+      expect(mostInFlight).toBe(2);
+      // Each request is timed on its own open connection: the server's 200 ms and little else.
+      for (const answer of [result.version!, result.keys!]) {
+        expect(answer.elapsedMs).toBeGreaterThanOrEqual(195);
+        expect(answer.elapsedMs).toBeLessThan(350);
+      }
+      const handshake = result.tcp.elapsedMs + result.tls!.elapsedMs;
+      expect(elapsed).toBeGreaterThanOrEqual(handshake + 195);
+      // One at a time would take handshake + 400 ms.
+      expect(elapsed).toBeLessThan(handshake + 350);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('fetches the keys also when the server closes each connection after one answer', async () => {
     const result = await prober().probe(request(closing.port));
     expect(result.version?.status).toBe(200);
     expect(result.keys).toMatchObject({ status: 200, body: keys });

@@ -1,13 +1,19 @@
 // Independent lookups run together: a check takes about as long as its longest chain of
 // dependent round trips, not the sum of all of them.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/checker/check.ts';
-import { fakeDns, fakeHttp, fakeProber, realClock } from '../../fixtures/fakes.ts';
+import { fakeDns, fakeHttp, fakeProber, realClock, type FakeName } from '../../fixtures/fakes.ts';
 import { delegation, expectValidReport, srv, wellKnownUrl } from './helpers.ts';
 
 const DELAY = 100;
 
 describe('concurrency', () => {
+  // Module loading and WebCrypto, so the timed runs measure only the round trips.
+  beforeAll(async () => {
+    await runCheck('warm.example', { dns: fakeDns({}), http: fakeHttp({}), prober: fakeProber({ nowMs: Date.now() }), clock: realClock, source: 'proxy' });
+    await runCheck('192.0.2.1', { dns: fakeDns({}), http: fakeHttp({}), prober: fakeProber({ nowMs: Date.now() }), clock: realClock, source: 'proxy' });
+  });
+
   it('delegated + SRV discovery with two addresses takes about 4 × 100 ms, not the sum', async () => {
     const dns = fakeDns(
       {
@@ -18,9 +24,6 @@ describe('concurrency', () => {
     );
     const http = fakeHttp({ [wellKnownUrl('example.org')]: delegation('matrix.example.net') }, { delayMs: DELAY });
     const prober = fakeProber({ nowMs: Date.now(), delayMs: DELAY });
-    // Warm up (module loading, WebCrypto) so the timed run measures only the round trips.
-    await runCheck('warm.example', { dns: fakeDns({}), http: fakeHttp({}), prober: fakeProber({ nowMs: Date.now() }), clock: realClock, source: 'proxy' });
-    await runCheck('192.0.2.1', { dns: fakeDns({}), http: fakeHttp({}), prober: fakeProber({ nowMs: Date.now() }), clock: realClock, source: 'proxy' });
     const started = performance.now();
     const report = await runCheck('example.org', { dns, http, prober, clock: realClock, source: 'proxy' });
     const elapsed = performance.now() - started;
@@ -35,6 +38,8 @@ describe('concurrency', () => {
     // Less than five round trips (the sum would be twelve); the slack absorbs a busy machine.
     expect(elapsed).toBeLessThan(5 * DELAY);
     expect(elapsed).toBeLessThan(calls * DELAY / 2);
+    // Speculative lookups (the server name's legacy SRV here) reuse answers, never repeat them.
+    expect(new Set(dns.queries).size).toBe(dns.queries.length);
 
     const start = (id: string) => report.steps.find((step) => step.id === id)!.startedMs;
     // Started together: each began before the first round trip could have finished.
@@ -53,5 +58,36 @@ describe('concurrency', () => {
     const targetLookup = report.steps.find((step) => step.id === 'resolve:fed.example.net')!;
     expect(targetLookup.requests.map((r) => r.url).sort()).toEqual(['dns:fed.example.net?type=A', 'dns:fed.example.net?type=AAAA']);
     expect(targetLookup.durationMs).toBeLessThan(2 * DELAY);
+  });
+
+  // The proxy's .well-known fetch costs three round trips (DNS, TLS, request) to a DNS
+  // answer's one: what steps 4-6 ask after the first SRV answer fits inside it.
+  it.each<{ path: string; step: string; zone: Record<string, FakeName>; speculative: string }>([
+    {
+      path: 'SRV only',
+      step: 'srv',
+      zone: { '_matrix-fed._tcp.example.org': { SRV: [srv('fed.example.net', 8448)] }, 'fed.example.net': { A: ['93.184.215.10'] } },
+      speculative: 'resolve:fed.example.net',
+    },
+    { path: 'no SRV, port 8448', step: 'default', zone: { 'example.org': { A: ['93.184.215.10'] } }, speculative: 'srv:_matrix._tcp.example.org' },
+  ])('$path: discovery and probe take the .well-known and the probe, 4 × 100 ms, not 5', async ({ step, zone, speculative }) => {
+    const dns = fakeDns(zone, { delayMs: DELAY });
+    const http = fakeHttp({}, { delayMs: 3 * DELAY });
+    const prober = fakeProber({ nowMs: Date.now(), delayMs: DELAY });
+    const started = performance.now();
+    const report = await runCheck('example.org', { dns, http, prober, clock: realClock, source: 'proxy' });
+    const elapsed = performance.now() - started;
+    expectValidReport(report);
+
+    expect(report.resolution?.step).toBe(step);
+    expect(prober.requests.map((r) => [r.address, r.port])).toEqual([['93.184.215.10', 8448]]);
+    expect(new Set(dns.queries).size).toBe(dns.queries.length);
+    const start = (id: string) => report.steps.find((s) => s.id === id)!.startedMs;
+    // Asked when the _matrix-fed._tcp answer came in, long before the .well-known's 404.
+    expect(start(speculative)).toBeGreaterThanOrEqual(DELAY - 5);
+    expect(start(speculative)).toBeLessThan(1.5 * DELAY);
+    expect(start('probe:93.184.215.10:8448')).toBeLessThan(3.5 * DELAY);
+    expect(elapsed).toBeGreaterThanOrEqual(4 * DELAY - 5);
+    expect(elapsed).toBeLessThan(4.5 * DELAY);
   });
 });
