@@ -181,7 +181,7 @@ export interface ProbeResult {
   };
   /** GET /_matrix/federation/v1/version over the verified connection. */
   version?: ProbeHttpResult;
-  /** GET /_matrix/key/v2/server over the verified connection. */
+  /** GET /_matrix/key/v2/server to the same address, name and verification, on a second connection opened alongside the first so both requests cost one round trip. */
   keys?: ProbeHttpResult;
 }
 
