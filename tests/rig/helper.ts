@@ -180,6 +180,10 @@ function startUdpBlackhole(address: string, port: number): Promise<unknown> {
 function startTcpForwarder(address: string, port: number, targetPort: number, delayMs: number): Promise<unknown> {
   const server = createServer((client) => {
     const up = createConnection({ host: address, port: targetPort });
+    // Nagle would hold a small write back until the peer ACKs the previous one (delayed by
+    // up to 40 ms on Linux): a cost on every round trip that the rig's delay does not model.
+    client.setNoDelay(true);
+    up.setNoDelay(true);
     client.pipe(up);
     up.on('data', (chunk) => setTimeout(() => client.writable && client.write(chunk), delayMs));
     up.on('end', () => setTimeout(() => client.end(), delayMs));
