@@ -5,6 +5,7 @@ import solid from '@astrojs/solid-js';
 import { satteri } from '@astrojs/markdown-satteri';
 import { readFileSync } from 'node:fs';
 import { callouts } from './src/plugins/callouts.ts';
+import { precompress } from './src/build/precompress.ts';
 
 // The repository URL lives in package.json only; edit links are derived from it.
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -34,5 +35,6 @@ export default defineConfig({
       ],
     }),
     solid(),
+    precompress(),
   ],
 });

@@ -3,6 +3,7 @@
 // so a new report route (/api/report, /api/federation-ok) mounts with the same limits.
 import { fileURLToPath } from 'node:url';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import packageJson from '../../package.json' with { type: 'json' };
 import { createNodeAdapters, type NodeAdapters } from '../adapters/node/index.ts';
@@ -45,6 +46,9 @@ export function createApp(options: AppOptions): Hono {
 
   const app = new Hono();
   app.use('*', accessLog(log, config.trustProxy));
+  // The API's JSON is made per request, so it is compressed per request; the site's files
+  // come compressed from the build (static-site.ts).
+  app.use('/api/*', compress());
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET'], maxAge: 86400 }));
   app.use('/api/*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'OPTIONS') return next();

@@ -1,22 +1,23 @@
 // The built site from dist/: files with their content types, directory index pages, the
-// site's own 404 page, and caching that suits Astro's output (hashed assets never change,
-// pages do).
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+// site's own 404 page, caching that suits Astro's output (hashed assets never change,
+// pages do), and the build's Brotli and gzip copies (src/build/precompress.ts) for clients
+// that accept them.
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context, MiddlewareHandler, NotFoundHandler } from 'hono';
+import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
 
 /** Astro puts content-hashed bundles under /_astro/. */
 const immutablePrefix = '/_astro/';
 
 export function siteFiles(siteDir: string): MiddlewareHandler {
-  const files = serveStatic({ root: siteDir });
+  const files = serveStatic({ root: siteDir, precompressed: true });
   return async (c, next) => {
     const found = await files(c, next);
     if (found instanceof Response) c.res = found;
     if (c.res.status !== 200 && c.res.status !== 206) return;
     c.header('Cache-Control', cacheControl(c));
     c.header('X-Content-Type-Options', 'nosniff');
+    varyOnEncoding(c);
   };
 }
 
@@ -26,10 +27,24 @@ function cacheControl(c: Context): string {
   return c.res.headers.get('content-type')?.startsWith('text/html') ? 'no-cache' : 'public, max-age=3600';
 }
 
+/**
+ * serveStatic says Vary only when it picked a compressed copy; a cache must also keep the
+ * plain answer it gives a client that accepts none apart from the compressed ones.
+ */
+function varyOnEncoding(c: Context): void {
+  if (COMPRESSIBLE_CONTENT_TYPE_REGEX.test(c.res.headers.get('content-type') ?? '')) c.header('Vary', 'Accept-Encoding');
+}
+
 export function sitePageNotFound(siteDir: string): NotFoundHandler {
+  const page = serveStatic({ root: siteDir, path: '404.html', precompressed: true });
   return async (c) => {
-    const page = await readFile(path.join(siteDir, '404.html'), 'utf8').catch(() => null);
-    c.header('Cache-Control', 'no-cache');
-    return page === null ? c.text('Not found', 404) : c.html(page, 404);
+    // Plain text for what serveStatic would not answer with the whole page: a Range request
+    // (a part of it), methods other than GET and HEAD, a build without a 404 page.
+    const found = c.req.header('range') ? undefined : await page(c, async () => {});
+    if (!(found instanceof Response)) return c.text('Not found', 404, { 'Cache-Control': 'no-cache' });
+    const response = new Response(found.body, { status: 404, headers: found.headers });
+    response.headers.set('Cache-Control', 'no-cache');
+    response.headers.set('Vary', 'Accept-Encoding');
+    return response;
   };
 }

@@ -1,39 +1,46 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { serve, type ServerType } from '@hono/node-server';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { NodeAdapters } from '../../../src/adapters/node/index.ts';
 import type { runCheck } from '../../../src/checker/check.ts';
 import { REPORT_SCHEMA, type Report } from '../../../src/checker/report.ts';
+import { precompressSite } from '../../../src/build/precompress.ts';
 import { createApp, type AppOptions } from '../../../src/server/app.ts';
 import { loadConfig, type ServerConfig } from '../../../src/server/config.ts';
 
 let root: string;
 let siteDir: string;
 
-beforeAll(() => {
+/** Makes a fixture long enough for compressed copies that are smaller than it. */
+const filler = (text: string) => text.repeat(40);
+
+beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'fedcheck-site-'));
   siteDir = path.join(root, 'dist');
-  const files: Record<string, string> = {
-    'index.html': '<!doctype html><title>home</title>',
-    '404.html': '<!doctype html><title>not found</title>',
+  const files: Record<string, string | Uint8Array> = {
+    'index.html': `<!doctype html><title>home</title>${filler('<p>Matrix federation, checked against the spec.</p>')}`,
+    '404.html': `<!doctype html><title>not found</title>${filler('<p>No page here.</p>')}`,
     'docs/guide/index.html': '<!doctype html><title>guide</title>',
     '_astro/page.abc123.js': 'export {}',
-    '_astro/common.abc123.css': 'body{}',
+    '_astro/common.abc123.css': `body{}${filler('.sl-markdown-content p{margin-block:1rem}')}`,
     'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
     'pagefind/pagefind-entry.json': '{}',
+    'hero.png': new Uint8Array(4096),
   };
-  for (const [name, text] of Object.entries(files)) {
+  for (const [name, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(siteDir, name)), { recursive: true });
-    writeFileSync(path.join(siteDir, name), text);
+    writeFileSync(path.join(siteDir, name), content);
   }
   writeFileSync(path.join(root, 'secret.txt'), 'outside the site');
+  await precompressSite(siteDir);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -248,7 +255,101 @@ describe('static site', () => {
     const response = await app.request('/no/such/page', {}, from('192.0.2.1'));
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(await response.text()).toContain('not found');
+  });
+
+  describe('compression', () => {
+    const site = (file: string) => readFileSync(path.join(siteDir, file));
+    const body = async (response: Response) => Buffer.from(await response.arrayBuffer());
+
+    it.each([
+      ['/', 'index.html'],
+      ['/_astro/common.abc123.css', '_astro/common.abc123.css'],
+    ])('sends %s gzipped when the client accepts gzip, and plain otherwise', async (url, file) => {
+      const { app } = harness();
+      const gzipped = await app.request(url, { headers: { 'accept-encoding': 'gzip' } }, from('192.0.2.1'));
+      expect(gzipped.status).toBe(200);
+      expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+      expect(gzipped.headers.get('vary')).toBe('Accept-Encoding');
+      const compressed = await body(gzipped);
+      expect(gzipped.headers.get('content-length')).toBe(String(compressed.length));
+      expect(compressed.length).toBeLessThan(site(file).length);
+      expect(gunzipSync(compressed)).toEqual(site(file));
+
+      const plain = await app.request(url, {}, from('192.0.2.1'));
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(plain.headers.get('vary')).toBe('Accept-Encoding');
+      expect(plain.headers.get('content-type')).toBe(gzipped.headers.get('content-type'));
+      expect(plain.headers.get('cache-control')).toBe(gzipped.headers.get('cache-control'));
+      expect(plain.headers.get('content-length')).toBe(String(site(file).length));
+      expect(await body(plain)).toEqual(site(file));
+    });
+
+    it('prefers Brotli when the client accepts it', async () => {
+      const { app } = harness();
+      const response = await app.request('/_astro/common.abc123.css', { headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } }, from('192.0.2.1'));
+      expect(response.headers.get('content-encoding')).toBe('br');
+      expect(brotliDecompressSync(await body(response))).toEqual(site('_astro/common.abc123.css'));
+    });
+
+    it('answers HEAD with the headers of the GET it stands for', async () => {
+      const { app } = harness();
+      for (const encoding of ['gzip', 'identity']) {
+        const headers = { 'accept-encoding': encoding };
+        const get = await app.request('/', { headers }, from('192.0.2.1'));
+        const head = await app.request('/', { method: 'HEAD', headers }, from('192.0.2.1'));
+        expect(head.status).toBe(200);
+        for (const name of ['content-encoding', 'content-length', 'content-type', 'vary']) expect(head.headers.get(name), `${encoding}: ${name}`).toBe(get.headers.get(name));
+        expect((await body(head)).length).toBe(0);
+      }
+    });
+
+    it('serves a byte range of the plain file', async () => {
+      const { app } = harness();
+      const response = await app.request('/_astro/common.abc123.css', { headers: { range: 'bytes=0-9' } }, from('192.0.2.1'));
+      expect(response.status).toBe(206);
+      expect(response.headers.get('content-encoding')).toBeNull();
+      expect(response.headers.get('content-range')).toBe(`bytes 0-9/${site('_astro/common.abc123.css').length}`);
+      expect(await body(response)).toEqual(site('_astro/common.abc123.css').subarray(0, 10));
+    });
+
+    it('sends the 404 page gzipped, with status 404, to GET and HEAD, and no part of it to a Range request', async () => {
+      const { app } = harness();
+      const headers = { 'accept-encoding': 'gzip' };
+      const get = await app.request('/no/such/page', { headers }, from('192.0.2.1'));
+      expect(get.status).toBe(404);
+      expect(get.headers.get('content-encoding')).toBe('gzip');
+      expect(get.headers.get('vary')).toBe('Accept-Encoding');
+      expect(gunzipSync(await body(get)).toString()).toContain('not found');
+      const head = await app.request('/no/such/page', { method: 'HEAD', headers }, from('192.0.2.1'));
+      expect(head.status).toBe(404);
+      expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
+      const range = await app.request('/no/such/page', { headers: { range: 'bytes=0-9' } }, from('192.0.2.1'));
+      expect(range.status).toBe(404);
+      expect(range.headers.get('content-range')).toBeNull();
+    });
+
+    it('gzips the API’s JSON when the client accepts gzip', async () => {
+      const { app } = harness();
+      const url = '/api/v1/report?server_name=example.org';
+      const gzipped = await app.request(url, { headers: { 'accept-encoding': 'gzip' } }, from('192.0.2.1'));
+      expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+      expect(gzipped.headers.get('vary')).toBe('Accept-Encoding');
+      expect(gzipped.headers.get('access-control-allow-origin')).toBe('*');
+      expect(JSON.parse(gunzipSync(await body(gzipped)).toString())).toEqual(fakeReport('example.org'));
+      const plain = await app.request(url, {}, from('192.0.2.1'));
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(await plain.json()).toEqual(fakeReport('example.org'));
+    });
+
+    it('leaves out copies of binary files and copies that would not be smaller', () => {
+      expect(existsSync(path.join(siteDir, 'index.html.br'))).toBe(true);
+      expect(existsSync(path.join(siteDir, 'index.html.gz'))).toBe(true);
+      expect(existsSync(path.join(siteDir, 'hero.png.gz'))).toBe(false);
+      expect(existsSync(path.join(siteDir, 'pagefind/pagefind-entry.json.gz'))).toBe(false);
+      expect(existsSync(path.join(siteDir, 'pagefind/pagefind-entry.json.br'))).toBe(false);
+    });
   });
 
   describe('over a real socket', () => {
