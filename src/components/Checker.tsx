@@ -2,7 +2,7 @@
 // settings, proxy, run) and leaves each part of the page to a small component.
 import { createSignal, For, lazy, onCleanup, onMount, Show } from 'solid-js';
 import type { ProgressEvent } from '../checker/trace.ts';
-import { detectProxy, type ProxyStatus } from '../adapters/browser/proxy.ts';
+import { detectProxy, runProxy, type ProxyStatus } from '../adapters/browser/proxy.ts';
 import type { BrowserCheckOutcome } from '../adapters/browser/check.ts';
 import { ServerForm } from './ServerForm.tsx';
 import { RunProgress, type StepProgress } from './RunProgress.tsx';
@@ -14,7 +14,7 @@ import { applyUrlParameters, browserStorage, defaultSettings, loadSettings, save
 import { loadRecent, rememberCheck, type RecentCheck } from './recent.ts';
 import './checker.css';
 
-/** What the island needs from the engine module, which it loads when a check starts. */
+/** What the island needs from the engine module, which it loads once the page is idle. */
 export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'renderMarkdown'>;
 
 const loadEngine = (): Promise<Engine> => import('../adapters/browser/check.ts');
@@ -44,6 +44,21 @@ export default function Checker(props: CheckerProps) {
   const [input, setInput] = createSignal('');
   let controller: AbortController | undefined;
   let proxyReady: Promise<ProxyStatus> = Promise.resolve({ state: 'none' });
+  let engineLoad: Promise<Engine> | undefined;
+
+  /**
+   * The engine, loaded once: when the page is idle or the field gets focus, so that a submit
+   * finds it there, or by the first check, whichever comes first.
+   */
+  const engine = () => {
+    if (!engineLoad) {
+      engineLoad = (props.engine ?? loadEngine)();
+      // The next check tries again; this handler also stops an idle load's failure, which
+      // no check may be waiting for, from going unhandled.
+      engineLoad.catch(() => (engineLoad = undefined));
+    }
+    return engineLoad;
+  };
 
   const findProxy = () => {
     setProxy(null);
@@ -73,17 +88,21 @@ export default function Checker(props: CheckerProps) {
     setSteps([]);
     setRun({ phase: 'running', serverName });
     void ReportView.preload();
+    const loading = engine();
     try {
-      const engine = await (props.engine ?? loadEngine)();
-      const outcome = await engine.checkFromBrowser(serverName, {
+      // The proxy's request needs no engine: it goes out first, whether or not the engine is there yet.
+      const proxy = await proxyReady;
+      const proxyRun = proxy.state === 'found' ? runProxy(proxy.url, serverName, { signal: own.signal, onProgress }) : null;
+      const loaded = await loading;
+      const outcome = await loaded.checkFromBrowser(serverName, {
         resolvers: settings().resolvers,
-        proxy: await proxyReady,
+        proxyRun,
         allowPrivateAddresses: settings().allowPrivate,
         signal: own.signal,
         onProgress,
       });
       if (own.signal.aborted) return;
-      setRun({ phase: 'done', outcome, engine });
+      setRun({ phase: 'done', outcome, engine: loaded });
       const { report } = outcome;
       setRecent((list) => rememberCheck(storage, list, { serverName, verdict: report.verdict, checkedAt: report.checkedAt }));
     } catch (error) {
@@ -108,12 +127,20 @@ export default function Checker(props: CheckerProps) {
     findProxy();
     const deepLink = params.get('server');
     if (deepLink) void start(deepLink);
+    // Safari has no requestIdleCallback: a timer at least lets the page's own work go first.
+    if (typeof requestIdleCallback === 'function') {
+      const idle = requestIdleCallback(() => void engine());
+      onCleanup(() => cancelIdleCallback(idle));
+    } else {
+      const timer = setTimeout(() => void engine(), 1);
+      onCleanup(() => clearTimeout(timer));
+    }
   });
   onCleanup(() => controller?.abort());
 
   return (
     <div class="fc-checker not-content">
-      <ServerForm value={input()} onInput={setInput} onSubmit={start} busy={run().phase === 'running'} />
+      <ServerForm value={input()} onInput={setInput} onFocus={() => void engine()} onSubmit={start} busy={run().phase === 'running'} />
       <ProxyNote proxy={proxy()} />
       <Show when={urlErrors().length > 0}>
         <ul class="fc-problems">

@@ -1,5 +1,5 @@
 // A finished report: what was not tested or not readable and why, the trace, the proxy's
-// connections and the findings. Loaded with the engine when a check starts, not with the page.
+// connections and the findings. Loaded when a check starts, not with the page.
 import { Show } from 'solid-js';
 import type { Report } from '../checker/report.ts';
 import type { BrowserCheckOutcome } from '../adapters/browser/check.ts';

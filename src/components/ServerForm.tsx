@@ -6,6 +6,8 @@ export interface ServerFormProps {
   value: string;
   busy: boolean;
   onInput: (value: string) => void;
+  /** Focus says a check is coming: the island loads its engine then, if idle time has not already. */
+  onFocus: () => void;
   onSubmit: (serverName: string) => void;
 }
 
@@ -44,6 +46,7 @@ export function ServerForm(props: ServerFormProps) {
           aria-invalid={error() !== null}
           aria-describedby="fc-server-help"
           onInput={(event) => props.onInput(event.currentTarget.value)}
+          onFocus={() => props.onFocus()}
         />
         <button type="submit">{props.busy ? 'Checking…' : 'Check'}</button>
       </div>

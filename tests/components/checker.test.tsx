@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { render, fireEvent, waitFor, cleanup, screen } from '@solidjs/testing-library';
 import Checker from '../../src/components/Checker.tsx';
 import { fakeEngine, finding, report, XSS } from './fake-engine.ts';
@@ -16,7 +16,10 @@ beforeEach(() => {
   localStorage.clear();
   history.replaceState(null, '', '/');
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 
 describe('server name input', () => {
   it('shows the parser\'s message as you type and marks the field invalid', async () => {
@@ -200,5 +203,55 @@ describe('while a check runs, and after', () => {
     fireEvent.click(await findByRole('button', { name: 'Download JSON' }));
     expect(downloaded).toBe('fedcheck-example.org-2026-11-26.json');
     expect(JSON.parse(await blobs[0].text())).toMatchObject({ schema: 'fedcheck.report/1', serverName: 'example.org' });
+  });
+});
+
+describe('loading the engine', () => {
+  /** An engine whose load the test counts and finishes when it wants. */
+  function heldEngine() {
+    const engine = fakeEngine();
+    let finish!: () => void;
+    const loaded = new Promise<void>((resolve) => (finish = resolve));
+    const held = { loads: 0, finish, calls: engine.calls, load: async () => (held.loads++, await loaded, engine.load()) };
+    return held;
+  }
+
+  it('loads it once the page is idle, before any check', async () => {
+    const engine = heldEngine();
+    render(() => <Checker engine={engine.load} detect={noProxy} />);
+    await waitFor(() => expect(engine.loads).toBe(1));
+    expect(engine.calls).toHaveLength(0);
+  });
+
+  it('loads it when the field gets focus, if the page was not idle yet, and only once', async () => {
+    vi.stubGlobal('requestIdleCallback', () => 0);
+    vi.stubGlobal('cancelIdleCallback', () => {});
+    const engine = heldEngine();
+    const { getByLabelText, getByRole } = render(() => <Checker engine={engine.load} detect={noProxy} />);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(engine.loads).toBe(0);
+    fireEvent.focus(getByLabelText('Matrix server name'));
+    expect(engine.loads).toBe(1);
+    fireEvent.input(getByLabelText('Matrix server name'), { target: { value: 'example.org' } });
+    fireEvent.click(getByRole('button', { name: 'Check' }));
+    engine.finish();
+    await waitFor(() => expect(engine.calls).toHaveLength(1));
+    expect(engine.loads).toBe(1);
+  });
+
+  it('requests the proxy’s report before the engine has loaded', async () => {
+    const requested: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => (requested.push(url), Response.json(report({ source: 'proxy', verdict: 'pass' }))));
+    const engine = heldEngine();
+    const found = async () => ({ state: 'found' as const, url: 'http://proxy.test/', version: '0.1.0' });
+    history.replaceState(null, '', '/?server=example.org');
+    render(() => <Checker engine={engine.load} detect={found} />);
+    await waitFor(() => expect(requested).toEqual(['http://proxy.test/api/v1/report?server_name=example.org']));
+    expect(engine.calls).toHaveLength(0);
+    engine.finish();
+    await waitFor(() => expect(engine.calls).toHaveLength(1));
+    const run = await engine.calls[0].options.proxyRun;
+    expect(run?.proxied?.verdict).toBe('pass');
+    expect(run?.step).toMatchObject({ id: 'proxy', status: 'pass', requests: [{ method: 'GET', status: 200 }] });
   });
 });

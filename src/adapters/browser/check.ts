@@ -1,6 +1,6 @@
-// The checking engine of the page, loaded when the first check starts (the core is most of
-// the island's weight): the core with DoH and fetch, and, when a proxy was found, the
-// proxy's report fetched in parallel and merged in for what a page cannot see.
+// The checking engine of the page, loaded after the page (the core is most of the island's
+// weight): the core with DoH and fetch, and, when a proxy was found, the proxy's report,
+// which the island has already requested, merged in for what a page cannot see.
 import { runCheck, verdictOf } from '../../checker/check.ts';
 import type { ProgressEvent } from '../../checker/trace.ts';
 import { checkMeta } from '../../checker/registry.ts';
@@ -9,11 +9,12 @@ import type { Finding, Report, TraceStep } from '../../checker/report.ts';
 import { dohClient, fanoutDns } from './doh.ts';
 import type { DohResolver } from './resolvers.ts';
 import { browserHttp } from './http.ts';
-import { fetchProxyReport, proxyReportUrl, type ProxyStatus } from './proxy.ts';
+import type { ProxyRun } from './proxy.ts';
 
 export interface BrowserCheckOptions {
   resolvers: DohResolver[];
-  proxy: ProxyStatus;
+  /** The proxy's part, started by the caller (runProxy), when a proxy was found. */
+  proxyRun: Promise<ProxyRun> | null;
   /** LANs and test rigs: private addresses are expected there. */
   allowPrivateAddresses: boolean;
   signal: AbortSignal;
@@ -39,18 +40,11 @@ const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys']);
 /** What the page itself sees best: what web clients, which need CORS, see. */
 const PAGE_AREAS = new Set(['client', 'support']);
 
-const PROXY_STEP = { id: 'proxy', label: 'Connections, TLS and keys, tested by the proxy' };
-
 export const checkFromBrowser: BrowserCheck = async (serverName, options) => {
-  const clock = { now: () => Date.now() };
-  const startedAt = clock.now();
-  const proxy = options.proxy;
-  const proxyRun =
-    proxy.state === 'found' ? runProxy(proxy.url, serverName, options, () => clock.now() - startedAt) : null;
   const report = await runCheck(serverName, {
     dns: fanoutDns(options.resolvers.map((resolver) => dohClient(resolver))),
     http: browserHttp(),
-    clock,
+    clock: { now: () => Date.now() },
     source: 'browser',
     signal: options.signal,
     onProgress: options.onProgress,
@@ -58,8 +52,8 @@ export const checkFromBrowser: BrowserCheck = async (serverName, options) => {
   });
   const unreadable = unreadableServerWellKnown(report);
   const blindSpot = (discoveryBy: 'proxy' | 'page') => (unreadable ? { unreadableWellKnown: { url: unreadable, discoveryBy } } : {});
-  if (!proxyRun) return { report, ...blindSpot('page') };
-  const { step, proxied, error } = await proxyRun;
+  if (!options.proxyRun) return { report, ...blindSpot('page') };
+  const { step, proxied, error } = await options.proxyRun;
   if (!proxied) return { report: { ...report, steps: [...report.steps, step] }, proxyError: error, ...blindSpot('page') };
   return { report: mergeReports(report, proxied, step), ...blindSpot('proxy') };
 };
@@ -73,27 +67,6 @@ export function renderMarkdown(report: Report): string {
 export function unreadableServerWellKnown(report: Report): string | undefined {
   const requests = report.steps.flatMap((step) => step.requests);
   return requests.find((request) => request.url.endsWith('/.well-known/matrix/server') && request.error?.startsWith('cors:'))?.url;
-}
-
-async function runProxy(base: string, serverName: string, options: BrowserCheckOptions, elapsed: () => number) {
-  const step: TraceStep = { ...PROXY_STEP, status: 'skip', startedMs: elapsed(), durationMs: 0, requests: [] };
-  options.onProgress({ type: 'step-start', step: { ...PROXY_STEP, startedMs: step.startedMs } });
-  const request = { method: 'GET', url: proxyReportUrl(base, serverName) };
-  let proxied: Report | null = null;
-  let error: string | undefined;
-  try {
-    proxied = await fetchProxyReport(base, serverName, options.signal);
-    step.status = proxied.verdict;
-    step.requests.push({ ...request, status: 200 });
-  } catch (cause) {
-    if (options.signal.aborted) throw cause;
-    error = (cause as Error).message;
-    step.status = 'fail';
-    step.requests.push({ ...request, error });
-  }
-  step.durationMs = elapsed() - step.startedMs;
-  options.onProgress({ type: 'step-finish', step });
-  return { step, proxied, error };
 }
 
 /** The registry's area of a check; a newer proxy's unknown ids go by their first word. */

@@ -1,6 +1,7 @@
 // The optional fedcheck proxy (`npm start`): it connects where a page cannot (raw TCP, TLS
 // details, signed keys). Found at the page's own origin, or at a URL the user gave.
-import { REPORT_SCHEMA, type Report } from '../../checker/report.ts';
+import { REPORT_SCHEMA, type Report, type TraceStep } from '../../checker/report.ts';
+import type { ProgressEvent } from '../../checker/trace.ts';
 
 export type ProxyStatus =
   | { state: 'none' }
@@ -59,4 +60,44 @@ export async function fetchProxyReport(base: string, serverName: string, signal:
   }
   if (body?.schema !== REPORT_SCHEMA) throw new Error('the proxy answered with something that is not a fedcheck report');
   return body as Report;
+}
+
+const PROXY_STEP = { id: 'proxy', label: 'Connections, TLS and keys, tested by the proxy' };
+
+/** The proxy's part of a check: its trace step, and its report or why there is none. */
+export interface ProxyRun {
+  step: TraceStep;
+  proxied: Report | null;
+  error?: string;
+}
+
+/**
+ * The proxy's report as one step of the page's check. It needs nothing from the engine, so
+ * the island starts it with the check, before the engine has loaded: the step starts at 0.
+ * Never rejects, so that nobody has to wait for it: a failed request is a failed step, and
+ * an aborted check, which nobody shows any more, hears nothing more from it.
+ */
+export async function runProxy(
+  base: string,
+  serverName: string,
+  options: { signal: AbortSignal; onProgress: (event: ProgressEvent) => void },
+): Promise<ProxyRun> {
+  const startedAt = Date.now();
+  const step: TraceStep = { ...PROXY_STEP, status: 'skip', startedMs: 0, durationMs: 0, requests: [] };
+  options.onProgress({ type: 'step-start', step: { ...PROXY_STEP, startedMs: 0 } });
+  const request = { method: 'GET', url: proxyReportUrl(base, serverName) };
+  let proxied: Report | null = null;
+  let error: string | undefined;
+  try {
+    proxied = await fetchProxyReport(base, serverName, options.signal);
+    step.status = proxied.verdict;
+    step.requests.push({ ...request, status: 200 });
+  } catch (cause) {
+    error = (cause as Error).message;
+    step.status = 'fail';
+    step.requests.push({ ...request, error });
+  }
+  step.durationMs = Date.now() - startedAt;
+  if (!options.signal.aborted) options.onProgress({ type: 'step-finish', step });
+  return { step, proxied, error };
 }

@@ -1,0 +1,27 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runProxy } from '../../../src/adapters/browser/proxy.ts';
+import type { ProgressEvent } from '../../../src/checker/trace.ts';
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('runProxy', () => {
+  it('turns a refusal into a failed step with the proxy’s message, and reports its start and finish', async () => {
+    vi.stubGlobal('fetch', async () => Response.json({ error: { code: 'rate_limited', message: 'slow down' } }, { status: 429 }));
+    const events: ProgressEvent[] = [];
+    const run = await runProxy('http://proxy.test/', 'example.org', { signal: new AbortController().signal, onProgress: (event) => events.push(event) });
+    expect(run.proxied).toBeNull();
+    expect(run.error).toBe('the proxy answered HTTP 429: slow down');
+    expect(run.step).toMatchObject({ id: 'proxy', status: 'fail', startedMs: 0, requests: [{ method: 'GET', url: 'http://proxy.test/api/v1/report?server_name=example.org', error: run.error }] });
+    expect(events.map((event) => event.type)).toEqual(['step-start', 'step-finish']);
+  });
+
+  it('resolves, without a finish event, when the check is aborted', async () => {
+    vi.stubGlobal('fetch', (_url: string, init: RequestInit) => new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason))));
+    const controller = new AbortController();
+    const events: ProgressEvent[] = [];
+    const pending = runProxy('http://proxy.test/', 'example.org', { signal: controller.signal, onProgress: (event) => events.push(event) });
+    controller.abort();
+    expect((await pending).proxied).toBeNull();
+    expect(events.map((event) => event.type)).toEqual(['step-start']);
+  });
+});
