@@ -44,8 +44,17 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
         redirect: maxRedirects === 0 ? 'manual' : 'follow',
         signal: combined,
       };
+      // The no-cors question goes out alongside the CORS read, so a server without CORS
+      // headers costs no extra round trip; it is dropped when the read succeeds.
+      const opaqueControl = new AbortController();
+      // no-cors requires redirect "follow"; reachability does not depend on where it ends.
+      const reachable = fetchImpl(url, { ...request, method: 'GET', mode: 'no-cors', redirect: 'follow', signal: AbortSignal.any([combined, opaqueControl.signal]) }).then(
+        () => true,
+        () => false,
+      );
       try {
         const response = await fetchImpl(url, { ...request, mode: 'cors' });
+        opaqueControl.abort();
         if (response.type === 'opaqueredirect') {
           return failed('redirect-limit', 'the server answers with a redirect, and this request follows none; the browser does not show where to');
         }
@@ -72,14 +81,10 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (timeout.aborted) return failed('timeout', `no response within ${timeoutMs / 1000} s`);
-        try {
-          // no-cors allows only simple methods; a GET answers "reachable?" for any method.
-          await fetchImpl(url, { ...request, method: 'GET', mode: 'no-cors' });
-          return failed('cors', UNREADABLE, true);
-        } catch {
-          if (signal?.aborted) throw signal.reason;
-          if (timeout.aborted) return failed('timeout', `no response within ${timeoutMs / 1000} s`);
-        }
+        // no-cors allows only simple methods; a GET answers "reachable?" for any method.
+        if (await reachable) return failed('cors', UNREADABLE, true);
+        if (signal?.aborted) throw signal.reason;
+        if (timeout.aborted) return failed('timeout', `no response within ${timeoutMs / 1000} s`);
         if (maxRedirects > 0 && (await answersWithRedirect(fetchImpl, url, request))) return failed('network', REDIRECT_FAILED, false);
         return failed('network', `${UNREACHABLE} (${(error as Error).message})`, false);
       }

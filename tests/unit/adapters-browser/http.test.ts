@@ -62,8 +62,26 @@ describe('browserHttp', () => {
   it('says "cors, reachable" when only a no-cors request gets through', async () => {
     const { fetch, modes } = fakeFetch({ 'no-cors': () => response(null, { type: 'opaque', status: 200 }) });
     const result = await browserHttp({ fetch }).get('https://example.org/.well-known/matrix/client', options);
-    expect(modes).toEqual(['cors', 'no-cors']);
+    expect([...modes].sort()).toEqual(['cors', 'no-cors']);
     expect(result).toMatchObject({ ok: false, error: { kind: 'cors', reachable: true, message: expect.stringContaining('Access-Control-Allow-Origin') } });
+  });
+
+  it('asks the no-cors question alongside the CORS read, not after it', async () => {
+    const inFlight: string[] = [];
+    let overlapped = false;
+    const fetch = (async (_input: RequestInfo | URL, init: RequestInit = {}) => {
+      inFlight.push(String(init.mode));
+      if (inFlight.length === 2) overlapped = true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      inFlight.pop();
+      if (init.mode === 'cors') throw new TypeError('Failed to fetch');
+      return response(null, { type: 'opaque', status: 0 });
+    }) as typeof globalThis.fetch;
+    const started = performance.now();
+    const result = await browserHttp({ fetch }).get('https://example.org/_matrix/federation/v1/version', options);
+    expect(overlapped).toBe(true);
+    expect(performance.now() - started).toBeLessThan(190);
+    expect(result).toMatchObject({ ok: false, error: { kind: 'cors', reachable: true } });
   });
 
   it('asks a preflighted OPTIONS\' reachability with a no-cors GET, the only kind no-cors allows', async () => {
@@ -74,7 +92,7 @@ describe('browserHttp', () => {
       return response(null, { type: 'opaque', status: 0 });
     }) as typeof globalThis.fetch;
     const result = await browserHttp({ fetch }).get('https://example.org/.well-known/matrix/client', { ...options, method: 'OPTIONS' });
-    expect(methods).toEqual(['cors OPTIONS', 'no-cors GET']);
+    expect([...methods].sort()).toEqual(['cors OPTIONS', 'no-cors GET']);
     expect(result).toMatchObject({ ok: false, error: { kind: 'cors', reachable: true } });
   });
 
