@@ -17,6 +17,11 @@ function withLeaf(run: (leaf: CertificateSummary, tls: Tls, probe: ProbeEvidence
   };
 }
 
+/** "ECONNREFUSED connect ECONNREFUSED 1.2.3.4:8448", from the adapter's code and message. */
+function platformError(error: { code: string; message: string } | undefined): string {
+  return `${error?.code ?? ''} ${error?.message ?? ''}`;
+}
+
 export const connectionTcp: ConnectionCheck = {
   meta: meta({
     id: 'connection.tcp',
@@ -28,7 +33,7 @@ export const connectionTcp: ConnectionCheck = {
   perConnection({ result }) {
     return result.tcp.ok
       ? { status: 'pass', detail: `Connected in ${Math.round(result.tcp.elapsedMs)} ms.` }
-      : { status: 'fail', detail: `Could not connect: ${result.tcp.error?.code ?? ''} ${result.tcp.error?.message ?? ''}`.trim() };
+      : { status: 'fail', detail: `Could not connect: ${platformError(result.tcp.error)}`.trim() };
   },
 };
 
@@ -44,7 +49,7 @@ export const tlsHandshake: ConnectionCheck = {
     if (!result.tcp.ok || !result.tls) return null;
     return result.tls.ok
       ? { status: 'pass', detail: `${result.tls.version ?? 'TLS'} with ${result.tls.cipher ?? 'unknown cipher'}.` }
-      : { status: 'fail', detail: `The handshake failed: ${result.tls.error?.code ?? ''} ${result.tls.error?.message ?? ''}`.trim() };
+      : { status: 'fail', detail: `The handshake failed: ${platformError(result.tls.error)}`.trim() };
   },
 };
 
