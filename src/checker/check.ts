@@ -1,20 +1,11 @@
 // The entry point shared by the island, the proxy and the CLI: a server name in, a
 // fedcheck.report/1 out. Bad input gives a failing report, never an exception.
-import { federationServer } from './checks/federation.ts';
 import { gatherClient, gatherSupport } from './client-discovery.ts';
-import { probeAll, reachFromBrowser } from './connections.ts';
-import { discover, type NetworkContext } from './discovery.ts';
-import {
-  connectionKey,
-  type Check,
-  type CheckMeta,
-  type ConnectionCheck,
-  type Evidence,
-  type Outcome,
-  type ProbeEvidence,
-} from './evidence.ts';
-import type { Clock, DnsClient, HttpClient, Prober } from './interfaces.ts';
-import { CHECKS } from './registry.ts';
+import { reachFromBrowser } from './connections.ts';
+import { discover, type Discovery, type NetworkContext } from './discovery.ts';
+import { connectionKey, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from './evidence.ts';
+import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
+import { CHECK_METAS, REPORT_CHECKS } from './registry.ts';
 import { REPORT_SCHEMA, type ConnectionReport, type Finding, type Report, type Verdict } from './report.ts';
 import { parseServerName } from './server-name.ts';
 import { createTrace, type ProgressEvent } from './trace.ts';
@@ -22,8 +13,9 @@ import { createTrace, type ProgressEvent } from './trace.ts';
 export interface CheckDeps {
   dns: DnsClient;
   http: HttpClient;
-  /** Absent in the browser: then connection, TLS and key checks are reported as not tested. */
-  prober?: Prober;
+  /** `connectionTesting(prober)` from probing.ts. Absent in the browser: then connection, TLS
+   * and key checks are reported as not tested. */
+  connections?: ConnectionTesting;
   clock: Clock;
   source: Report['source'];
   signal?: AbortSignal;
@@ -35,6 +27,14 @@ export interface CheckDeps {
   /** Receives everything the checks were run over, for views that need more than the
    * report (the federation-tester-compatible API). */
   onEvidence?: (evidence: Evidence) => void;
+}
+
+/** What a front end that can open connections adds (probing.ts). */
+export interface ConnectionTesting {
+  probeAll(discovery: Discovery, ctx: NetworkContext): Promise<ProbeEvidence[]>;
+  /** The logic of the registry's CONNECTION_METAS. */
+  checks: readonly ConnectionCheck[];
+  summarize(probe: ProbeEvidence, findings: Finding[]): ConnectionReport;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -58,7 +58,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     nowMs: startedAt,
     allowPrivateAddresses: deps.allowPrivateAddresses === true,
     discovery: null,
-    probes: deps.prober ? [] : null,
+    probes: deps.connections ? [] : null,
     browserReach: [],
     client: null,
     support: null,
@@ -68,7 +68,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
       const ctx: NetworkContext = { ...deps, trace, signal, requestTimeoutMs: Math.min(REQUEST_TIMEOUT_MS, budgetMs) };
       const federation = async () => {
         evidence.discovery = await discover(parse.name, ctx);
-        if (deps.prober) evidence.probes = await probeAll(evidence.discovery, ctx, deps.prober);
+        if (deps.connections) evidence.probes = await deps.connections.probeAll(evidence.discovery, ctx);
         else evidence.browserReach = await reachFromBrowser(evidence.discovery, ctx);
       };
       const client = async () => {
@@ -82,7 +82,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
   } finally {
     clearTimeout(timer);
   }
-  const checks = evaluate(evidence);
+  const checks = evaluate(evidence, deps.connections?.checks ?? []);
   deps.onEvidence?.(evidence);
   return {
     schema: REPORT_SCHEMA,
@@ -94,26 +94,30 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     resolution: evidence.discovery?.resolution ?? null,
     steps: trace.steps,
     checks,
-    connections: (evidence.probes ?? []).map((probe) => connectionReport(probe, checks)),
+    connections: deps.connections ? (evidence.probes ?? []).map((probe) => deps.connections!.summarize(probe, checks)) : [],
   };
 }
 
 /** Runs every registered check over the evidence, in registry order. */
-function evaluate(evidence: Evidence): Finding[] {
-  return CHECKS.flatMap((check: Check) =>
-    'run' in check ? check.run(evidence).map((outcome) => toFinding(check.meta, outcome)) : connectionFindings(check, evidence),
-  );
+function evaluate(evidence: Evidence, connectionChecks: readonly ConnectionCheck[]): Finding[] {
+  const reportChecks = new Map(REPORT_CHECKS.map((check) => [check.meta.id, check]));
+  const perConnection = new Map(connectionChecks.map((check) => [check.meta.id, check]));
+  return CHECK_METAS.flatMap((meta) => {
+    const check = reportChecks.get(meta.id);
+    return check ? check.run(evidence).map((outcome) => toFinding(meta, outcome)) : connectionFindings(meta, perConnection.get(meta.id), evidence);
+  });
 }
 
-function connectionFindings(check: ConnectionCheck, evidence: Evidence): Finding[] {
+/** Without probes (or without the check's logic, which comes with them) it is not tested. */
+function connectionFindings(meta: CheckMeta, check: ConnectionCheck | undefined, evidence: Evidence): Finding[] {
   const targets = evidence.discovery?.resolution.targets ?? [];
   if (!targets.some((target) => target.addresses.length > 0)) return [];
-  if (evidence.probes === null) return [toFinding(check.meta, { status: 'skip', detail: NOT_TESTED })];
+  if (evidence.probes === null || !check) return [toFinding(meta, { status: 'skip', detail: NOT_TESTED })];
   return evidence.probes.flatMap((probe) => {
     const outcome = check.perConnection(probe, evidence);
     if (outcome === null) return [];
     const connection = connectionKey(probe.request.address, probe.request.port);
-    return [toFinding(check.meta, { ...outcome, detail: `${connection}: ${outcome.detail}`, data: { connection, ...outcome.data } })];
+    return [toFinding(meta, { ...outcome, detail: `${connection}: ${outcome.detail}`, data: { connection, ...outcome.data } })];
   });
 }
 
@@ -131,7 +135,7 @@ function toFinding(meta: CheckMeta, outcome: Outcome): Finding {
 }
 
 /** The connection a finding is about (`data.connection`), if any. */
-function findingConnection(finding: Finding): string | undefined {
+export function findingConnection(finding: Finding): string | undefined {
   const data = finding.data as { connection?: unknown } | undefined;
   return typeof data?.connection === 'string' ? data.connection : undefined;
 }
@@ -144,7 +148,7 @@ const ADVISORY_AREAS = new Set(['client', 'support']);
  * records, expiring certificates, client discovery problems); else pass.
  */
 export function verdictOf(findings: Finding[]): Verdict {
-  const areaOf = new Map(CHECKS.map((check) => [check.meta.id, check.meta.area]));
+  const areaOf = new Map(CHECK_METAS.map((meta) => [meta.id, meta.area]));
   const connections = new Map<string, boolean>();
   let verdict: Verdict = 'pass';
   const worsen = (to: Verdict) => {
@@ -160,38 +164,4 @@ export function verdictOf(findings: Finding[]): Verdict {
   if (connections.size > 0 && working === 0) worsen('fail');
   if (working < connections.size) worsen('warn');
   return verdict;
-}
-
-function connectionReport(probe: ProbeEvidence, findings: Finding[]): ConnectionReport {
-  const { result, keys } = probe;
-  const key = connectionKey(probe.request.address, probe.request.port);
-  const leaf = result.tls?.certificates[0];
-  return {
-    address: result.address,
-    port: result.port,
-    tcp: { ok: result.tcp.ok, elapsedMs: result.tcp.elapsedMs, ...(result.tcp.error ? { error: result.tcp.error.message } : {}) },
-    tls: result.tls
-      ? {
-          ok: result.tls.ok,
-          ...(result.tls.version ? { version: result.tls.version } : {}),
-          ...(result.tls.cipher ? { cipher: result.tls.cipher } : {}),
-          ...(result.tls.error ? { error: result.tls.error.message } : {}),
-        }
-      : null,
-    certificate: leaf && result.tls ? { ...leaf, trusted: result.tls.trusted, nameMatches: result.tls.nameMatches } : null,
-    version: federationServer(result.version),
-    keys: keysSummary(probe, keys),
-    checks: [...new Set(findings.filter((finding) => findingConnection(finding) === key).map((finding) => finding.id))],
-  };
-}
-
-function keysSummary(probe: ProbeEvidence, keys: ProbeEvidence['keys']): ConnectionReport['keys'] {
-  if (!probe.result.keys) return null;
-  if (keys === null) return { verifyKeys: [], error: probe.result.keys.error?.message ?? `HTTP ${probe.result.keys.status}` };
-  if (!keys.ok) return { verifyKeys: [], error: keys.reason };
-  return {
-    ...(typeof keys.serverName === 'string' ? { serverName: keys.serverName } : {}),
-    ...(typeof keys.validUntilTs === 'number' ? { validUntilTs: keys.validUntilTs } : {}),
-    verifyKeys: keys.verifyKeys.map((key) => key.id),
-  };
 }

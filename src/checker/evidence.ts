@@ -52,7 +52,9 @@ export interface Evidence {
   support: SupportEvidence | null;
 }
 
-export type CheckArea = 'name' | 'well-known' | 'dns' | 'connection' | 'tls' | 'federation' | 'keys' | 'client' | 'support';
+/** In report order: the order in which a peer meets them. */
+export const CHECK_AREAS = ['name', 'well-known', 'dns', 'connection', 'tls', 'federation', 'keys', 'client', 'support'] as const;
+export type CheckArea = (typeof CHECK_AREAS)[number];
 
 export interface CheckMeta {
   /** Stable: reports, the docs anchors and monitoring refer to it. */
@@ -63,8 +65,10 @@ export interface CheckMeta {
   docs: string;
   /** What to change when the check does not pass. */
   fix: string;
-  description: string;
 }
+
+/** What each check looks at and why, by id: the check reference page's text. */
+export type Descriptions = Record<string, string>;
 
 export interface Outcome {
   status: CheckStatus;

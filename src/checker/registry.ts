@@ -1,5 +1,8 @@
 // Every check, in report order. The docs' check reference and the UI read `CHECK_METAS`.
-import type { Check, CheckMeta } from './evidence.ts';
+// This module is what the browser bundle carries: the checks over the whole evidence with
+// their logic, the per-connection checks by their metadata only (their logic comes with
+// connection testing, probing.ts, which only front ends that can open connections load).
+import { CHECK_AREAS, type CheckMeta, type ReportCheck } from './evidence.ts';
 import { nameSyntax } from './checks/name.ts';
 import {
   wellKnownServerCache,
@@ -23,28 +26,13 @@ import {
   dnsTargetsResolve,
 } from './checks/dns.ts';
 import { browserReachability } from './checks/browser.ts';
-import {
-  connectionTcp,
-  tlsCertificateExpiry,
-  tlsCertificateName,
-  tlsCertificateTrusted,
-  tlsHandshake,
-  tlsVersion,
-} from './checks/connection.ts';
-import { federationVersion } from './checks/federation.ts';
-import {
-  keysBase64Padding,
-  keysContentType,
-  keysEd25519,
-  keysResponse,
-  keysServerName,
-  keysSignature,
-  keysValidUntil,
-} from './checks/keys.ts';
+import { connectionMetas } from './checks/connection.ts';
+import { federationMetas } from './checks/federation.ts';
+import { keysMetas } from './checks/keys.ts';
 import { clientBaseUrl, clientCors, clientIdentityServer, clientVersions, clientWellKnown } from './checks/client.ts';
 import { supportWellKnown } from './checks/support.ts';
 
-export const CHECKS: readonly Check[] = [
+export const REPORT_CHECKS: readonly ReportCheck[] = [
   nameSyntax,
   wellKnownServerStatus,
   wellKnownServerJson,
@@ -64,20 +52,6 @@ export const CHECKS: readonly Check[] = [
   dnsResolversAgree,
   dnsDnssec,
   browserReachability,
-  connectionTcp,
-  tlsHandshake,
-  tlsVersion,
-  tlsCertificateTrusted,
-  tlsCertificateName,
-  tlsCertificateExpiry,
-  federationVersion,
-  keysResponse,
-  keysContentType,
-  keysServerName,
-  keysValidUntil,
-  keysEd25519,
-  keysSignature,
-  keysBase64Padding,
   clientWellKnown,
   clientBaseUrl,
   clientCors,
@@ -86,7 +60,19 @@ export const CHECKS: readonly Check[] = [
   supportWellKnown,
 ];
 
-export const CHECK_METAS: readonly CheckMeta[] = CHECKS.map((check) => check.meta);
+/** The checks run once per connection (address and port) that a prober opened. */
+export const CONNECTION_METAS: readonly CheckMeta[] = [
+  ...Object.values(connectionMetas),
+  ...Object.values(federationMetas),
+  ...Object.values(keysMetas),
+];
+
+const areaRank = (meta: CheckMeta) => CHECK_AREAS.indexOf(meta.area);
+
+/** By area, in the order a peer meets them; within an area, as listed above. */
+export const CHECK_METAS: readonly CheckMeta[] = [...REPORT_CHECKS.map((check) => check.meta), ...CONNECTION_METAS].sort(
+  (a, b) => areaRank(a) - areaRank(b),
+);
 
 export function checkMeta(id: string): CheckMeta | undefined {
   return CHECK_METAS.find((meta) => meta.id === id);

@@ -38,3 +38,7 @@ export async function buildFixture(contentDir: string, outDir: string) {
 }
 
 export const relativeToRoot = (path: string) => relative(root, path);
+
+/** Text from HTML that Astro escaped. */
+export const decodeHtml = (html: string) =>
+  html.replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

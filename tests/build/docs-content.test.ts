@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { root, dist } from './build-helpers.ts';
+import { decodeHtml, root, dist } from './build-helpers.ts';
 import { readGuides, proseLinks, type Page } from './docs-markdown.ts';
 
 const pages = readGuides();
@@ -128,9 +128,6 @@ const PAGE_TOPICS: Record<string, string[]> = {
     'The federation-tester-compatible API',
   ],
 };
-
-const decode = (html: string) =>
-  html.replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 describe('guide pages', () => {
   it('exist at the URLs the seed page and the checker link to', () => {
@@ -322,7 +319,7 @@ describe('built guide pages', () => {
     for (const p of pages) {
       const html = readFileSync(join(dist, p.url, 'index.html'), 'utf8');
       const description = html.match(/<meta name="description" content="([^"]*)"/)?.[1];
-      expect(description && decode(description), `${p.file} meta description`).toBe(p.frontmatter.description);
+      expect(description && decodeHtml(description), `${p.file} meta description`).toBe(p.frontmatter.description);
       const ids = new Set([...html.matchAll(/<h[1-6][^>]*\bid="([^"]+)"/g)].map((m) => m[1]));
       expect(p.headings.map((h) => h.slug).filter((s) => !ids.has(s)), `${p.file} anchors`).toEqual([]);
     }

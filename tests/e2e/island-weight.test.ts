@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHECK_REFERENCE } from '../../src/checker/check-reference.ts';
 
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
 const BUDGET = 25 * 1024;
@@ -48,6 +49,13 @@ describe('island weight', () => {
     const later = atCheck.filter((file) => !atLoad.includes(file));
     expect(later.some((file) => /\/check\.[^/]+\.js$/.test(file))).toBe(true);
     expect(later.some((file) => /\/ReportView\.[^/]+\.js$/.test(file))).toBe(true);
+  });
+
+  it('leaves out what a page never runs: check descriptions and the per-connection checks', () => {
+    const code = atCheck.map((file) => readFileSync(join(dist, file), 'utf8')).join('\n');
+    for (const { id, description } of CHECK_REFERENCE) expect(code.includes(description.slice(0, 40)), id).toBe(false);
+    // The connection testing module's own text: what a prober's checks report.
+    for (const detail of ['Could not connect:', 'The handshake failed:', 'verify_keys']) expect(code.includes(detail), detail).toBe(false);
   });
 
   it('keeps docs pages free of the island', () => {

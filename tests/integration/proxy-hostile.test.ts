@@ -1,5 +1,6 @@
 // Hostile servers: each report still completes within its deadline, with a finding that
 // says what was wrong, and the proxy's memory stays bounded.
+import { connectionTesting } from '../../src/checker/probing.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAddressPolicy } from '../../src/adapters/node/address-policy.ts';
@@ -85,7 +86,7 @@ beforeAll(async () => {
   const client = createNodeDnsClient({ servers: [dns.address], attemptTimeoutMs: 500, attempts: 1 });
   proxy = await startProxy(
     { allowPrivate: true, rateLimit: null, reportTimeoutMs: deadlineMs },
-    { dns: client, http: createNodeHttpClient({ dns: client, policy, extraCa: [pki.rootPem] }), prober: createNodeProber({ policy, extraCa: [pki.rootPem] }) },
+    { dns: client, http: createNodeHttpClient({ dns: client, policy, extraCa: [pki.rootPem] }), connections: connectionTesting(createNodeProber({ policy, extraCa: [pki.rootPem] })) },
   );
 });
 

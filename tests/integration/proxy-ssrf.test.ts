@@ -1,6 +1,7 @@
 // SSRF: with FEDCHECK_ALLOW_PRIVATE unset, no hop of a report may connect to a non-public
 // address: not the server name, not m.server, not an SRV target, not a redirect, and not
 // an IP literal in any spelling. Listeners on the loopback target count every accept.
+import { connectionTesting } from '../../src/checker/probing.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAddressPolicy, type AddressPolicy } from '../../src/adapters/node/address-policy.ts';
 import { createNodeDnsClient } from '../../src/adapters/node/dns.ts';
@@ -73,7 +74,7 @@ function adapters(policy: AddressPolicy): NodeAdapters {
   return {
     dns: client,
     http: createNodeHttpClient({ dns: client, policy, extraCa: [pki.rootPem] }),
-    prober: createNodeProber({ policy, extraCa: [pki.rootPem] }),
+    connections: connectionTesting(createNodeProber({ policy, extraCa: [pki.rootPem] })),
   };
 }
 

@@ -1,5 +1,7 @@
 // The Node adapters as one set, configured the way the proxy and the CLI both need them.
-import type { DnsClient, HttpClient, Prober } from '../../checker/interfaces.ts';
+import type { ConnectionTesting } from '../../checker/check.ts';
+import type { DnsClient, HttpClient } from '../../checker/interfaces.ts';
+import { connectionTesting } from '../../checker/probing.ts';
 import { createAddressPolicy } from './address-policy.ts';
 import { createNodeDnsClient } from './dns.ts';
 import { createNodeHttpClient } from './http.ts';
@@ -17,7 +19,8 @@ export interface NodeAdapterOptions {
 export interface NodeAdapters {
   dns: DnsClient;
   http: HttpClient;
-  prober: Prober;
+  /** The prober with the checks that judge what it saw. */
+  connections: ConnectionTesting;
 }
 
 export function createNodeAdapters(options: NodeAdapterOptions): NodeAdapters {
@@ -26,6 +29,6 @@ export function createNodeAdapters(options: NodeAdapterOptions): NodeAdapters {
   return {
     dns,
     http: createNodeHttpClient({ dns, policy, extraCa: options.extraCa }),
-    prober: createNodeProber({ policy, extraCa: options.extraCa }),
+    connections: connectionTesting(createNodeProber({ policy, extraCa: options.extraCa })),
   };
 }

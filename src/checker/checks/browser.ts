@@ -1,6 +1,6 @@
 // Without a prober (the browser on its own), the one connection test a page can make.
 import type { Discovery } from '../discovery.ts';
-import { connectionKey, meta, type ReportCheck } from '../evidence.ts';
+import { connectionKey, meta, type ReportCheck, type Descriptions } from '../evidence.ts';
 
 export const browserReachability: ReportCheck = {
   meta: meta({
@@ -8,8 +8,6 @@ export const browserReachability: ReportCheck = {
     title: 'Reachable from this browser',
     area: 'connection',
     fix: 'Open the port in the firewall, serve HTTPS with a publicly trusted certificate there, and route /_matrix/ to the homeserver.',
-    description:
-      'A browser cannot open raw TLS connections, but a fetch of /_matrix/federation/v1/version only completes when TCP, TLS (trusted by this browser, for the host in the URL) and HTTP worked, even when CORS hides the response. This is weaker than the proxy\'s connection checks.',
   }),
   run({ browserReach, discovery }) {
     const tlsName = discovery?.resolution.tlsName;
@@ -48,3 +46,9 @@ export function unreadableWellKnown(discovery: Discovery): boolean {
   const response = discovery.wellKnown?.response;
   return response !== undefined && !response.ok && response.error.kind === 'cors' && response.error.reachable === true;
 }
+
+/** For the check reference page only, so that the browser bundle leaves them out. */
+export const descriptions: Descriptions = {
+  'browser.reachability':
+    'A browser cannot open raw TLS connections, but a fetch of /_matrix/federation/v1/version only completes when TCP, TLS (trusted by this browser, for the host in the URL) and HTTP worked, even when CORS hides the response. This is weaker than the proxy\'s connection checks.',
+};

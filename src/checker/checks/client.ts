@@ -1,6 +1,6 @@
 // Client-server discovery: /.well-known/matrix/client, its CORS headers, and the
 // homeserver and identity server it points to (client-server API "Server Discovery").
-import { describeFailure, headerValue, meta, type ClientEvidence, type Evidence, type Outcome, type ReportCheck } from '../evidence.ts';
+import { describeFailure, headerValue, meta, type ClientEvidence, type Evidence, type Outcome, type ReportCheck, type Descriptions } from '../evidence.ts';
 import { parseJsonObject } from '../well-known.ts';
 
 const CLIENT_EXAMPLE = '{"m.homeserver": {"base_url": "https://matrix.example.org"}}';
@@ -25,8 +25,6 @@ export const clientWellKnown: ReportCheck = {
     title: 'Client discovery (.well-known/matrix/client)',
     area: 'client',
     fix: `Serve ${CLIENT_EXAMPLE} at https://<server name>/.well-known/matrix/client, with the URL where clients reach the homeserver.`,
-    description:
-      'Clients find the homeserver of "@user:server name" through this file. The spec defines the outcomes: 404 means no information (IGNORE: the user is asked for the URL); other errors, bad JSON or a missing m.homeserver.base_url mean FAIL_PROMPT; a base_url that is not a URL or whose /_matrix/client/versions fails means FAIL_ERROR (the client gives up).',
   }),
   run: onClient((client) => {
     const { response } = client;
@@ -51,7 +49,6 @@ export const clientBaseUrl: ReportCheck = {
     title: 'Homeserver base_url uses https',
     area: 'client',
     fix: `Use an https:// base_url: ${CLIENT_EXAMPLE}`,
-    description: 'Clients send passwords and access tokens to base_url; plain http exposes them.',
   }),
   run: onClient(({ discovery }) => {
     if (discovery.outcome !== 'VALIDATE') return [];
@@ -71,7 +68,6 @@ export const clientCors: ReportCheck = {
     title: 'Client .well-known has CORS headers',
     area: 'client',
     fix: 'Add "Access-Control-Allow-Origin: *" to the file and to OPTIONS requests for it (nginx: `add_header Access-Control-Allow-Origin * always;`), on every redirect too.',
-    description: 'Web clients (Element Web and others) can only read the file when it has CORS headers, on the GET, on the OPTIONS preflight and on each redirect.',
   }),
   run: onClient(({ response, preflight, discovery }) => {
     if (discovery.outcome === 'IGNORE' || (!response.ok && response.error.kind !== 'cors')) return [];
@@ -91,7 +87,6 @@ export const clientVersions: ReportCheck = {
     title: 'Client API answers at base_url',
     area: 'client',
     fix: 'Route /_matrix/client/ at the base_url host to the homeserver, or correct base_url in /.well-known/matrix/client.',
-    description: 'GET <base_url>/_matrix/client/versions must return 200 and {"versions": [...]}; clients validate base_url this way.',
   }),
   run: onClient(({ versions }) => {
     if (!versions) return [];
@@ -108,7 +103,6 @@ export const clientIdentityServer: ReportCheck = {
     title: 'Identity server in client discovery',
     area: 'client',
     fix: 'Correct "m.identity_server.base_url", or remove "m.identity_server" if you do not run or recommend one.',
-    description: 'If the file names an identity server, clients check <base_url>/_matrix/identity/v2. A broken entry makes the identity server unusable; it does not stop homeserver discovery.',
   }),
   run: onClient(({ discovery, identityServer }) => {
     if (discovery.outcome !== 'VALIDATE' || !discovery.identityServer) return [];
@@ -120,4 +114,18 @@ export const clientIdentityServer: ReportCheck = {
       ? [{ status: 'pass', detail: `${url} answers.` }]
       : [{ status: 'warn', detail: `${url} gave ${describeFailure(response)}; clients cannot use this identity server.` }];
   }),
+};
+
+/** For the check reference page only, so that the browser bundle leaves them out. */
+export const descriptions: Descriptions = {
+  'client.wellknown':
+    'Clients find the homeserver of "@user:server name" through this file. The spec defines the outcomes: 404 means no information (IGNORE: the user is asked for the URL); other errors, bad JSON or a missing m.homeserver.base_url mean FAIL_PROMPT; a base_url that is not a URL or whose /_matrix/client/versions fails means FAIL_ERROR (the client gives up).',
+  'client.wellknown.base-url':
+    'Clients send passwords and access tokens to base_url; plain http exposes them.',
+  'client.wellknown.cors':
+    'Web clients (Element Web and others) can only read the file when it has CORS headers, on the GET, on the OPTIONS preflight and on each redirect.',
+  'client.versions':
+    'GET <base_url>/_matrix/client/versions must return 200 and {"versions": [...]}; clients validate base_url this way.',
+  'client.identity-server':
+    'If the file names an identity server, clients check <base_url>/_matrix/identity/v2. A broken entry makes the identity server unusable; it does not stop homeserver discovery.',
 };

@@ -1,6 +1,6 @@
 // Each address and port: TCP, the TLS handshake and the certificate (spec § TLS, Part C 15).
 import type { CertificateSummary, ProbeResult } from '../interfaces.ts';
-import { meta, type ConnectionCheck, type Outcome, type ProbeEvidence } from '../evidence.ts';
+import { meta, type ConnectionCheck, type Outcome, type ProbeEvidence, type Descriptions } from '../evidence.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const EXPIRY_WARNING_DAYS = 14;
@@ -22,14 +22,48 @@ function platformError(error: { code: string; message: string } | undefined): st
   return `${error?.code ?? ''} ${error?.message ?? ''}`;
 }
 
-export const connectionTcp: ConnectionCheck = {
-  meta: meta({
+/** The metadata apart from the logic: the browser lists these checks as not tested without loading them. */
+export const connectionMetas = {
+  connectionTcp: meta({
     id: 'connection.tcp',
     title: 'TCP connection',
     area: 'connection',
     fix: 'Open the port in the firewall (and forward it on the router), and make sure the reverse proxy or homeserver listens on it on this address.',
-    description: 'A TCP connection to the address and port that discovery found.',
   }),
+  tlsHandshake: meta({
+    id: 'tls.handshake',
+    title: 'TLS handshake',
+    area: 'tls',
+    fix: 'Serve HTTPS (not plain HTTP) on this port: terminate TLS in the reverse proxy or configure a TLS listener on the homeserver.',
+  }),
+  tlsVersion: meta({
+    id: 'tls.version',
+    title: 'TLS 1.2 or newer',
+    area: 'tls',
+    fix: 'Enable TLS 1.2 and 1.3 and disable older versions (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`).',
+  }),
+  tlsCertificateTrusted: meta({
+    id: 'tls.certificate.trusted',
+    title: 'Certificate chain is trusted',
+    area: 'tls',
+    fix: "Use a certificate from a public CA (e.g. Let's Encrypt) and send the full chain (nginx: `ssl_certificate fullchain.pem;`, not cert.pem).",
+  }),
+  tlsCertificateName: meta({
+    id: 'tls.certificate.name',
+    title: 'Certificate is valid for the expected name',
+    area: 'tls',
+    fix: 'Get a certificate whose subject alternative names include the name shown (the server name, or the delegated name); for SRV, never only the SRV target.',
+  }),
+  tlsCertificateExpiry: meta({
+    id: 'tls.certificate.expiry',
+    title: 'Certificate is within its validity period',
+    area: 'tls',
+    fix: "Renew the certificate, and automate renewal (e.g. certbot's timer) and the reload of the server afterwards.",
+  }),
+};
+
+export const connectionTcp: ConnectionCheck = {
+  meta: connectionMetas.connectionTcp,
   perConnection({ result }) {
     return result.tcp.ok
       ? { status: 'pass', detail: `Connected in ${Math.round(result.tcp.elapsedMs)} ms.` }
@@ -38,13 +72,7 @@ export const connectionTcp: ConnectionCheck = {
 };
 
 export const tlsHandshake: ConnectionCheck = {
-  meta: meta({
-    id: 'tls.handshake',
-    title: 'TLS handshake',
-    area: 'tls',
-    fix: 'Serve HTTPS (not plain HTTP) on this port: terminate TLS in the reverse proxy or configure a TLS listener on the homeserver.',
-    description: 'Federation runs over HTTPS only. The handshake must complete; certificate trust is checked separately.',
-  }),
+  meta: connectionMetas.tlsHandshake,
   perConnection({ result }) {
     if (!result.tcp.ok || !result.tls) return null;
     return result.tls.ok
@@ -54,13 +82,7 @@ export const tlsHandshake: ConnectionCheck = {
 };
 
 export const tlsVersion: ConnectionCheck = {
-  meta: meta({
-    id: 'tls.version',
-    title: 'TLS 1.2 or newer',
-    area: 'tls',
-    fix: 'Enable TLS 1.2 and 1.3 and disable older versions (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`).',
-    description: 'TLS 1.0 and 1.1 are deprecated (RFC 8996) and refused by current TLS libraries.',
-  }),
+  meta: connectionMetas.tlsVersion,
   perConnection({ result }) {
     const version = result.tls?.ok ? result.tls.version : undefined;
     if (version === undefined) return null;
@@ -71,14 +93,7 @@ export const tlsVersion: ConnectionCheck = {
 };
 
 export const tlsCertificateTrusted: ConnectionCheck = {
-  meta: meta({
-    id: 'tls.certificate.trusted',
-    title: 'Certificate chain is trusted',
-    area: 'tls',
-    fix: "Use a certificate from a public CA (e.g. Let's Encrypt) and send the full chain (nginx: `ssl_certificate fullchain.pem;`, not cert.pem).",
-    description:
-      'The certificate must chain to a public root using only the certificates the server sends (no fetching of missing intermediates). Self-signed and private-CA certificates fail.',
-  }),
+  meta: connectionMetas.tlsCertificateTrusted,
   perConnection: withLeaf((leaf, tls) =>
     tls.trusted
       ? { status: 'pass', detail: `Issued by ${leaf.issuerCommonName || leaf.issuer}; the chain of ${tls.certificates.length} is trusted.` }
@@ -90,14 +105,7 @@ export const tlsCertificateTrusted: ConnectionCheck = {
 };
 
 export const tlsCertificateName: ConnectionCheck = {
-  meta: meta({
-    id: 'tls.certificate.name',
-    title: 'Certificate is valid for the expected name',
-    area: 'tls',
-    fix: 'Get a certificate whose subject alternative names include the name shown (the server name, or the delegated name); for SRV, never only the SRV target.',
-    description:
-      'The certificate must be valid for the name the resolution step dictates: the server name, or the delegated name from .well-known. For SRV records it is still that name, not the SRV target; for IP literals it is the IP address.',
-  }),
+  meta: connectionMetas.tlsCertificateName,
   perConnection: withLeaf((leaf, tls, { request, target }) => {
     const names = leaf.subjectAltNames.length > 0 ? leaf.subjectAltNames.join(', ') : `CN=${leaf.subjectCommonName}`;
     if (tls.nameMatches) return { status: 'pass', detail: `Valid for ${request.tlsName} (${names}).` };
@@ -111,13 +119,7 @@ export const tlsCertificateName: ConnectionCheck = {
 };
 
 export const tlsCertificateExpiry: ConnectionCheck = {
-  meta: meta({
-    id: 'tls.certificate.expiry',
-    title: 'Certificate is within its validity period',
-    area: 'tls',
-    fix: "Renew the certificate, and automate renewal (e.g. certbot's timer) and the reload of the server afterwards.",
-    description: `Expired (or not yet valid) certificates are refused. A warning is given ${EXPIRY_WARNING_DAYS} days before expiry: automatic renewal should have happened by then.`,
-  }),
+  meta: connectionMetas.tlsCertificateExpiry,
   perConnection: withLeaf((leaf, _tls, _probe, nowMs) => {
     const notAfter = Date.parse(leaf.notAfter);
     const notBefore = Date.parse(leaf.notBefore);
@@ -130,4 +132,20 @@ export const tlsCertificateExpiry: ConnectionCheck = {
       ? { status: 'warn', detail: `Expires in ${days} day(s), on ${leaf.notAfter}.`, data }
       : { status: 'pass', detail: `Valid until ${leaf.notAfter} (${days} days).`, data };
   }),
+};
+
+/** For the check reference page only, so that the browser bundle leaves them out. */
+export const descriptions: Descriptions = {
+  'connection.tcp':
+    'A TCP connection to the address and port that discovery found.',
+  'tls.handshake':
+    'Federation runs over HTTPS only. The handshake must complete; certificate trust is checked separately.',
+  'tls.version':
+    'TLS 1.0 and 1.1 are deprecated (RFC 8996) and refused by current TLS libraries.',
+  'tls.certificate.trusted':
+    'The certificate must chain to a public root using only the certificates the server sends (no fetching of missing intermediates). Self-signed and private-CA certificates fail.',
+  'tls.certificate.name':
+    'The certificate must be valid for the name the resolution step dictates: the server name, or the delegated name from .well-known. For SRV records it is still that name, not the SRV target; for IP literals it is the IP address.',
+  'tls.certificate.expiry':
+    `Expired (or not yet valid) certificates are refused. A warning is given ${EXPIRY_WARNING_DAYS} days before expiry: automatic renewal should have happened by then.`,
 };

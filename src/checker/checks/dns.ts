@@ -4,7 +4,7 @@ import type { Discovery, SrvLookup } from '../discovery.ts';
 import { isNoRecords } from '../discovery.ts';
 import type { DnsResult } from '../interfaces.ts';
 import { classifyAddress } from '../ip.ts';
-import { meta, type Evidence, type Outcome, type ReportCheck } from '../evidence.ts';
+import { meta, type Evidence, type Outcome, type ReportCheck, type Descriptions } from '../evidence.ts';
 
 function onDiscovery(run: (discovery: Discovery, evidence: Evidence) => Outcome[]) {
   return (evidence: Evidence): Outcome[] => (evidence.discovery ? run(evidence.discovery, evidence) : []);
@@ -38,8 +38,6 @@ export const dnsSrv: ReportCheck = {
     title: 'SRV lookup',
     area: 'dns',
     fix: `Make the authoritative DNS servers answer SRV queries (NXDOMAIN or an empty answer is fine). To use SRV: ${SRV_EXAMPLE}`,
-    description:
-      'Without a usable .well-known (or when it delegates to a name without port), homeservers ask for _matrix-fed._tcp SRV records. "No such record" is a normal answer; a resolver failure (SERVFAIL, timeout) is not: Synapse then gives up on the server, while Go-based servers fall back to port 8448.',
   }),
   run: onDiscovery(({ srv }) => {
     if (!srv) return [];
@@ -63,7 +61,6 @@ export const dnsSrvLegacy: ReportCheck = {
     title: 'Deprecated _matrix._tcp SRV record',
     area: 'dns',
     fix: `Publish the same record under _matrix-fed._tcp (e.g. ${SRV_EXAMPLE}), or better, delegate with /.well-known/matrix/server; then remove _matrix._tcp.`,
-    description: 'Only _matrix._tcp was found. It still works, but the spec deprecated it (the service name is not registered with IANA) and servers may drop it.',
   }),
   run: onDiscovery(({ srv }) =>
     srv?.legacy?.records.length
@@ -78,7 +75,6 @@ export const dnsSrvDisabled: ReportCheck = {
     title: 'SRV target "." (service disabled)',
     area: 'dns',
     fix: 'If the server should federate, replace the "." target with the federation host, or delete the SRV record to use port 8448.',
-    description: 'An SRV record whose target is "." says the service is decidedly not available (RFC 2782). Synapse then refuses to federate with the server, without any fallback.',
   }),
   run: onDiscovery(({ srv, federationDisabled }) => {
     const lookup = srv?.legacy?.records.length ? srv.legacy : srv?.fed;
@@ -95,7 +91,6 @@ export const dnsSrvTargetCname: ReportCheck = {
     title: 'SRV targets are not CNAMEs',
     area: 'dns',
     fix: 'Point the SRV record at the canonical name (the end of the CNAME chain), which must have A/AAAA records.',
-    description: 'RFC 2782, which the spec quotes: the target of an SRV record "MUST NOT be an alias". Many resolvers follow the CNAME anyway, but strict ones do not.',
   }),
   run: onDiscovery(({ resolution, hosts }) => {
     const srvTargets = new Set(resolution.targets.filter((target) => target.srv).map((target) => target.host));
@@ -117,7 +112,6 @@ export const dnsTargetsResolve: ReportCheck = {
     title: 'Federation hosts have addresses',
     area: 'dns',
     fix: 'Publish A (IPv4) and/or AAAA (IPv6) records for the federation host.',
-    description: 'The host that discovery arrives at (the server name, the delegated name or the SRV targets) needs A or AAAA records.',
   }),
   run: onDiscovery(({ hosts }) => {
     if (hosts.length === 0) return [];
@@ -144,7 +138,6 @@ export const dnsAddressFamilies: ReportCheck = {
     title: 'IPv4 and IPv6 addresses',
     area: 'dns',
     fix: 'Publish an A record (IPv4); add an AAAA record (IPv6) if the host has IPv6 connectivity.',
-    description: 'Most homeservers only have IPv4, so a server without an A record is unreachable for them. Without AAAA, IPv6-only servers cannot reach you; that is rare.',
   }),
   run: onDiscovery((discovery) => {
     if (discovery.hosts.length === 0) return [];
@@ -162,7 +155,6 @@ export const dnsAddressesPublic: ReportCheck = {
     title: 'Published addresses are public',
     area: 'dns',
     fix: 'Publish only the public address of the server (or of its reverse proxy); keep internal addresses in internal DNS.',
-    description: 'Loopback, private (RFC 1918), link-local, CGNAT, documentation and other special-purpose addresses cannot be reached from other networks; other servers may also refuse them.',
   }),
   run: onDiscovery((discovery, { allowPrivateAddresses }) => {
     const addresses = allAddresses(discovery);
@@ -189,7 +181,6 @@ export const dnsResolversAgree: ReportCheck = {
     title: 'Resolvers agree',
     area: 'dns',
     fix: 'Wait for the old records to expire (their TTL) after a change; if it persists, check that all authoritative servers serve the same zone (serial numbers).',
-    description: 'When several resolvers were asked, their answers are compared. Differences mean a change is still propagating, or the authoritative servers disagree.',
   }),
   run: onDiscovery((discovery) => {
     const compared = usedLookups(discovery).filter(({ result }) => (result.views?.length ?? 0) > 1);
@@ -209,7 +200,6 @@ export const dnsDnssec: ReportCheck = {
     title: 'DNSSEC',
     area: 'dns',
     fix: 'Optional: sign the zone with DNSSEC at your DNS provider.',
-    description: 'Whether the resolver validated the answers with DNSSEC (the AD bit). Matrix does not require DNSSEC: the TLS certificate proves the delegation.',
   }),
   run: onDiscovery((discovery) => {
     const lookups = usedLookups(discovery).filter(({ result }) => result.answers.length > 0);
@@ -223,4 +213,26 @@ export const dnsDnssec: ReportCheck = {
           : `DNSSEC-validated: ${validated.join(', ')}; the others were not.`;
     return [{ status: 'info', detail }];
   }),
+};
+
+/** For the check reference page only, so that the browser bundle leaves them out. */
+export const descriptions: Descriptions = {
+  'dns.srv':
+    'Without a usable .well-known (or when it delegates to a name without port), homeservers ask for _matrix-fed._tcp SRV records. "No such record" is a normal answer; a resolver failure (SERVFAIL, timeout) is not: Synapse then gives up on the server, while Go-based servers fall back to port 8448.',
+  'dns.srv.legacy':
+    'Only _matrix._tcp was found. It still works, but the spec deprecated it (the service name is not registered with IANA) and servers may drop it.',
+  'dns.srv.disabled':
+    'An SRV record whose target is "." says the service is decidedly not available (RFC 2782). Synapse then refuses to federate with the server, without any fallback.',
+  'dns.srv.target-cname':
+    'RFC 2782, which the spec quotes: the target of an SRV record "MUST NOT be an alias". Many resolvers follow the CNAME anyway, but strict ones do not.',
+  'dns.targets.resolve':
+    'The host that discovery arrives at (the server name, the delegated name or the SRV targets) needs A or AAAA records.',
+  'dns.address-families':
+    'Most homeservers only have IPv4, so a server without an A record is unreachable for them. Without AAAA, IPv6-only servers cannot reach you; that is rare.',
+  'dns.addresses.public':
+    'Loopback, private (RFC 1918), link-local, CGNAT, documentation and other special-purpose addresses cannot be reached from other networks; other servers may also refuse them.',
+  'dns.resolvers.agree':
+    'When several resolvers were asked, their answers are compared. Differences mean a change is still propagating, or the authoritative servers disagree.',
+  'dns.dnssec':
+    'Whether the resolver validated the answers with DNSSEC (the AD bit). Matrix does not require DNSSEC: the TLS certificate proves the delegation.',
 };

@@ -1,6 +1,6 @@
 // GET /_matrix/federation/v1/version on each connection.
 import { parseJsonObject, isJsonObject } from '../well-known.ts';
-import { meta, type ConnectionCheck } from '../evidence.ts';
+import { meta, type ConnectionCheck, type Descriptions } from '../evidence.ts';
 import type { ProbeHttpResult } from '../interfaces.ts';
 
 export function describeProbeHttp(response: ProbeHttpResult): string {
@@ -20,14 +20,18 @@ export function federationServer(response: ProbeHttpResult | undefined): { name?
   };
 }
 
-export const federationVersion: ConnectionCheck = {
-  meta: meta({
+/** The metadata apart from the logic: the browser lists these checks as not tested without loading them. */
+export const federationMetas = {
+  federationVersion: meta({
     id: 'federation.version',
     title: 'Federation API answers',
     area: 'federation',
     fix: 'Route /_matrix/ (all of it, not only /_matrix/client) from the reverse proxy to the homeserver for this host and port.',
-    description: 'GET /_matrix/federation/v1/version must return 200 and a JSON object; it needs no authentication. It shows the request reaches a homeserver, and which one.',
   }),
+};
+
+export const federationVersion: ConnectionCheck = {
+  meta: federationMetas.federationVersion,
   perConnection({ result }) {
     const server = federationServer(result.version);
     if (server === null) return null;
@@ -37,4 +41,10 @@ export const federationVersion: ConnectionCheck = {
     }
     return { status: 'pass', detail: `${server.name} ${server.version}.`, data: { server } };
   },
+};
+
+/** For the check reference page only, so that the browser bundle leaves them out. */
+export const descriptions: Descriptions = {
+  'federation.version':
+    'GET /_matrix/federation/v1/version must return 200 and a JSON object; it needs no authentication. It shows the request reaches a homeserver, and which one.',
 };

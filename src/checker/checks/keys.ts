@@ -1,6 +1,6 @@
 // GET /_matrix/key/v2/server on each connection (spec § A4 "Validating a keys response").
 import type { ServerKeys } from '../keys.ts';
-import { isJsonContentType, meta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from '../evidence.ts';
+import { isJsonContentType, meta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type Descriptions } from '../evidence.ts';
 import { describeProbeHttp } from './federation.ts';
 
 const HOUR_MS = 3600 * 1000;
@@ -13,14 +13,54 @@ function withKeys(run: (keys: ParsedKeys, probe: ProbeEvidence, evidence: Eviden
   return (probe: ProbeEvidence, evidence: Evidence): Outcome | null => (probe.keys?.ok ? run(probe.keys, probe, evidence) : null);
 }
 
-export const keysResponse: ConnectionCheck = {
-  meta: meta({
+/** The metadata apart from the logic: the browser lists these checks as not tested without loading them. */
+export const keysMetas = {
+  keysResponse: meta({
     id: 'keys.response',
     title: 'Server keys are served',
     area: 'keys',
     fix: 'Route /_matrix/key/ from the reverse proxy to the homeserver, like /_matrix/federation/.',
-    description: 'GET /_matrix/key/v2/server must return 200 and a JSON object with the server\'s signing keys; other servers need it to verify every request and event you send.',
   }),
+  keysContentType: meta({
+    id: 'keys.content-type',
+    title: 'Server keys are served as application/json',
+    area: 'keys',
+    fix: 'Do not rewrite the homeserver\'s Content-Type in the reverse proxy; it sends application/json.',
+  }),
+  keysServerName: meta({
+    id: 'keys.server-name',
+    title: 'Keys are for this server name',
+    area: 'keys',
+    fix: 'Set the homeserver\'s server_name to the name checked here (Synapse: `server_name` in homeserver.yaml), or point the delegation/DNS at the right homeserver.',
+  }),
+  keysValidUntil: meta({
+    id: 'keys.valid-until',
+    title: 'Keys are valid for at least an hour',
+    area: 'keys',
+    fix: 'Check the homeserver\'s clock (NTP); the homeserver sets valid_until_ts itself, usually a day ahead.',
+  }),
+  keysEd25519: meta({
+    id: 'keys.ed25519',
+    title: 'Ed25519 verify keys',
+    area: 'keys',
+    fix: 'Let the homeserver generate its signing key (Synapse: `signing_key_path`); do not edit the key file by hand.',
+  }),
+  keysSignature: meta({
+    id: 'keys.signature',
+    title: 'Keys response is correctly signed',
+    area: 'keys',
+    fix: 'Check that nothing between the homeserver and the internet rewrites the response body (reverse proxy filters, injected scripts), and that only one homeserver answers for this name.',
+  }),
+  keysBase64Padding: meta({
+    id: 'keys.base64-padding',
+    title: 'Unpadded base64',
+    area: 'keys',
+    fix: 'Encode keys and signatures as unpadded base64 (no trailing "="), as the spec requires.',
+  }),
+};
+
+export const keysResponse: ConnectionCheck = {
+  meta: keysMetas.keysResponse,
   perConnection({ result, keys }) {
     if (!result.keys) return null;
     if (result.keys.status !== 200) return { status: 'fail', detail: `The keys endpoint gave ${describeProbeHttp(result.keys)}.` };
@@ -30,13 +70,7 @@ export const keysResponse: ConnectionCheck = {
 };
 
 export const keysContentType: ConnectionCheck = {
-  meta: meta({
-    id: 'keys.content-type',
-    title: 'Server keys are served as application/json',
-    area: 'keys',
-    fix: 'Do not rewrite the homeserver\'s Content-Type in the reverse proxy; it sends application/json.',
-    description: 'The spec: "Servers must include a Content-Type header of application/json for all JSON responses."',
-  }),
+  meta: keysMetas.keysContentType,
   perConnection({ result }) {
     if (result.keys?.status !== 200) return null;
     const contentType = result.keys.headers?.['content-type'];
@@ -47,13 +81,7 @@ export const keysContentType: ConnectionCheck = {
 };
 
 export const keysServerName: ConnectionCheck = {
-  meta: meta({
-    id: 'keys.server-name',
-    title: 'Keys are for this server name',
-    area: 'keys',
-    fix: 'Set the homeserver\'s server_name to the name checked here (Synapse: `server_name` in homeserver.yaml), or point the delegation/DNS at the right homeserver.',
-    description: 'The keys response\'s server_name must equal the server name exactly (the original name, not the delegated one). Otherwise this address serves a different homeserver, and peers reject its keys.',
-  }),
+  meta: keysMetas.keysServerName,
   perConnection: withKeys((keys, { request }) =>
     keys.serverName === request.serverName
       ? { status: 'pass', detail: `server_name is ${JSON.stringify(request.serverName)}.` }
@@ -62,13 +90,7 @@ export const keysServerName: ConnectionCheck = {
 };
 
 export const keysValidUntil: ConnectionCheck = {
-  meta: meta({
-    id: 'keys.valid-until',
-    title: 'Keys are valid for at least an hour',
-    area: 'keys',
-    fix: 'Check the homeserver\'s clock (NTP); the homeserver sets valid_until_ts itself, usually a day ahead.',
-    description: 'valid_until_ts must be in the future. The spec asks servers not to return responses expiring within an hour; peers use at most 7 days of it.',
-  }),
+  meta: keysMetas.keysValidUntil,
   perConnection: withKeys((keys, _probe, { nowMs }) => {
     const until = keys.validUntilTs;
     if (typeof until !== 'number' || !Number.isSafeInteger(until)) {
@@ -83,13 +105,7 @@ export const keysValidUntil: ConnectionCheck = {
 };
 
 export const keysEd25519: ConnectionCheck = {
-  meta: meta({
-    id: 'keys.ed25519',
-    title: 'Ed25519 verify keys',
-    area: 'keys',
-    fix: 'Let the homeserver generate its signing key (Synapse: `signing_key_path`); do not edit the key file by hand.',
-    description: 'verify_keys must contain at least one ed25519 key, and each must decode to 32 bytes.',
-  }),
+  meta: keysMetas.keysEd25519,
   perConnection: withKeys(({ verifyKeys }) => {
     const ed25519 = verifyKeys.filter((key) => key.algorithm === 'ed25519');
     if (ed25519.length === 0) return { status: 'fail', detail: 'verify_keys has no ed25519 key.' };
@@ -102,13 +118,7 @@ export const keysEd25519: ConnectionCheck = {
 };
 
 export const keysSignature: ConnectionCheck = {
-  meta: meta({
-    id: 'keys.signature',
-    title: 'Keys response is correctly signed',
-    area: 'keys',
-    fix: 'Check that nothing between the homeserver and the internet rewrites the response body (reverse proxy filters, injected scripts), and that only one homeserver answers for this name.',
-    description: 'Every ed25519 key in verify_keys must have signed the response (signatures[server name][key id]), verified over the canonical JSON without "signatures" and "unsigned". gomatrixserverlib requires all of them.',
-  }),
+  meta: keysMetas.keysSignature,
   perConnection: withKeys(({ verifyKeys }) => {
     const checked = verifyKeys.filter((key) => key.signature !== undefined);
     if (checked.length === 0) return null;
@@ -120,13 +130,7 @@ export const keysSignature: ConnectionCheck = {
 };
 
 export const keysBase64Padding: ConnectionCheck = {
-  meta: meta({
-    id: 'keys.base64-padding',
-    title: 'Unpadded base64',
-    area: 'keys',
-    fix: 'Encode keys and signatures as unpadded base64 (no trailing "="), as the spec requires.',
-    description: 'The spec uses unpadded base64. Decoders should accept padding, but gomatrixserverlib (Dendrite and others) rejects padded signatures.',
-  }),
+  meta: keysMetas.keysBase64Padding,
   perConnection: withKeys(({ verifyKeys }) => {
     const padded = verifyKeys.flatMap((key) => [
       ...(key.padded ? [`key ${key.id}`] : []),
@@ -136,4 +140,22 @@ export const keysBase64Padding: ConnectionCheck = {
       ? { status: 'pass', detail: 'Keys and signatures are unpadded.' }
       : { status: 'warn', detail: `Padded base64: ${padded.join(', ')}.` };
   }),
+};
+
+/** For the check reference page only, so that the browser bundle leaves them out. */
+export const descriptions: Descriptions = {
+  'keys.response':
+    'GET /_matrix/key/v2/server must return 200 and a JSON object with the server\'s signing keys; other servers need it to verify every request and event you send.',
+  'keys.content-type':
+    'The spec: "Servers must include a Content-Type header of application/json for all JSON responses."',
+  'keys.server-name':
+    'The keys response\'s server_name must equal the server name exactly (the original name, not the delegated one). Otherwise this address serves a different homeserver, and peers reject its keys.',
+  'keys.valid-until':
+    'valid_until_ts must be in the future. The spec asks servers not to return responses expiring within an hour; peers use at most 7 days of it.',
+  'keys.ed25519':
+    'verify_keys must contain at least one ed25519 key, and each must decode to 32 bytes.',
+  'keys.signature':
+    'Every ed25519 key in verify_keys must have signed the response (signatures[server name][key id]), verified over the canonical JSON without "signatures" and "unsigned". gomatrixserverlib requires all of them.',
+  'keys.base64-padding':
+    'The spec uses unpadded base64. Decoders should accept padding, but gomatrixserverlib (Dendrite and others) rejects padded signatures.',
 };

@@ -1,5 +1,5 @@
 // /.well-known/matrix/support (MSC1929, spec v1.10): who to contact about this server.
-import { meta, type ReportCheck } from '../evidence.ts';
+import { meta, type ReportCheck, type Descriptions } from '../evidence.ts';
 
 export const supportWellKnown: ReportCheck = {
   meta: meta({
@@ -7,8 +7,6 @@ export const supportWellKnown: ReportCheck = {
     title: 'Support contacts (.well-known/matrix/support)',
     area: 'support',
     fix: 'Serve {"contacts": [{"matrix_id": "@admin:example.org", "email_address": "admin@example.org", "role": "m.role.admin"}], "support_page": "https://example.org/support"} at https://<server name>/.well-known/matrix/support.',
-    description:
-      'Optional. Lets other admins and users reach you about abuse or security problems. Needs "contacts" (each with "role" and a "matrix_id" or "email_address") and/or "support_page".',
   }),
   run({ support }) {
     if (!support) return [];
@@ -20,4 +18,10 @@ export const supportWellKnown: ReportCheck = {
       ? [{ status: 'warn', detail: `${summary}; ${result.warnings.join('; ')}.` }]
       : [{ status: 'pass', detail: `${summary}.` }];
   },
+};
+
+/** For the check reference page only, so that the browser bundle leaves them out. */
+export const descriptions: Descriptions = {
+  'support.wellknown':
+    'Optional. Lets other admins and users reach you about abuse or security problems. Needs "contacts" (each with "role" and a "matrix_id" or "email_address") and/or "support_page".',
 };

@@ -8,6 +8,7 @@ import {
   type Evidence,
   type Outcome,
   type ReportCheck,
+  type Descriptions,
 } from '../evidence.ts';
 import type { ServerWellKnownEvidence } from '../discovery.ts';
 
@@ -32,8 +33,6 @@ export const wellKnownServerStatus: ReportCheck = {
     title: 'Server .well-known answers',
     area: 'well-known',
     fix: `To delegate federation, serve ${DELEGATION_EXAMPLE} with status 200 at https://<server name>/.well-known/matrix/server. Without delegation a 404 is fine.`,
-    description:
-      'Homeservers fetch /.well-known/matrix/server on port 443 of the server name (unless the name is an IP literal or has a port). A 200 with a valid body delegates federation; any other answer, including 404, makes them continue with SRV records and then port 8448.',
   }),
   run({ discovery }) {
     if (!discovery) return [];
@@ -68,7 +67,6 @@ export const wellKnownServerJson: ReportCheck = {
     title: 'Server .well-known is a JSON object',
     area: 'well-known',
     fix: `Serve a JSON object, exactly: ${DELEGATION_EXAMPLE}`,
-    description: 'A 200 answer must be a JSON object. Otherwise homeservers ignore it and fall back to SRV and port 8448, so the delegation you published is lost.',
   }),
   run: onWellKnown((wellKnown) => {
     const body = okBody(wellKnown);
@@ -86,8 +84,6 @@ export const wellKnownServerMServer: ReportCheck = {
     title: '"m.server" is a valid server name',
     area: 'well-known',
     fix: `Set "m.server" to the host (and port) that serves federation, without scheme or path: ${DELEGATION_EXAMPLE}`,
-    description:
-      '"m.server" must be a server name with an optional port: no "https://", no path. The spec says invalid data means "fall back to SRV", but gomatrixserverlib-based servers (Dendrite) fail outright, so an invalid value breaks federation with part of the network.',
   }),
   run: onWellKnown(({ interpretation, response }) => {
     if (interpretation.valid) {
@@ -112,7 +108,6 @@ export const wellKnownServerContentType: ReportCheck = {
     title: 'Server .well-known is served as application/json',
     area: 'well-known',
     fix: 'Send "Content-Type: application/json" (nginx: `default_type application/json;` in the location block).',
-    description: 'The spec says the Content-Type SHOULD be application/json. Homeservers parse the body regardless, but some tools and proxies do not.',
   }),
   run: onWellKnown((wellKnown) => {
     if (okBody(wellKnown) === null || !wellKnown.response.ok) return [];
@@ -129,7 +124,6 @@ export const wellKnownServerSize: ReportCheck = {
     title: 'Server .well-known is under 50 KiB',
     area: 'well-known',
     fix: `Serve only the delegation, a few dozen bytes: ${DELEGATION_EXAMPLE}`,
-    description: `Synapse ignores bodies of ${WELL_KNOWN_MAX_BYTES} bytes or more, gomatrixserverlib bodies over ${WELL_KNOWN_MAX_BYTES} bytes; then the delegation is lost for those peers.`,
   }),
   run: onWellKnown(({ response }) => {
     if (!response.ok && response.error.kind === 'too-large') {
@@ -151,7 +145,6 @@ export const wellKnownServerRedirects: ReportCheck = {
     title: 'Server .well-known redirects are sound',
     area: 'well-known',
     fix: 'Serve the file directly at https://<server name>/.well-known/matrix/server, or redirect at most a few times, always to https:// URLs, without loops.',
-    description: 'Homeservers follow redirects (gomatrixserverlib at most 10) and must avoid loops. A redirect from https to http sends the delegation unprotected.',
   }),
   run: onWellKnown(({ response }) => {
     const chain = response.redirects.map((hop) => `${hop.status} ${hop.url} → ${hop.location}`);
@@ -173,8 +166,6 @@ export const wellKnownServerCache: ReportCheck = {
     title: 'Server .well-known cache lifetime',
     area: 'well-known',
     fix: 'Send "Cache-Control: max-age=86400" (one day) or leave caching headers out.',
-    description:
-      'Homeservers cache the answer. Synapse uses Cache-Control max-age or Expires clamped to 5 minutes..48 hours, and 24 hours without headers. Lifetimes over 48 hours are cut, so a longer promise is misleading.',
   }),
   run: onWellKnown(({ response, interpretation }, { nowMs }) => {
     if (!response.ok || !interpretation.valid) return [];
@@ -195,7 +186,6 @@ export const wellKnownServerConsistent: ReportCheck = {
     title: 'Every address serves the same .well-known',
     area: 'well-known',
     fix: 'Serve the same /.well-known/matrix/server from every address of the server name (check each web server or load-balancer backend).',
-    description: 'When the server name has several addresses, each homeserver gets the answer of whichever address it reaches. Different answers split federation: some servers find you, others do not.',
   }),
   run: onWellKnown(({ perAddress }) => {
     if (perAddress.length < 2) return [];
@@ -209,4 +199,24 @@ export const wellKnownServerConsistent: ReportCheck = {
       ? [{ status: 'pass', detail: `All ${answers.length} addresses answer the same: ${answers[0].answer}.`, data }]
       : [{ status: 'warn', detail: `Addresses disagree: ${answers.map(({ address, answer }) => `${address}: ${answer}`).join('; ')}.`, data }];
   }),
+};
+
+/** For the check reference page only, so that the browser bundle leaves them out. */
+export const descriptions: Descriptions = {
+  'wellknown.server.status':
+    'Homeservers fetch /.well-known/matrix/server on port 443 of the server name (unless the name is an IP literal or has a port). A 200 with a valid body delegates federation; any other answer, including 404, makes them continue with SRV records and then port 8448.',
+  'wellknown.server.json':
+    'A 200 answer must be a JSON object. Otherwise homeservers ignore it and fall back to SRV and port 8448, so the delegation you published is lost.',
+  'wellknown.server.m-server':
+    '"m.server" must be a server name with an optional port: no "https://", no path. The spec says invalid data means "fall back to SRV", but gomatrixserverlib-based servers (Dendrite) fail outright, so an invalid value breaks federation with part of the network.',
+  'wellknown.server.content-type':
+    'The spec says the Content-Type SHOULD be application/json. Homeservers parse the body regardless, but some tools and proxies do not.',
+  'wellknown.server.size':
+    `Synapse ignores bodies of ${WELL_KNOWN_MAX_BYTES} bytes or more, gomatrixserverlib bodies over ${WELL_KNOWN_MAX_BYTES} bytes; then the delegation is lost for those peers.`,
+  'wellknown.server.redirects':
+    'Homeservers follow redirects (gomatrixserverlib at most 10) and must avoid loops. A redirect from https to http sends the delegation unprotected.',
+  'wellknown.server.cache':
+    'Homeservers cache the answer. Synapse uses Cache-Control max-age or Expires clamped to 5 minutes..48 hours, and 24 hours without headers. Lifetimes over 48 hours are cut, so a longer promise is misleading.',
+  'wellknown.server.consistent':
+    'When the server name has several addresses, each homeserver gets the answer of whichever address it reaches. Different answers split federation: some servers find you, others do not.',
 };

@@ -1,7 +1,7 @@
 // Every registered check, passing and failing, through runCheck with the fakes. The last
 // test proves each check was seen both ways.
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../../src/checker/registry.ts';
+import { CHECK_METAS, CONNECTION_METAS } from '../../../src/checker/registry.ts';
 import type { ProbeResult } from '../../../src/checker/interfaces.ts';
 import type { Report } from '../../../src/checker/report.ts';
 import type { FakeName, FakeResponse } from '../../fixtures/fakes.ts';
@@ -391,8 +391,8 @@ describe('client discovery', () => {
 describe('in the browser (no prober)', () => {
   it('connection, TLS and keys checks are skipped with directions, never passed', async () => {
     const { report, http } = await checkScenario('example.org', healthy({ prober: false, routes: { 'https://matrix.example.org:443/_matrix/federation/v1/version': { body: { server: { name: 'Synapse', version: '1' } } } } }));
-    for (const check of CHECKS.filter((c) => 'perConnection' in c)) {
-      expectFindings(report, check.meta.id, ['skip'], /Not tested from this page.*npm start/);
+    for (const meta of CONNECTION_METAS) {
+      expectFindings(report, meta.id, ['skip'], /Not tested from this page.*npm start/);
     }
     expectFindings(report, 'browser.reachability', ['pass'], /answered HTTP 200/);
     expect(http.requests.map((r) => r.url)).toContain('https://matrix.example.org:443/_matrix/federation/v1/version');
@@ -442,7 +442,7 @@ afterAll(() => {
   // Checks whose good state is silence (nothing deprecated, nothing disabled) count "absent" as passing.
   const good = new Set(['pass', 'info', 'absent', 'skip']);
   const informational = new Set(['dns.dnssec']);
-  for (const { meta } of CHECKS) {
+  for (const meta of CHECK_METAS) {
     const statuses = [...(seen.get(meta.id) ?? [])];
     expect(statuses.some((s) => good.has(s)), `${meta.id} seen passing`).toBe(true);
     if (!informational.has(meta.id)) expect(statuses.some((s) => s === 'warn' || s === 'fail'), `${meta.id} seen failing (seen: ${statuses})`).toBe(true);

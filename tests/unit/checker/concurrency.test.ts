@@ -1,5 +1,6 @@
 // Independent lookups run together: a check takes about as long as its longest chain of
 // dependent round trips, not the sum of all of them.
+import { connectionTesting } from '../../../src/checker/probing.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/checker/check.ts';
 import { fakeDns, fakeHttp, fakeProber, realClock, type FakeName } from '../../fixtures/fakes.ts';
@@ -10,8 +11,8 @@ const DELAY = 100;
 describe('concurrency', () => {
   // Module loading and WebCrypto, so the timed runs measure only the round trips.
   beforeAll(async () => {
-    await runCheck('warm.example', { dns: fakeDns({}), http: fakeHttp({}), prober: fakeProber({ nowMs: Date.now() }), clock: realClock, source: 'proxy' });
-    await runCheck('192.0.2.1', { dns: fakeDns({}), http: fakeHttp({}), prober: fakeProber({ nowMs: Date.now() }), clock: realClock, source: 'proxy' });
+    await runCheck('warm.example', { dns: fakeDns({}), http: fakeHttp({}), connections: connectionTesting(fakeProber({ nowMs: Date.now() })), clock: realClock, source: 'proxy' });
+    await runCheck('192.0.2.1', { dns: fakeDns({}), http: fakeHttp({}), connections: connectionTesting(fakeProber({ nowMs: Date.now() })), clock: realClock, source: 'proxy' });
   });
 
   it('delegated + SRV discovery with two addresses takes about 4 × 100 ms, not the sum', async () => {
@@ -25,7 +26,7 @@ describe('concurrency', () => {
     const http = fakeHttp({ [wellKnownUrl('example.org')]: delegation('matrix.example.net') }, { delayMs: DELAY });
     const prober = fakeProber({ nowMs: Date.now(), delayMs: DELAY });
     const started = performance.now();
-    const report = await runCheck('example.org', { dns, http, prober, clock: realClock, source: 'proxy' });
+    const report = await runCheck('example.org', { dns, http, connections: connectionTesting(prober), clock: realClock, source: 'proxy' });
     const elapsed = performance.now() - started;
     expectValidReport(report);
 
@@ -75,7 +76,7 @@ describe('concurrency', () => {
     const http = fakeHttp({}, { delayMs: 3 * DELAY });
     const prober = fakeProber({ nowMs: Date.now(), delayMs: DELAY });
     const started = performance.now();
-    const report = await runCheck('example.org', { dns, http, prober, clock: realClock, source: 'proxy' });
+    const report = await runCheck('example.org', { dns, http, connections: connectionTesting(prober), clock: realClock, source: 'proxy' });
     const elapsed = performance.now() - started;
     expectValidReport(report);
 

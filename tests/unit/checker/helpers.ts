@@ -1,4 +1,5 @@
 // Runs the checker against the fakes and validates every report against the JSON Schema.
+import { connectionTesting } from '../../../src/checker/probing.ts';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
 import schema from '../../../src/checker/report.schema.json' with { type: 'json' };
@@ -46,7 +47,7 @@ export async function checkScenario(input: string, scenario: Scenario = {}) {
   const report = await runCheck(input, {
     dns,
     http,
-    ...(prober ? { prober } : {}),
+    ...(prober ? { connections: connectionTesting(prober) } : {}),
     clock,
     source: prober ? 'proxy' : 'browser',
     ...scenario.deps,

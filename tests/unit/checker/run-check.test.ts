@@ -1,8 +1,11 @@
 // runCheck as a whole: input handling, progress events, deadlines, broken adapters, and
 // the verdict rules of DESIGN.md.
+import { CONNECTION_CHECKS, connectionTesting } from '../../../src/checker/probing.ts';
 import { describe, expect, it } from 'vitest';
 import { runCheck, verdictOf } from '../../../src/checker/check.ts';
-import { CHECK_METAS, CHECKS, checkMeta } from '../../../src/checker/registry.ts';
+import { CHECK_METAS, CONNECTION_METAS, REPORT_CHECKS, checkMeta } from '../../../src/checker/registry.ts';
+import { CHECK_REFERENCE } from '../../../src/checker/check-reference.ts';
+import { CHECK_AREAS } from '../../../src/checker/evidence.ts';
 import type { Finding } from '../../../src/checker/report.ts';
 import type { ProgressEvent } from '../../../src/checker/trace.ts';
 import { fakeDns, fakeHttp, fakeProber, fixedClock, realClock } from '../../fixtures/fakes.ts';
@@ -10,6 +13,7 @@ import { checkScenario, expectValidReport } from './helpers.ts';
 
 describe('registry', () => {
   it('has unique, well-formed ids with docs anchors, titles, fixes and descriptions', () => {
+    expect(CHECK_REFERENCE.map((entry) => entry.id)).toEqual(CHECK_METAS.map((meta) => meta.id));
     const ids = CHECK_METAS.map((meta) => meta.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const meta of CHECK_METAS) {
@@ -17,11 +21,22 @@ describe('registry', () => {
       expect(meta.docs).toBe(`/docs/checks/#${meta.id}`);
       expect(meta.title.length).toBeGreaterThan(3);
       expect(meta.fix.length).toBeGreaterThan(10);
-      expect(meta.description.length).toBeGreaterThan(20);
     }
-    expect(CHECK_METAS).toEqual(CHECKS.map((check) => check.meta));
+    for (const entry of CHECK_REFERENCE) expect(entry.description.length, entry.id).toBeGreaterThan(20);
+    expect(new Set(CHECK_METAS)).toEqual(new Set([...REPORT_CHECKS.map((check) => check.meta), ...CONNECTION_METAS]));
     expect(checkMeta('keys.signature')?.area).toBe('keys');
     expect(checkMeta('nope')).toBeUndefined();
+  });
+
+  it('lists checks by area, in the order a peer meets them', () => {
+    const ranks = CHECK_METAS.map((meta) => CHECK_AREAS.indexOf(meta.area));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(CHECK_METAS.map((meta) => meta.id).slice(17, 21)).toEqual(['dns.dnssec', 'browser.reachability', 'connection.tcp', 'tls.handshake']);
+  });
+
+  it('gives every per-connection check its logic in connection testing, in the same order', () => {
+    expect(CONNECTION_CHECKS.map((check) => check.meta)).toEqual(CONNECTION_METAS);
+    CONNECTION_CHECKS.forEach((check, index) => expect(check.meta).toBe(CONNECTION_METAS[index]));
   });
 });
 
@@ -44,7 +59,7 @@ describe('progress', () => {
     const report = await runCheck('example.org', {
       dns: fakeDns({ 'example.org': { A: ['93.184.215.10'] } }),
       http: fakeHttp({}),
-      prober: fakeProber({ nowMs: Date.now() }),
+      connections: connectionTesting(fakeProber({ nowMs: Date.now() })),
       clock: fixedClock(),
       source: 'proxy',
       onProgress: (event) => {
@@ -71,7 +86,7 @@ describe('failures of the environment', () => {
     const report = await runCheck('example.org', {
       dns: broken,
       http: { get: async () => { throw new TypeError('fetch failed'); } },
-      prober: { probe: async () => { throw new Error('prober exploded'); } },
+      connections: connectionTesting({ probe: async () => { throw new Error('prober exploded'); } }),
       clock: fixedClock(),
       source: 'proxy',
     });
@@ -86,7 +101,7 @@ describe('failures of the environment', () => {
     const report = await runCheck('example.org', {
       dns: fakeDns({ 'example.org': { A: ['93.184.215.10'] } }, { delayMs: 5_000 }),
       http: fakeHttp({}, { delayMs: 5_000 }),
-      prober: fakeProber({ nowMs: Date.now() }),
+      connections: connectionTesting(fakeProber({ nowMs: Date.now() })),
       clock: realClock,
       source: 'cli',
       timeoutMs: 200,
