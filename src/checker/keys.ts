@@ -96,6 +96,8 @@ export type ServerKeys =
       serverName: unknown;
       validUntilTs: unknown;
       verifyKeys: VerifyKey[];
+      /** As sent; undefined when absent, which the spec allows. */
+      oldVerifyKeys: unknown;
     };
 
 /** Parses a keys response and checks every ed25519 key's signature under `serverName`. */
@@ -108,6 +110,7 @@ export async function analyzeServerKeys(body: string, serverName: string): Promi
     ok: true,
     serverName: response.server_name,
     validUntilTs: response.valid_until_ts,
+    oldVerifyKeys: response.old_verify_keys,
     verifyKeys: await Promise.all(
       verifyKeys.map(async ([id, entry]): Promise<VerifyKey> => {
         const algorithm = id.split(':')[0];

@@ -9,6 +9,7 @@ import { federationServer, federationVersion } from './checks/federation.ts';
 import {
   keysBase64Padding,
   keysContentType,
+  keysOldVerifyKeys,
   keysEd25519,
   keysResponse,
   keysServerName,
@@ -37,6 +38,7 @@ export const CONNECTION_CHECKS: readonly ConnectionCheck[] = [
   keysValidUntil,
   keysEd25519,
   keysSignature,
+  keysOldVerifyKeys,
   keysBase64Padding,
 ];
 

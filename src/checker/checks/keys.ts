@@ -1,5 +1,6 @@
 // GET /_matrix/key/v2/server on each connection (spec § A4 "Validating a keys response").
-import type { ServerKeys } from '../keys.ts';
+import { decodeBase64, type ServerKeys } from '../keys.ts';
+import { describeJson, isJsonObject } from '../well-known.ts';
 import { isJsonContentType, meta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type Descriptions } from '../evidence.ts';
 import { describeProbeHttp } from './federation.ts';
 
@@ -50,6 +51,12 @@ export const keysMetas = {
     title: 'Keys response is correctly signed',
     area: 'keys',
     fix: 'Check that nothing between the homeserver and the internet rewrites the response body (reverse proxy filters, injected scripts), and that only one homeserver answers for this name.',
+  }),
+  keysOldVerifyKeys: meta({
+    id: 'keys.old-verify-keys',
+    title: 'Old verify keys are well-formed',
+    area: 'keys',
+    fix: 'Let the homeserver write old_verify_keys: each entry needs "key" (unpadded base64 of the 32-byte public key) and "expired_ts" (milliseconds), and a key is either current or old, never both.',
   }),
   keysBase64Padding: meta({
     id: 'keys.base64-padding',
@@ -129,6 +136,33 @@ export const keysSignature: ConnectionCheck = {
   }),
 };
 
+/** What Synapse needs of an old ed25519 key; entries of other algorithms it skips. */
+function oldKeyProblems(id: string, entry: unknown, alsoCurrent: boolean): string[] {
+  if (!id.startsWith('ed25519:')) return [];
+  if (!isJsonObject(entry)) return [`${id} is ${describeJson(entry)}, not an object`];
+  const problems = alsoCurrent ? [`${id} is also in verify_keys, so Synapse takes the current key as expired at its expired_ts`] : [];
+  if (typeof entry.expired_ts !== 'number' || !Number.isSafeInteger(entry.expired_ts)) {
+    problems.push(`${id} has expired_ts ${JSON.stringify(entry.expired_ts) ?? 'missing'}, not a timestamp in milliseconds`);
+  }
+  const key = typeof entry.key === 'string' ? decodeBase64(entry.key) : null;
+  if (key === null) problems.push(`${id} has ${entry.key === undefined ? 'no "key"' : 'a "key" that is not base64'}`);
+  else if (key.bytes.length !== 32) problems.push(`${id} is ${key.bytes.length} bytes, not 32`);
+  return problems;
+}
+
+export const keysOldVerifyKeys: ConnectionCheck = {
+  meta: keysMetas.keysOldVerifyKeys,
+  perConnection: withKeys(({ oldVerifyKeys, verifyKeys }) => {
+    if (oldVerifyKeys === undefined) return { status: 'pass', detail: 'No old_verify_keys (optional).' };
+    if (!isJsonObject(oldVerifyKeys)) return { status: 'fail', detail: `old_verify_keys is ${describeJson(oldVerifyKeys)}, not an object.` };
+    const current = new Set(verifyKeys.map((key) => key.id));
+    const entries = Object.entries(oldVerifyKeys);
+    const problems = entries.flatMap(([id, entry]) => oldKeyProblems(id, entry, current.has(id)));
+    if (problems.length > 0) return { status: 'fail', detail: `${problems.join('; ')}.` };
+    return { status: 'pass', detail: entries.length === 0 ? 'old_verify_keys is empty.' : `Old keys: ${entries.map(([id]) => id).join(', ')}.` };
+  }),
+};
+
 export const keysBase64Padding: ConnectionCheck = {
   meta: keysMetas.keysBase64Padding,
   perConnection: withKeys(({ verifyKeys }) => {
@@ -156,6 +190,8 @@ export const descriptions: Descriptions = {
     'verify_keys must contain at least one ed25519 key, and each must decode to 32 bytes.',
   'keys.signature':
     'Every ed25519 key in verify_keys must have signed the response (signatures[server name][key id]), verified over the canonical JSON without "signatures" and "unsigned". gomatrixserverlib requires all of them.',
+  'keys.old-verify-keys':
+    'Optional: the keys the server signed with before, each with "key" and "expired_ts", so that peers can still verify old events. Synapse reads every ed25519 entry and fails the whole key fetch on a broken one; a key listed as both current and old is stored as expired.',
   'keys.base64-padding':
     'The spec uses unpadded base64. Decoders should accept padding, but gomatrixserverlib (Dendrite and others) rejects padded signatures.',
 };

@@ -73,7 +73,7 @@ describe('the healthy server', () => {
     for (const id of ['name.syntax', 'wellknown.server.status', 'wellknown.server.json', 'wellknown.server.m-server', 'wellknown.server.content-type', 'wellknown.server.size', 'dns.targets.resolve', 'dns.address-families', 'dns.addresses.public', 'client.wellknown', 'client.wellknown.base-url', 'client.wellknown.cors', 'client.versions', 'support.wellknown']) {
       expectFindings(report, id, ['pass']);
     }
-    for (const id of ['connection.tcp', 'tls.handshake', 'tls.version', 'tls.certificate.trusted', 'tls.certificate.name', 'tls.certificate.expiry', 'federation.version', 'keys.response', 'keys.content-type', 'keys.server-name', 'keys.valid-until', 'keys.ed25519', 'keys.signature', 'keys.base64-padding']) {
+    for (const id of ['connection.tcp', 'tls.handshake', 'tls.version', 'tls.certificate.trusted', 'tls.certificate.name', 'tls.certificate.expiry', 'federation.version', 'keys.response', 'keys.content-type', 'keys.server-name', 'keys.valid-until', 'keys.ed25519', 'keys.signature', 'keys.old-verify-keys', 'keys.base64-padding']) {
       expectFindings(report, id, ['pass', 'pass']);
     }
     expectFindings(report, 'wellknown.server.cache', ['info'], /24 h/);
@@ -333,6 +333,20 @@ describe('server keys', () => {
     expectFindings(await run('example.org', healthy(editBody((body) => body.replace('"valid_until_ts":', '"valid_until_ts":1')))), 'keys.signature', ['fail', 'pass'], /does not verify/);
     const extraKey = { 'ed25519:1': { key: 'XGX0JRS2Af3be3knz2fBiRbApjm2Dh61gXDJA8kcJNI' }, 'ed25519:2': { key: 'fXp5KyOrK7r8aMf9uh9n1GCHELVcaDRzXXi2cp2rsu8' } };
     expectFindings(await run('example.org', editKeys((k) => ({ ...k, verify_keys: extraKey }))), 'keys.signature', ['fail', 'fail'], /no signature by key "ed25519:2"/);
+  });
+
+  it('old-verify-keys: optional, but every ed25519 entry must be whole, and never also current', async () => {
+    const OLD_KEY = 'fXp5KyOrK7r8aMf9uh9n1GCHELVcaDRzXXi2cp2rsu8';
+    const withOld = (old: unknown) => editKeys((k) => ({ ...k, old_verify_keys: old }));
+    expectFindings(await run('example.org', editKeys(({ old_verify_keys: _absent, ...k }) => k)), 'keys.old-verify-keys', ['pass', 'pass'], /No old_verify_keys \(optional\)/);
+    expectFindings(await run('example.org', withOld({ 'ed25519:0': { key: OLD_KEY, expired_ts: NOW_MS - 1 } })), 'keys.old-verify-keys', ['pass', 'pass'], /Old keys: ed25519:0\./);
+    expectFindings(await run('example.org', withOld([])), 'keys.old-verify-keys', ['fail', 'fail'], /an array, not an object/);
+    expectFindings(await run('example.org', withOld({ 'ed25519:0': { key: OLD_KEY } })), 'keys.old-verify-keys', ['fail', 'fail'], /ed25519:0 has expired_ts missing/);
+    expectFindings(await run('example.org', withOld({ 'ed25519:0': { expired_ts: 1 } })), 'keys.old-verify-keys', ['fail', 'fail'], /ed25519:0 has no "key"/);
+    expectFindings(await run('example.org', withOld({ 'ed25519:0': { key: 'Zm9vYmFy', expired_ts: 1 } })), 'keys.old-verify-keys', ['fail', 'fail'], /ed25519:0 is 6 bytes, not 32/);
+    expectFindings(await run('example.org', withOld({ 'ed25519:1': { key: OLD_KEY, expired_ts: 1 } })), 'keys.old-verify-keys', ['fail', 'fail'], /ed25519:1 is also in verify_keys/);
+    // Synapse skips algorithms it does not know.
+    expectFindings(await run('example.org', withOld({ 'curve99:0': 'whatever' })), 'keys.old-verify-keys', ['pass', 'pass']);
   });
 
   it('base64-padding: a padded signature warns (Part C 9)', async () => {

@@ -91,6 +91,7 @@ describe('analyzeServerKeys', () => {
       serverName: 'domain',
       validUntilTs: 4102444800000,
       verifyKeys: [{ id: 'ed25519:1', algorithm: 'ed25519', length: 32, padded: false, signature: { ok: true, padded: false } }],
+      oldVerifyKeys: {},
     });
   });
 
