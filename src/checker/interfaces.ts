@@ -30,8 +30,8 @@ export interface DnsResult {
   rcode: DnsRcode;
   /** Every answer record, CNAME chain included, in the order received. */
   answers: DnsAnswer[];
-  /** The AD bit: the resolver validated the answer with DNSSEC. */
-  authenticated: boolean;
+  /** The AD bit: the resolver validated the answer with DNSSEC; null when the client cannot see it. */
+  authenticated: boolean | null;
   /** Which resolver answered (a URL for DoH, ip:port for node:dns). */
   resolver: string;
   /** Human-readable cause when rcode is TIMEOUT or ERROR. */

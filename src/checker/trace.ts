@@ -55,7 +55,7 @@ export async function queryDns(
   try {
     result = await dns.query(name, type, { signal });
   } catch (error) {
-    result = { rcode: 'ERROR', answers: [], authenticated: false, resolver: 'unknown', error: errorMessage(error) };
+    result = { rcode: 'ERROR', answers: [], authenticated: null, resolver: 'unknown', error: errorMessage(error) };
   }
   requests.push({
     method: 'DNS',

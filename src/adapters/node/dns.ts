@@ -1,6 +1,6 @@
 // DnsClient on node:dns (c-ares): the system resolvers from /etc/resolv.conf, or the
 // servers in FEDCHECK_DNS_SERVERS. c-ares does not expose the AD bit, so `authenticated`
-// is always false, and it reports TTLs only for A/AAAA (CNAME and SRV answers carry ttl 0).
+// is always null (not known), and it reports TTLs only for A/AAAA (CNAME and SRV answers carry ttl 0).
 import { Resolver } from 'node:dns/promises';
 import type { DnsAnswer, DnsClient, DnsRcode, DnsResult, RecordType } from '../../checker/interfaces.ts';
 
@@ -43,7 +43,7 @@ export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
       try {
         if (signal?.aborted) throw Object.assign(new Error('query cancelled'), { code: 'ECANCELLED' });
         const answers = await lookUp(resolver, owner, type);
-        return { rcode: 'NOERROR', answers, authenticated: false, resolver: resolverName };
+        return { rcode: 'NOERROR', answers, authenticated: null, resolver: resolverName };
       } catch (error) {
         return failure(error as NodeJS.ErrnoException, resolverName, signal);
       } finally {
@@ -103,13 +103,13 @@ async function cnameChain(resolver: Resolver, owner: string): Promise<DnsAnswer[
 function failure(error: NodeJS.ErrnoException, resolver: string, signal?: AbortSignal): DnsResult {
   const code = error.code ?? '';
   // NODATA is an answer: the name exists, without records of this type.
-  if (code === 'ENODATA') return { rcode: 'NOERROR', answers: [], authenticated: false, resolver };
+  if (code === 'ENODATA') return { rcode: 'NOERROR', answers: [], authenticated: null, resolver };
   if (code === 'ECANCELLED' && signal?.aborted) {
     const deadline = (signal.reason as Error | undefined)?.name === 'TimeoutError';
-    return { rcode: deadline ? 'TIMEOUT' : 'ERROR', answers: [], authenticated: false, resolver, error: 'query cancelled' };
+    return { rcode: deadline ? 'TIMEOUT' : 'ERROR', answers: [], authenticated: null, resolver, error: 'query cancelled' };
   }
   const rcode = rcodeByErrorCode[code] ?? 'ERROR';
-  const result: DnsResult = { rcode, answers: [], authenticated: false, resolver };
+  const result: DnsResult = { rcode, answers: [], authenticated: null, resolver };
   if (rcode === 'TIMEOUT' || rcode === 'ERROR') result.error = `${code || 'error'}: ${describe(code, error.message)}`;
   return result;
 }

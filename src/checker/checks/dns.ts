@@ -202,8 +202,12 @@ export const dnsDnssec: ReportCheck = {
     fix: 'Optional: sign the zone with DNSSEC at your DNS provider.',
   }),
   run: onDiscovery((discovery) => {
-    const lookups = usedLookups(discovery).filter(({ result }) => result.answers.length > 0);
-    if (lookups.length === 0) return [];
+    const answered = usedLookups(discovery).filter(({ result }) => result.answers.length > 0);
+    if (answered.length === 0) return [];
+    const lookups = answered.filter(({ result }) => result.authenticated !== null);
+    if (lookups.length === 0) {
+      return [{ status: 'skip', detail: 'Not known: this resolver client does not report DNSSEC validation (the AD bit). The checker page, which asks DNS-over-HTTPS resolvers, shows it.' }];
+    }
     const validated = lookups.filter(({ result }) => result.authenticated).map(({ question }) => question);
     const detail =
       validated.length === lookups.length

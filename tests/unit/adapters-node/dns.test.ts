@@ -39,7 +39,7 @@ describe('node:dns DnsClient', () => {
     const a = await client().query('Matrix.Test.', 'A');
     expect(a).toEqual({
       rcode: 'NOERROR',
-      authenticated: false,
+      authenticated: null,
       resolver: server.address,
       answers: [
         { name: 'matrix.test', type: 'A', ttl: 120, data: '203.0.113.10' },

@@ -235,9 +235,11 @@ describe('DNS', () => {
     expectFindings(await run('example.org', healthy({ dnsOptions: { otherResolvers: [{ resolver: 'second', zone: moved }] } })), 'dns.resolvers.agree', ['warn'], /A matrix\.example\.org: fake-resolver says NOERROR 93\.184\.215\.10; second says NOERROR 93\.184\.215\.99/);
   });
 
-  it('dnssec: the AD bit is reported as info', async () => {
+  it('dnssec: the AD bit is reported as info, and as not known where the client cannot see it', async () => {
     const signed = { 'matrix.example.org': { A: [V4], AAAA: [V6], authenticated: true } };
     expectFindings(await run('example.org', healthy({ zone: signed })), 'dns.dnssec', ['info'], /All answers were DNSSEC-validated/);
+    const unknown = { 'example.org': { A: [V4B], authenticated: null }, 'matrix.example.org': { A: [V4], AAAA: [V6], authenticated: null } };
+    expectFindings(await run('example.org', healthy({ zone: unknown })), 'dns.dnssec', ['skip'], /Not known: this resolver client does not report DNSSEC/);
   });
 });
 
