@@ -1,7 +1,7 @@
 // Server name grammar (spec appendix "Server Name"), also used for `m.server` values.
 // Hard errors are the grammar and the port range (Part C 11); the SHOULD-level rules
 // (case, length, labels) are warnings because peers disagree on them (Part C 12).
-import ipaddr from 'ipaddr.js';
+import { parseAddress } from './ip.ts';
 
 export type HostKind = 'dns' | 'ipv4' | 'ipv6';
 
@@ -45,7 +45,7 @@ export function parseServerName(input: string): ServerNameParse {
     const close = input.indexOf(']');
     if (close < 0) return fail('missing "]" after the IPv6 address');
     host = input.slice(1, close);
-    if (!IPV6_CHARS.test(host) || !ipaddr.IPv6.isValid(host)) {
+    if (!IPV6_CHARS.test(host) || parseAddress(host)?.family !== 6) {
       return fail(`${quote(host)} is not an IPv6 address`);
     }
     hostKind = 'ipv6';

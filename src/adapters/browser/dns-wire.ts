@@ -2,8 +2,8 @@
 // DoH from the browser. @leichtgewicht/dns-packet does this too, but it cannot be
 // tree-shaken and costs 7.3 KB gzip of the island's 25 KB budget; its codec is the
 // oracle in tests/unit/adapters-browser/dns-wire.test.ts.
-import ipaddr from 'ipaddr.js';
 import type { DnsAnswer, RecordType } from '../../checker/interfaces.ts';
+import { formatAddress } from '../../checker/ip.ts';
 
 const TYPE_CODES: Record<RecordType, number> = { A: 1, CNAME: 5, AAAA: 28, SRV: 33 };
 const TYPE_NAMES = new Map(Object.entries(TYPE_CODES).map(([name, code]) => [code, name as RecordType]));
@@ -75,7 +75,7 @@ function readData(bytes: Uint8Array, view: DataView, type: RecordType, start: nu
     case 'A':
     case 'AAAA':
       if (length !== (type === 'A' ? 4 : 16)) throw new Error(`${type} record with ${length} bytes of data`);
-      return ipaddr.fromByteArray([...bytes.subarray(start, start + length)]).toString();
+      return formatAddress(bytes.subarray(start, start + length));
     case 'CNAME':
       return readName(bytes, start).name;
     case 'SRV': {

@@ -1,8 +1,8 @@
 // DnsClient over DNS-over-HTTPS from the browser: the JSON API of Google and Cloudflare
 // and RFC 8484 wire format over GET. Both are plain GETs with a safelisted Accept header,
 // so no CORS preflight is sent (DoH servers answer preflights with errors).
-import ipaddr from 'ipaddr.js';
 import type { DnsAnswer, DnsClient, DnsRcode, DnsResult, RecordType } from '../../checker/interfaces.ts';
+import { formatAddress, parseAddress } from '../../checker/ip.ts';
 import { base64url, decodeResponse, encodeQuery } from './dns-wire.ts';
 import type { DohResolver } from './resolvers.ts';
 
@@ -80,8 +80,11 @@ function fromJson(body: JsonResponse): { rcode: number; authenticated: boolean; 
 function jsonData(type: RecordType, data: string): DnsAnswer['data'] {
   switch (type) {
     case 'A':
-    case 'AAAA':
-      return ipaddr.parse(data).toString();
+    case 'AAAA': {
+      const address = parseAddress(data);
+      if (!address) throw new Error(`${type} record with data ${JSON.stringify(data)}, not an IP address`);
+      return formatAddress(address.bytes);
+    }
     case 'CNAME':
       return bareName(data);
     case 'SRV': {

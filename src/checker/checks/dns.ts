@@ -161,7 +161,7 @@ export const dnsAddressesPublic: ReportCheck = {
     if (addresses.length === 0) return [];
     const internal = addresses.flatMap((address) => {
       const kind = classifyAddress(address);
-      return kind.public ? [] : [`${address} (${kind.range})`];
+      return kind.public ? [] : [`${address} (${kind.reason})`];
     });
     if (internal.length === 0) return [{ status: 'pass', detail: `All ${addresses.length} address(es) are public.` }];
     if (allowPrivateAddresses) return [{ status: 'info', detail: `Not public, allowed by configuration: ${internal.join(', ')}.` }];

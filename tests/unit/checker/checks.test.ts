@@ -219,10 +219,10 @@ describe('DNS', () => {
 
   it('addresses.public: private addresses fail or warn, unless allowed', async () => {
     const allPrivate = await run('example.org', healthy({ zone: { 'matrix.example.org': { A: ['10.0.0.5'], AAAA: ['::1'] } } }));
-    expectFindings(allPrivate, 'dns.addresses.public', ['fail'], /10\.0\.0\.5 \(private\), ::1 \(loopback\)/);
+    expectFindings(allPrivate, 'dns.addresses.public', ['fail'], /10\.0\.0\.5 \(private network \(RFC 1918\)\), ::1 \(loopback\)/);
     expect(allPrivate.verdict).toBe('fail');
-    expectFindings(await run('example.org', healthy({ zone: { 'matrix.example.org': { A: [V4, '100.64.0.1'] } } })), 'dns.addresses.public', ['warn'], /carrierGradeNat/);
-    expectFindings(await run('example.org', healthy({ zone: { 'matrix.example.org': { A: ['::ffff:192.168.1.1'] } } })), 'dns.addresses.public', ['fail'], /private/);
+    expectFindings(await run('example.org', healthy({ zone: { 'matrix.example.org': { A: [V4, '100.64.0.1'] } } })), 'dns.addresses.public', ['warn'], /100\.64\.0\.1 \(carrier-grade NAT \(RFC 6598\)\)/);
+    expectFindings(await run('example.org', healthy({ zone: { 'matrix.example.org': { A: ['::ffff:192.168.1.1'] } } })), 'dns.addresses.public', ['fail'], /IPv4-mapped form of 192\.168\.1\.1 \(private network/);
     const allowed = await run('example.org', healthy({ zone: { 'matrix.example.org': { A: ['127.0.0.1'] } }, deps: { allowPrivateAddresses: true } }));
     expectFindings(allowed, 'dns.addresses.public', ['info'], /allowed by configuration/);
     expect(allowed.verdict).toBe('pass');

@@ -1,5 +1,5 @@
-// Property tests: the parsers that read untrusted input never throw. `npm test` runs
-// 1,000 cases each; `FEDCHECK_FUZZ_RUNS=100000` (npm run fuzz) runs many more.
+// Property tests: the parsers that read untrusted input never throw. How many cases:
+// fuzz-runs.ts (`npm run fuzz` runs many more).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { HttpResult, RedirectHop } from '../../../src/checker/interfaces.ts';
@@ -12,10 +12,8 @@ import {
   interpretSupportWellKnown,
   wellKnownCacheLifetime,
 } from '../../../src/checker/well-known.ts';
+import { RUNS, TIMEOUT } from './fuzz-runs.ts';
 
-const RUNS = Number(process.env.FEDCHECK_FUZZ_RUNS ?? 1000);
-/** Generous per-test budget: about 2 ms per case, at least 30 s. */
-const TIMEOUT = Math.max(30_000, RUNS * 2);
 
 const serverNameLike = fc.oneof(
   fc.string({ unit: 'binary' }),
