@@ -25,7 +25,7 @@ export default defineConfig({
       social: [{ icon: 'github', label: 'Source code', href: repository }],
       editLink: { baseUrl: `${repository}/edit/main/` },
       lastUpdated: true,
-      customCss: ['./src/styles/callouts.css', './src/styles/home.css'],
+      customCss: ['./src/styles/theme.css', './src/styles/callouts.css', './src/styles/home.css'],
       // Zone-file and Caddyfile snippets have no grammar in Shiki; show them as plain text.
       expressiveCode: { shiki: { langAlias: { dns: 'txt', caddy: 'txt' } } },
       markdown: { processedDirs: [process.env.FEDCHECK_CONTENT_DIR ?? './content/docs'] },
