@@ -73,6 +73,13 @@ export function parseServerName(input: string): ServerNameParse {
   }
 
   const warnings: string[] = [];
+  if (hostKind === 'ipv4' && /(^|\.)0\d/.test(host)) {
+    const decimal = host.split('.').map(Number).join('.');
+    warnings.push(
+      `IPv4 address ${quote(host)} has leading zeros: checked as ${decimal}, but peers differ (some read such octets as octal, others take the name for a hostname); write ${decimal}`,
+    );
+    host = decimal;
+  }
   let port: number | undefined;
   if (portText !== undefined) {
     if (portText === '') return fail('port is empty after ":"');

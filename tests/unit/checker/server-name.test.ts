@@ -59,6 +59,14 @@ describe('parseServerName: SHOULD-level rules are warnings (Part C 12)', () => {
     if (result.ok) expect(result.warnings.join('\n')).toMatch(warning);
   });
 
+  it('010.0.0.1 is checked as 10.0.0.1, with a warning that peers read it differently', () => {
+    const result = parseServerName('010.0.0.1:8448');
+    expect(result).toMatchObject({ ok: true, name: { input: '010.0.0.1:8448', host: '10.0.0.1', port: 8448, hostKind: 'ipv4' } });
+    expect(result.ok && result.warnings).toEqual([expect.stringMatching(/"010\.0\.0\.1" has leading zeros: checked as 10\.0\.0\.1.*octal.*write 10\.0\.0\.1/)]);
+    expect(parseServerName('10.0.0.1')).toMatchObject({ ok: true, warnings: [] });
+    expect(parseServerName('100.0.0.10')).toMatchObject({ ok: true, warnings: [] });
+  });
+
   it('256.1.1.1 is a DNS name, not an IPv4 literal', () => {
     const result = parseServerName('256.1.1.1');
     expect(result.ok && result.name.hostKind).toBe('dns');
