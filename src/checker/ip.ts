@@ -195,14 +195,14 @@ export function unmapped(address: IpAddress): IpAddress {
 
 export type AddressClass =
   | { public: true; family: 4 | 6 }
-  | { public: false; family: 4 | 6; reason: string }
-  | { public: false; family: null; reason: 'not an IP address' };
+  | { public: false; family: 4 | 6; reason: string; scope: Scope }
+  | { public: false; family: null; reason: 'not an IP address'; scope: 'never' };
 
 /** Whether other homeservers can reach a published address, and its family as they connect to it. */
 export function classifyAddress(text: string): AddressClass {
   const address = parseAddress(text);
-  if (!address) return { public: false, family: null, reason: 'not an IP address' };
+  if (!address) return { public: false, family: null, reason: 'not an IP address', scope: 'never' };
   const { family } = unmapped(address);
   const special = specialPurpose(address);
-  return special ? { public: false, family, reason: special.reason } : { public: true, family };
+  return special ? { public: false, family, ...special } : { public: true, family };
 }

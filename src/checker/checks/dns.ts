@@ -161,12 +161,15 @@ export const dnsAddressesPublic: ReportCheck = {
     if (addresses.length === 0) return [];
     const internal = addresses.flatMap((address) => {
       const kind = classifyAddress(address);
-      return kind.public ? [] : [`${address} (${kind.reason})`];
+      return kind.public ? [] : [{ text: `${address} (${kind.reason})`, lan: kind.scope === 'lan' }];
     });
     if (internal.length === 0) return [{ status: 'pass', detail: `All ${addresses.length} address(es) are public.` }];
-    if (allowPrivateAddresses) return [{ status: 'info', detail: `Not public, allowed by configuration: ${internal.join(', ')}.` }];
-    const status = internal.length === addresses.length ? 'fail' : 'warn';
-    return [{ status, detail: `Not publicly reachable: ${internal.join(', ')}.` }];
+    // Configuration may allow LAN addresses; broadcast, multicast, unspecified or scoped ones reach no single host anywhere.
+    const unreachable = allowPrivateAddresses ? internal.filter((address) => !address.lan) : internal;
+    const list = (entries: typeof internal) => entries.map((address) => address.text).join(', ');
+    if (unreachable.length === 0) return [{ status: 'info', detail: `Not public, allowed by configuration: ${list(internal)}.` }];
+    const status = unreachable.length === addresses.length ? 'fail' : 'warn';
+    return [{ status, detail: `Not publicly reachable: ${list(unreachable)}.` }];
   }),
 };
 

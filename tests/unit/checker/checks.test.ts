@@ -226,6 +226,9 @@ describe('DNS', () => {
     const allowed = await run('example.org', healthy({ zone: { 'matrix.example.org': { A: ['127.0.0.1'] } }, deps: { allowPrivateAddresses: true } }));
     expectFindings(allowed, 'dns.addresses.public', ['info'], /allowed by configuration/);
     expect(allowed.verdict).toBe('pass');
+    // No configuration makes these reach a single host.
+    const never = await run('example.org', healthy({ zone: { 'matrix.example.org': { A: ['127.0.0.1', '224.0.0.1'] } }, deps: { allowPrivateAddresses: true } }));
+    expectFindings(never, 'dns.addresses.public', ['warn'], /^Not publicly reachable: 224\.0\.0\.1 \(multicast\)\.$/);
   });
 
   it('resolvers.agree: different answers from two resolvers warn', async () => {
