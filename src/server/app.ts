@@ -15,6 +15,7 @@ import type { ServerConfig } from './config.ts';
 import { apiError } from './errors.ts';
 import { concurrencyCapped, createConcurrencyGate, createRateLimiter, rateLimited } from './limits.ts';
 import { createReportService, type ReportService, type ReportServiceOptions } from './reports.ts';
+import { apiHeaders, securityHeaders } from './security-headers.ts';
 import { siteFiles, sitePageNotFound } from './static-site.ts';
 
 export interface AppOptions {
@@ -46,10 +47,12 @@ export function createApp(options: AppOptions): Hono {
 
   const app = new Hono();
   app.use('*', accessLog(log, config.trustProxy));
+  app.use('*', securityHeaders());
   // The API's JSON is made per request, so it is compressed per request; the site's files
   // come compressed from the build (static-site.ts).
   app.use('/api/*', compress());
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET'], maxAge: 86400 }));
+  app.use('/api/*', apiHeaders);
   app.use('/api/*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'OPTIONS') return next();
     c.header('Allow', 'GET');

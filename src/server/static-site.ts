@@ -1,22 +1,41 @@
 // The built site from dist/: files with their content types, directory index pages, the
 // site's own 404 page, caching that suits Astro's output (hashed assets never change,
-// pages do), and the build's Brotli and gzip copies (src/build/precompress.ts) for clients
-// that accept them.
-import { serveStatic } from '@hono/node-server/serve-static';
+// pages do), the build's Brotli and gzip copies (src/build/precompress.ts) for clients
+// that accept them, and each page's Content-Security-Policy (page-policy.ts).
+import { serveStatic, type ServeStaticOptions } from '@hono/node-server/serve-static';
 import type { Context, MiddlewareHandler, NotFoundHandler } from 'hono';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
+import { pagePolicies } from './page-policy.ts';
 
 /** Astro puts content-hashed bundles under /_astro/. */
 const immutablePrefix = '/_astro/';
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The file serveStatic answered with, without the suffix of a compressed copy. */
+    siteFile: string;
+  }
+}
+
+function siteStatic(options: ServeStaticOptions): MiddlewareHandler {
+  return serveStatic({ ...options, precompressed: true, onFound: (file, c) => c.set('siteFile', file.replace(/\.(br|gz|zst)$/, '')) });
+}
+
+/** Sets a page's policy on the response serveStatic made for it; other files need none. */
+async function setPagePolicy(c: Context, headers: Headers, policyOf: (file: string) => Promise<string>): Promise<void> {
+  if (!headers.get('content-type')?.startsWith('text/html')) return;
+  headers.set('Content-Security-Policy', await policyOf(c.get('siteFile')));
+}
+
 export function siteFiles(siteDir: string): MiddlewareHandler {
-  const files = serveStatic({ root: siteDir, precompressed: true });
+  const files = siteStatic({ root: siteDir });
+  const policyOf = pagePolicies();
   return async (c, next) => {
     const found = await files(c, next);
     if (found instanceof Response) c.res = found;
     if (c.res.status !== 200 && c.res.status !== 206) return;
     c.header('Cache-Control', cacheControl(c));
-    c.header('X-Content-Type-Options', 'nosniff');
+    await setPagePolicy(c, c.res.headers, policyOf);
     varyOnEncoding(c);
   };
 }
@@ -36,7 +55,8 @@ function varyOnEncoding(c: Context): void {
 }
 
 export function sitePageNotFound(siteDir: string): NotFoundHandler {
-  const page = serveStatic({ root: siteDir, path: '404.html', precompressed: true });
+  const page = siteStatic({ root: siteDir, path: '404.html' });
+  const policyOf = pagePolicies();
   return async (c) => {
     // Plain text for what serveStatic would not answer with the whole page: a Range request
     // (a part of it), methods other than GET and HEAD, a build without a 404 page.
@@ -45,6 +65,7 @@ export function sitePageNotFound(siteDir: string): NotFoundHandler {
     const response = new Response(found.body, { status: 404, headers: found.headers });
     response.headers.set('Cache-Control', 'no-cache');
     response.headers.set('Vary', 'Accept-Encoding');
+    await setPagePolicy(c, response.headers, policyOf);
     return response;
   };
 }

@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeHtml, root, dist } from './build-helpers.ts';
 import { readGuides, proseLinks, type Page } from './docs-markdown.ts';
+import { createApp } from '../../src/server/app.ts';
+import { loadConfig } from '../../src/server/config.ts';
 
 const pages = readGuides();
 const byUrl = new Map(pages.map((p) => [p.url, p]));
@@ -249,6 +251,24 @@ describe('guide pages', () => {
       expect(text, item).toContain(item);
     }
     for (const code of ['0', '1', '2', '3']) expect(text).toMatch(new RegExp(`\\| \`${code}\` \\|`));
+  });
+
+  it('state the security headers the server sends, as it sends them', async () => {
+    const text = page('using-the-checker').source;
+    const app = createApp({ config: { ...loadConfig({}), siteDir: dist }, log: () => {} });
+    const client = { incoming: { socket: { remoteAddress: '192.0.2.1' } } };
+    const home = await app.request('/', {}, client);
+    const health = await app.request('/api/v1/health', { headers: { origin: 'https://elsewhere.example' } }, client);
+    const documented = [...text.matchAll(/^\| `([A-Z][A-Za-z-]+)` \| `([^`]+)` \|$/gm)];
+    expect(documented.length).toBeGreaterThan(4);
+    for (const [, name, value] of documented) {
+      expect(home.headers.get(name), name).toBe(value);
+      expect(health.headers.get(name), name).toBe(value);
+    }
+    for (const [, name, value] of text.matchAll(/`([A-Z][A-Za-z-]+): ([^`]+)`/g)) expect(health.headers.get(name), name).toBe(value);
+    expect(text).toContain(`\`${health.headers.get('content-security-policy')}\``);
+    const hash = /'sha256-[A-Za-z0-9+/]+=*'/g;
+    expect(text).toContain(home.headers.get('content-security-policy')!.replace(hash, "'sha256-…'").replace(/( 'sha256-…')+/g, " 'sha256-…'"));
   });
 
   it('keep up with the proxy and the CLI: every environment variable and option they read is documented', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, startServer, watchPage, type RunningServer } from './browser.ts';
+import { launchChromium, startServer, watchCsp, watchPage, type RunningServer } from './browser.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const axePath = join(root, 'node_modules/axe-core/axe.min.js');
@@ -107,7 +107,8 @@ async function check(page: Page, base: string, serverName: string, resolvers = [
  * not in its accessible name (label-content-name-mismatch); that is Starlight's markup.
  */
 async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
+  // Evaluated rather than added as a <script>: the page's policy rightly refuses that.
+  await page.evaluate(await readFile(axePath, 'utf8'));
   const result = await page.evaluate(async () => {
     type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[] };
     const axe = (window as unknown as { axe: { run: (context: unknown) => Promise<AxeResult> } }).axe;
@@ -171,6 +172,30 @@ describe('checker island with the proxy (npm start)', () => {
     expect(outcome.text).toContain('<img src=x onerror=alert(1)>');
     expect(await page.locator('.fc-checker img').count()).toBe(0);
     expect(dialogs).toEqual([]);
+  });
+
+  it('runs a check under the server\'s Content-Security-Policy without a violation', async () => {
+    const guarded = await newPage();
+    const violations = await watchCsp(guarded);
+    const row = scenario('wk-srv');
+    const outcome = await check(guarded, proxy.url, row.serverName);
+    expect({ verdict: outcome.verdict, step: outcome.step }).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
+    expect((await fetch(proxy.url)).headers.get('content-security-policy')).toContain("connect-src 'self' https: http:");
+    expect(violations).toEqual([]);
+  });
+
+  it('reaches a proxy the user names at another plain-HTTP origin, within the policy', async () => {
+    const guarded = await newPage();
+    const violations = await watchCsp(guarded);
+    const elsewhere = new URL(proxy.url);
+    elsewhere.hostname = 'localhost';
+    const url = new URL(proxy.url);
+    url.searchParams.set('proxy', elsewhere.href);
+    const outcome = await check(guarded, url.href, scenario('cert-expired').serverName);
+    expect(outcome.verdict).toBe('fail');
+    expect(await guarded.locator('.fc-proxy[data-proxy="found"]').count()).toBe(1);
+    expect(await findingStatus(guarded, 'tls.certificate.expiry')).toBe('fail');
+    expect(violations).toEqual([]);
   });
 
   it('has no axe violations when finished, in both themes', async () => {

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, startServer, watchPage, isLoopbackUrl, type RunningServer } from './browser.ts';
+import type { Browser, Page } from 'playwright-core';
+import { dist, filesUnder } from '../build/build-helpers.ts';
+import { launchChromium, startServer, watchCsp, watchPage, isLoopbackUrl, type RunningServer } from './browser.ts';
 
 describe('site in Chromium', () => {
   let browser: Browser;
@@ -15,19 +16,25 @@ describe('site in Chromium', () => {
     await server?.stop();
   });
 
-  it('loads the home page with no console errors and no request off loopback', async () => {
+  it('loads the home page with no console errors, no CSP violation and no request off loopback', async () => {
     const page = await browser.newPage();
     const watched = watchPage(page);
-    await page.goto(server.url, { waitUntil: 'networkidle' });
+    const violations = await watchCsp(page);
+    const response = await page.goto(server.url, { waitUntil: 'networkidle' });
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(await page.locator('h1').first().textContent()).toBe('fedcheck');
+    // The island hydrated: its settings read the page's own origin for a proxy.
+    await page.locator('.fc-proxy[data-proxy="found"]').waitFor();
+    expect(violations).toEqual([]);
     expect(watched.errors).toEqual([]);
     expect(watched.requests.filter((url) => !isLoopbackUrl(url))).toEqual([]);
     await page.close();
   });
 
-  it('shows an inset and a warning callout on a guide', async () => {
+  it('shows an inset and a warning callout on a guide, with no CSP violation', async () => {
     const page = await browser.newPage();
-    await page.goto(new URL('docs/federation-network/', server.url).href);
+    const violations = await watchCsp(page);
+    await page.goto(new URL('docs/federation-network/', server.url).href, { waitUntil: 'networkidle' });
     const inset = page.locator('aside.starlight-aside--inset').first();
     const warning = page.locator('aside.starlight-aside--warning').first();
     expect(await inset.isVisible()).toBe(true);
@@ -36,17 +43,54 @@ describe('site in Chromium', () => {
     // The aside is styled, not a bare box: Starlight's border and our accent colour apply.
     const border = await warning.evaluate((el) => getComputedStyle(el).borderInlineStartWidth);
     expect(border).not.toBe('0px');
+    // Expressive Code's token colours come from style="" attributes, which the policy allows.
+    const tokenColour = await page.locator('.expressive-code .ec-line span[style]').first().evaluate((el) => getComputedStyle(el).getPropertyValue('--0'));
+    expect(tokenColour).toMatch(/^#/);
+    expect(violations).toEqual([]);
     await page.close();
   });
 
-  it('finds a page through the search box by a word from its body', async () => {
-    const page = await browser.newPage();
+  // The server finds each page's inline scripts and styles with a pattern; Chromium's parser
+  // must find no other on any page, or that page would break under its policy.
+  it('loads every built page with no CSP violation', async () => {
+    const pages = filesUnder(dist, /\.html$/).map((file) => file.replace(/(^|\/)index\.html$/, '$1'));
+    expect(pages).toContain('docs/checks/');
+    for (const path of pages) {
+      const page = await browser.newPage();
+      const violations = await watchCsp(page);
+      await page.goto(new URL(path, server.url).href, { waitUntil: 'networkidle' });
+      expect(violations, path).toEqual([]);
+      await page.close();
+    }
+  });
+
+  /** Searches for a word from a guide's body and returns the CSP violations on the way. */
+  async function searchFirewalld(page: Page): Promise<string[]> {
+    const violations = await watchCsp(page);
     await page.goto(server.url);
     await page.locator('button[data-open-modal]').first().click();
     await page.locator('.pagefind-ui__search-input').fill('firewalld');
     const result = page.locator('.pagefind-ui__result-link').first();
     await result.waitFor({ timeout: 10_000 });
     expect(await result.getAttribute('href')).toContain('/docs/federation-network/');
+    return violations;
+  }
+
+  it('finds a page through the search box by a word from its body, with no CSP violation', async () => {
+    const page = await browser.newPage();
+    expect(await searchFirewalld(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('still searches when Pagefind cannot start its worker and compiles its WebAssembly on the page', async () => {
+    const page = await browser.newPage();
+    const workers: string[] = [];
+    await page.route('**/pagefind/pagefind-worker.js', (route) => {
+      workers.push(route.request().url());
+      return route.abort();
+    });
+    expect(await searchFirewalld(page)).toEqual([]);
+    expect(workers).not.toEqual([]);
     await page.close();
   });
 

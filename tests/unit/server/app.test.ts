@@ -19,6 +19,10 @@ import { loadConfig, type ServerConfig } from '../../../src/server/config.ts';
 let root: string;
 let siteDir: string;
 
+/** The fixture home page's inline script and the hash that allows it (MDN's example). */
+const homeScript = "alert('Hello, world.');";
+const homeScriptHash = "'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='";
+
 /** Makes a fixture long enough for compressed copies that are smaller than it. */
 const filler = (text: string) => text.repeat(40);
 
@@ -26,7 +30,7 @@ beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'fedcheck-site-'));
   siteDir = path.join(root, 'dist');
   const files: Record<string, string | Uint8Array> = {
-    'index.html': `<!doctype html><title>home</title>${filler('<p>Matrix federation, checked against the spec.</p>')}`,
+    'index.html': `<!doctype html><title>home</title><script>${homeScript}</script>${filler('<p>Matrix federation, checked against the spec.</p>')}`,
     '404.html': `<!doctype html><title>not found</title>${filler('<p>No page here.</p>')}`,
     'docs/guide/index.html': '<!doctype html><title>guide</title>',
     '_astro/page.abc123.js': 'export {}',
@@ -195,6 +199,7 @@ describe('proxy API', () => {
     try {
       const failed = await app.request('/api/v1/report?server_name=example.org', {}, from('192.0.2.1'));
       expect(failed.status).toBe(500);
+      expect(failed.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(await failed.json()).toEqual({ error: { code: 'internal', message: 'the proxy failed to produce an answer' } });
     } finally {
       console.error = original;
@@ -257,6 +262,64 @@ describe('static site', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(await response.text()).toContain('not found');
+  });
+
+  describe('security headers', () => {
+    const hardening = {
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'cross-origin-opener-policy': 'same-origin',
+      'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+    };
+    const headersOf = (response: Response) => Object.fromEntries(Object.keys(hardening).map((name) => [name, response.headers.get(name)]));
+
+    it.each([
+      ['/', 'br'],
+      ['/', 'gzip'],
+      ['/index.html', 'identity'],
+      ['/docs/guide/', 'identity'],
+      ['/docs/guide', 'gzip'],
+    ])('gives the page %s (%s) its own Content-Security-Policy and the hardening headers', async (url, encoding) => {
+      const { app } = harness();
+      const response = await app.request(url, { headers: { 'accept-encoding': encoding } }, from('192.0.2.1'));
+      const policy = response.headers.get('content-security-policy');
+      expect(policy).toMatch(/^default-src 'none'; script-src 'self' 'wasm-unsafe-eval'/);
+      expect(policy).toContain("frame-ancestors 'none'");
+      expect(policy?.includes(homeScriptHash)).toBe(!url.startsWith('/docs/guide'));
+      expect(headersOf(response)).toEqual(hardening);
+      expect(response.headers.get('strict-transport-security')).toBeNull();
+    });
+
+    it('gives the 404 page the policy of 404.html', async () => {
+      const { app } = harness();
+      const response = await app.request('/no/such/page', { headers: { 'accept-encoding': 'gzip' } }, from('192.0.2.1'));
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'self'/);
+      expect(headersOf(response)).toEqual(hardening);
+    });
+
+    it.each(['/_astro/page.abc123.js', '/_astro/common.abc123.css', '/favicon.svg', '/hero.png'])('sends %s with the hardening headers and no page policy', async (url) => {
+      const { app } = harness();
+      const response = await app.request(url, {}, from('192.0.2.1'));
+      expect(response.status).toBe(200);
+      expect(headersOf(response)).toEqual(hardening);
+      expect(response.headers.get('content-security-policy')).toBeNull();
+    });
+
+    it.each([
+      ['/api/v1/health', 200],
+      ['/api/v1/report?server_name=example.org', 200],
+      ['/api/v1/nothing', 404],
+      ['/api/v1/health', 405, 'POST'],
+    ])('sends %s (%i) as data that may load and be framed by nothing, readable from any origin', async (url, status, method = 'GET') => {
+      const { app } = harness();
+      const response = await app.request(url, { method, headers: { origin: 'https://elsewhere.example' } }, from('192.0.2.1'));
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(headersOf(response)).toEqual(hardening);
+    });
   });
 
   describe('compression', () => {
