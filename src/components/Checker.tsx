@@ -12,6 +12,7 @@ import { SettingsPanel } from './SettingsPanel.tsx';
 import { ProxyNote } from './ProxyNote.tsx';
 import { applyUrlParameters, browserStorage, defaultSettings, loadSettings, saveSettings, type Settings } from './settings.ts';
 import { loadRecent, rememberCheck, type RecentCheck } from './recent.ts';
+import { preconnect } from './preconnect.ts';
 import './checker.css';
 
 /** What the island needs from the engine module, which it loads once the page is idle. */
@@ -110,6 +111,12 @@ export default function Checker(props: CheckerProps) {
     }
   };
 
+  /** The user turned to the field: a check is coming. */
+  const prepare = () => {
+    void engine();
+    preconnect(settings().resolvers.map((resolver) => resolver.url));
+  };
+
   const changeSettings = (next: Settings) => {
     const proxyChanged = next.proxyUrl !== settings().proxyUrl;
     setSettings(next);
@@ -140,7 +147,7 @@ export default function Checker(props: CheckerProps) {
 
   return (
     <div class="fc-checker not-content">
-      <ServerForm value={input()} onInput={setInput} onFocus={() => void engine()} onSubmit={start} busy={run().phase === 'running'} />
+      <ServerForm value={input()} onInput={setInput} onFocus={prepare} onSubmit={start} busy={run().phase === 'running'} />
       <ProxyNote proxy={proxy()} />
       <Show when={urlErrors().length > 0}>
         <ul class="fc-problems">

@@ -40,6 +40,21 @@ describe('server name input', () => {
     expect(screen.getByText(/upper-case characters/)).toBeTruthy();
   });
 
+  it('opens connections to the resolvers when the field gets focus, not before, and once', () => {
+    history.replaceState(null, '', '/?resolver=https://doh.example/dns-query&resolver=https://doh.example/other&resolver=https://dns2.example/resolve');
+    const { input } = renderChecker();
+    const preconnects = () => [...document.head.querySelectorAll<HTMLLinkElement>('link[rel="preconnect"]')].map((link) => [link.href, link.crossOrigin]);
+    expect(preconnects()).toEqual([]);
+    fireEvent.focus(input());
+    fireEvent.blur(input());
+    fireEvent.focus(input());
+    expect(preconnects()).toEqual([
+      ['https://doh.example/', 'anonymous'],
+      ['https://dns2.example/', 'anonymous'],
+    ]);
+    document.head.querySelectorAll('link[rel="preconnect"]').forEach((link) => link.remove());
+  });
+
   it('does not run an invalid name, and runs a valid one, putting it in the URL', async () => {
     const { input, engine, getByRole } = renderChecker();
     fireEvent.input(input(), { target: { value: 'exa mple.org' } });
