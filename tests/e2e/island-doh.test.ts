@@ -70,6 +70,12 @@ describe.each([
     expect(await client().query('nxdomain.fed.test', 'A')).toMatchObject({ rcode: 'NXDOMAIN', answers: [] });
     expect(await client().query('refused.fed.test', 'SRV')).toMatchObject({ rcode: 'NOERROR', answers: [] });
   });
+
+  it('says SERVFAIL where the zone failed to load, while the name itself resolves', async () => {
+    const row = rig.scenarios.find((candidate) => candidate.id === 'srv-servfail')!;
+    expect(await client().query(row.servfail[0]!, 'SRV')).toMatchObject({ rcode: 'SERVFAIL', answers: [] });
+    expect((await client().query(row.serverName, 'A')).answers.map((answer) => answer.data)).toEqual([row.address]);
+  });
 });
 
 describe('fan-out across the rig\'s resolvers', () => {

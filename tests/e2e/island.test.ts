@@ -130,7 +130,7 @@ describe('checker island with the proxy (npm start)', () => {
     await page.locator('.fc-proxy[data-proxy="found"]').waitFor();
   });
 
-  it.each(['good', 'wk-srv', 'srv', 'wk-srv-legacy', 'cert-expired', 'nxdomain'])(
+  it.each(['good', 'wk-srv', 'srv', 'wk-srv-legacy', 'cert-expired', 'nxdomain', 'srv-servfail'])(
     'shows the verdict and the deciding step the rig expects for %s',
     async (id) => {
       const row = scenario(id);
@@ -265,6 +265,14 @@ describe('checker island served statically, without a proxy', () => {
   it('says it could not read a .well-known without CORS', async () => {
     await check(page, site.url, scenario('wk-no-cors').serverName);
     expect(await page.locator('[data-notice="well-known-unreadable"]').innerText()).toContain('may be wrong');
+  });
+
+  it('reports a SERVFAIL from its own DoH resolvers as a DNS error', async () => {
+    const row = scenario('srv-servfail');
+    const outcome = await check(page, site.url, row.serverName);
+    expect({ verdict: outcome.verdict, step: outcome.step }).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
+    expect(await findingStatus(page, 'dns.srv')).toBe('fail');
+    expect(await page.locator('.fc-finding[data-check="dns.srv"]').first().innerText()).toContain('SERVFAIL');
   });
 
   it('flags resolvers that disagree', async () => {

@@ -90,6 +90,19 @@ describe('GET /api/report', () => {
     expect(report).toMatchObject({ ConnectionReports: {}, ConnectionErrors: {}, Version: { error: expect.any(String) }, FederationOK: false });
   });
 
+  it('srv-servfail: the SRV error says SERVFAIL like Go would, the 8448 fallback is reported, FederationOK is false', async () => {
+    const { serverName } = scenario('srv-servfail');
+    const report = await testerReport(serverName);
+    expect(report.DNSResult).toMatchObject({
+      SRVRecords: null,
+      SRVError: { Message: `lookup _matrix-fed._tcp.${serverName} on ${rig.dns.server}: server misbehaving (SERVFAIL)` },
+    });
+    const connections = Object.values(report.ConnectionReports);
+    expect(connections).toHaveLength(1);
+    expect(connections[0]!.Checks.AllChecksOK).toBe(true);
+    expect(report.FederationOK).toBe(false);
+  });
+
   it('an invalid name: 200 with Error set and nothing looked up, as MFT answers', async () => {
     const report = await testerReport('https://example.org/');
     expect(report.Error).toMatch(/^Invalid server name /);

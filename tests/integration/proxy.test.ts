@@ -47,3 +47,13 @@ describe('the rig scenario table through /api/v1/report', () => {
     });
   }
 });
+
+describe('a DNS error on the SRV lookup (Part C 3)', () => {
+  it('srv-servfail: dns.srv is the only failure and names the SERVFAIL; the 8448 fallback answered', async () => {
+    const row = rig.scenarios.find((s) => s.id === 'srv-servfail')!;
+    const { body: report } = await proxy.report(row.serverName);
+    const failures = report.checks.filter((c) => c.status === 'fail').map(({ id, detail }) => ({ id, detail }));
+    expect(failures).toEqual([{ id: 'dns.srv', detail: expect.stringContaining(`SRV _matrix-fed._tcp.${row.serverName}: SERVFAIL`) }]);
+    expect(report.connections).toMatchObject([{ address: row.address, port: 8448, tls: { ok: true }, version: { name: 'fedcheck-rig' } }]);
+  });
+});

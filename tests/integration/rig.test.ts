@@ -91,7 +91,7 @@ describe('scenario table', () => {
       expect(hosts.some((h) => (h.cert ?? 'good') === kind), kind).toBe(true);
     }
     const has = (id: string) => table.some((s) => s.id === id);
-    for (const id of ['cert-srv-target', 'refused', 'timeout', 'srv-dot', 'srv-cname', 'srv-legacy', 'wk-ip', 'explicit-port', 'wk-xss', 'split-dns', 'wk-redirect', 'wk-redirect-chain', 'wk-redirect-loop', 'wk-500', 'wk-invalid-json', 'wk-oversize', 'wk-no-cors', 'keys-bad-signature', 'keys-wrong-server-name', 'keys-expired', 'ip-literal-v6']) {
+    for (const id of ['cert-srv-target', 'refused', 'timeout', 'srv-dot', 'srv-servfail', 'srv-cname', 'srv-legacy', 'wk-ip', 'explicit-port', 'wk-xss', 'split-dns', 'wk-redirect', 'wk-redirect-chain', 'wk-redirect-loop', 'wk-500', 'wk-invalid-json', 'wk-oversize', 'wk-no-cors', 'keys-bad-signature', 'keys-wrong-server-name', 'keys-expired', 'ip-literal-v6']) {
       expect(has(id), id).toBe(true);
     }
     const routes = hosts.flatMap((h) => Object.entries(h.routes ?? {}));
@@ -115,6 +115,9 @@ describe('scenario table', () => {
 });
 
 // ------------------------------------------------------------------ DNS
+
+/** The `servfail` names of every row, with the row (whose own name still resolves). */
+const servfailNames = enabled.flatMap((s) => s.servfail.map((name) => ({ s, name })));
 
 const recordsOf = (zone: 'a' | 'b') => enabled.flatMap((s) => s.dns.filter((r) => r.zones.includes(zone)).map((r) => ({ s, r })));
 
@@ -211,6 +214,17 @@ describe('DNS: knot answers every record of the table', () => {
     });
   }
 
+  it('servfail names are SERVFAIL on both knots, while the row\'s name resolves', async () => {
+    expect(servfailNames.length).toBeGreaterThan(0);
+    for (const server of [rig.dns.server, rig.dns.alt]) {
+      const res = resolverFor(server);
+      for (const { s, name } of servfailNames) {
+        await expect(res.resolveSrv(name), `${s.id} ${server}`).rejects.toMatchObject({ code: 'ESERVFAIL' });
+        expect(await res.resolve4(s.serverName), `${s.id} ${server}`).toEqual([s.address]);
+      }
+    }
+  });
+
   it('names of rows without records are NXDOMAIN', async () => {
     const res = resolverFor(rig.dns.server);
     for (const s of enabled.filter((x) => x.dns.length === 0 && x.serverName.endsWith('.fed.test'))) {
@@ -260,6 +274,20 @@ describe('DoH: wire (dnsdist) and JSON (ours) answer like knot', () => {
     expect(a.Answer![0]!.data).not.toBe(b.Answer![0]!.data);
     const onlyOne = enabled.flatMap((s) => s.dns).filter((r) => r.zones.length === 1);
     expect(new Set(onlyOne.map((r) => r.name))).toEqual(new Set([split.serverName]));
+  });
+
+  it('servfail names are rcode 2 on every DoH endpoint, the row\'s name is NOERROR', async () => {
+    for (const { s, name } of servfailNames) {
+      for (const url of [rig.doh.wire, rig.doh.altWire]) {
+        expect((await dohWire(url, dohAddr(url), name, 'SRV')).rcode, `${s.id} ${url}`).toBe('SERVFAIL');
+        const a = await dohWire(url, dohAddr(url), s.serverName, 'A');
+        expect({ rcode: a.rcode, values: wireValues(a, s.serverName, 'A') }, `${s.id} ${url}`).toEqual({ rcode: 'NOERROR', values: [s.address] });
+      }
+      for (const url of [rig.doh.json, rig.doh.altJson]) {
+        expect((await dohJson(url, dohAddr(url), name, 'SRV')).Status, `${s.id} ${url}`).toBe(2);
+        expect((await dohJson(url, dohAddr(url), s.serverName, 'A')).Status, `${s.id} ${url}`).toBe(0);
+      }
+    }
   });
 
   it('NXDOMAIN is Status 3 in JSON', async () => {

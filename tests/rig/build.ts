@@ -87,6 +87,8 @@ export interface ResolvedScenario {
   address: string;
   hosts: ResolvedHost[];
   dns: ResolvedRecord[];
+  /** Names knot answers SERVFAIL for (and below), in both zones. */
+  servfail: string[];
   /** addr:port pairs (443, 8448, SRV ports) on this row's addresses where nothing listens. */
   closed: string[];
   expect: Expectation;
@@ -174,6 +176,7 @@ export function resolveScenarios(table: Scenario[], l: Layout, makeKeys: KeysMak
       address: ip,
       hosts,
       dns,
+      servfail: row.servfail ?? [],
       closed: [],
       expect: row.expect,
     });
@@ -282,7 +285,11 @@ export function zoneFile(scenarios: ResolvedScenario[], zone: 'a' | 'b', l: Layo
   return lines.join('\n') + '\n';
 }
 
-export function knotConf(dir: string, port: number, zoneDir: string): string {
+/**
+ * `servfailZones`: extra zones whose files are never written, so knot fails to load them
+ * and answers SERVFAIL for every name at or below them.
+ */
+export function knotConf(dir: string, port: number, zoneDir: string, servfailZones: string[]): string {
   return `server:
   listen: 127.0.0.1@${port}
   rundir: "${dir}"
@@ -303,8 +310,7 @@ template:
     journal-content: none
     semantic-checks: off
 zone:
-  - domain: fed.test
-`;
+${['fed.test', ...servfailZones].map((domain) => `  - domain: ${domain}\n`).join('')}`;
 }
 
 // ---------------------------------------------------------------- nginx

@@ -321,11 +321,12 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       procs.push(p);
       return p;
     };
+    const servfailZones = resolved.filter((s) => s.enabled).flatMap((s) => s.servfail);
     await Promise.all([
       writeFile(join(runDir, 'zones-a', 'fed.test.zone'), zoneFile(resolved, 'a', l)),
       writeFile(join(runDir, 'zones-b', 'fed.test.zone'), zoneFile(resolved, 'b', l)),
-      writeFile(join(runDir, 'knot-a.conf'), knotConf(join(runDir, 'knot-a'), l.knotA, join(runDir, 'zones-a'))),
-      writeFile(join(runDir, 'knot-b.conf'), knotConf(join(runDir, 'knot-b'), l.knotB, join(runDir, 'zones-b'))),
+      writeFile(join(runDir, 'knot-a.conf'), knotConf(join(runDir, 'knot-a'), l.knotA, join(runDir, 'zones-a'), servfailZones)),
+      writeFile(join(runDir, 'knot-b.conf'), knotConf(join(runDir, 'knot-b'), l.knotB, join(runDir, 'zones-b'), servfailZones)),
     ]);
     const knotA = start('knot-a', 'knotd', ['-c', join(runDir, 'knot-a.conf')]);
     const knotB = start('knot-b', 'knotd', ['-c', join(runDir, 'knot-b.conf')]);

@@ -103,6 +103,11 @@ export interface Scenario {
   spec?: string;
   hosts: HostSpec[];
   dns?: DnsRecord[];
+  /**
+   * Names where both authoritative servers (a and b) hold a zone that failed to load:
+   * every query at or below such a name answers SERVFAIL, like a broken delegation.
+   */
+  servfail?: string[];
   expect: Expectation;
 }
 
@@ -780,6 +785,18 @@ export const scenarios: Scenario[] = [
     spec: 'A2 step 6',
     hosts: [],
     expect: { step: 'default', verdict: 'fail', checks: ['dns.targets.resolve'] },
+  },
+  {
+    id: 'srv-servfail',
+    addr: 78,
+    summary: 'The _matrix-fed._tcp SRV query answers SERVFAIL (its zone failed to load) while the name resolves and 8448 serves: Synapse gives up, Go servers fall back to 8448.',
+    spec: 'C3',
+    hosts: [
+      { names: ['srv-servfail.fed.test'], ports: [443] },
+      { names: ['srv-servfail.fed.test'], ports: [8448], routes: fed() },
+    ],
+    servfail: ['_matrix-fed._tcp.srv-servfail.fed.test'],
+    expect: { step: 'default', verdict: 'fail', checks: ['dns.srv'], connect: '{ip}:8448', hostHeader: 'srv-servfail.fed.test', sni: 'srv-servfail.fed.test' },
   },
   {
     id: 'split-dns',
