@@ -169,9 +169,12 @@ describe('server .well-known', () => {
 describe('DNS', () => {
   const noWellKnown = (zone: Record<string, FakeName>, extra: Scenario = {}) => healthy({ ...extra, routes: { [SERVER_WK]: { status: 404 }, ...extra.routes }, zone });
 
-  it('srv: records pass, none is info, SERVFAIL fails (Part C 3)', async () => {
+  it('srv: records pass, none is info, SERVFAIL or a timeout fails (Part C 3)', async () => {
     expectFindings(await run('example.org', noWellKnown({ '_matrix-fed._tcp.example.org': { SRV: [srv('matrix.example.org', 443)] } })), 'dns.srv', ['pass'], /443 matrix\.example\.org/);
     expectFindings(await run('example.org', noWellKnown({ 'example.org': { A: [V4] } })), 'dns.srv', ['info'], /No SRV records/);
+    const servfail = await run('example.org', noWellKnown({ 'example.org': { A: [V4] }, '_matrix-fed._tcp.example.org': { rcode: { SRV: 'SERVFAIL' } } }));
+    expectFindings(servfail, 'dns.srv', ['fail'], /SERVFAIL\. Synapse cannot resolve your server/);
+    expect(servfail.verdict).toBe('fail');
     expectFindings(await run('example.org', noWellKnown({ 'example.org': { A: [V4] }, '_matrix-fed._tcp.example.org': { rcode: { SRV: 'TIMEOUT' } } })), 'dns.srv', ['fail'], /TIMEOUT/);
   });
 
