@@ -89,16 +89,16 @@ export function bytesFigures(siteDir: string): Figure[] {
   const docs = pageScripts(readFileSync(join(siteDir, DOCS_PAGE), 'utf8'));
   if (home.islands.length === 0) throw new Error('the home page has no island: is this the fedcheck site?');
 
-  const islandAtLoad = moduleGraph(siteDir, home.islands, false);
-  const island = moduleGraph(siteDir, home.islands, true);
+  // What the island adds to the page: runtime the page's own scripts load anyway (Vite's
+  // preload helper, which Starlight's search button loads on every page) counts for the page.
+  const homeWithoutIsland = moduleGraph(siteDir, home.external, true);
+  const islandAtLoad = minus(moduleGraph(siteDir, home.islands, false), homeWithoutIsland);
+  const island = minus(moduleGraph(siteDir, home.islands, true), homeWithoutIsland);
   const engine = new Set([...island].filter(isEngineChunk));
   if (engine.size !== 1) throw new Error(`expected one engine chunk among the island's, found ${[...engine].join(', ') || 'none'}`);
   const homeWeight = pageWeight(siteDir, home);
   const docsWeight = pageWeight(siteDir, docs);
-  // Island code is what only the island reaches; shared runtime (the preload helper) is the page's.
-  const homeWithoutIsland = moduleGraph(siteDir, home.external, true);
-  const islandOnly = minus(island, homeWithoutIsland);
-  const docsIslandCode = [...docsWeight.js].filter((path) => islandOnly.has(path));
+  const docsIslandCode = [...docsWeight.js].filter((path) => island.has(path));
 
   return [
     figure('bytes.home.js.gzip', filesKb(siteDir, homeWeight.js) + homeWeight.inlineKb, 'KB'),
