@@ -67,7 +67,10 @@ export function parseServerName(input: string): ServerNameParse {
     if (host.length > MAX_HOSTNAME_LENGTH) return fail(`hostname is ${host.length} characters, the limit is 255`);
     const bad = [...host].findIndex((ch) => !DNS_CHARS.test(ch));
     if (bad >= 0) {
-      return fail(`hostname contains ${quote([...host][bad])} at position ${bad + 1}; only letters, digits, "-" and "." are allowed`);
+      const found = `hostname contains ${quote([...host][bad])} at position ${bad + 1}`;
+      const aLabels = idnaForm(host);
+      if (aLabels) return fail(`${found}; server names are ASCII: write an internationalised name in its IDNA form, ${quote(aLabels)}`);
+      return fail(`${found}; only letters, digits, "-" and "." are allowed`);
     }
     hostKind = isIpv4Literal(host) ? 'ipv4' : 'dns';
   }
@@ -109,6 +112,13 @@ function labelWarnings(host: string): string[] {
   }
   if (DOTTED_QUAD.test(host)) warnings.push('hostname looks like an IPv4 address but an octet is over 255, so it is treated as a DNS name');
   return warnings;
+}
+
+/** "bücher.de" → "xn--bcher-kva.de", by the WHATWG URL parser's IDNA; null when that does not give a DNS name. */
+function idnaForm(host: string): string | null {
+  if (!/[^\x00-\x7f]/.test(host) || !URL.canParse(`http://${host}/`)) return null;
+  const { hostname } = new URL(`http://${host}/`);
+  return DNS_CHARS.test(hostname) ? hostname : null;
 }
 
 function isIpv4Literal(host: string): boolean {
