@@ -5,6 +5,7 @@ import solid from '@astrojs/solid-js';
 import { satteri } from '@astrojs/markdown-satteri';
 import { readFileSync } from 'node:fs';
 import { callouts } from './src/plugins/callouts.ts';
+import { focusableTables } from './src/plugins/tables.ts';
 import { precompress } from './src/build/precompress.ts';
 
 // The repository URL lives in package.json only; edit links are derived from it.
@@ -14,7 +15,7 @@ const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, ''
 export default defineConfig({
   site: pkg.homepage,
   markdown: {
-    processor: satteri({ mdastPlugins: [callouts] }),
+    processor: satteri({ mdastPlugins: [callouts], hastPlugins: [focusableTables] }),
   },
   integrations: [
     starlight({
@@ -25,9 +26,11 @@ export default defineConfig({
       social: [{ icon: 'github', label: 'Source code', href: repository }],
       editLink: { baseUrl: `${repository}/edit/main/` },
       lastUpdated: true,
-      customCss: ['./src/styles/theme.css', './src/styles/callouts.css', './src/styles/home.css'],
+      customCss: ['./src/styles/theme.css', './src/styles/content.css', './src/styles/callouts.css', './src/styles/home.css'],
       // Zone-file and Caddyfile snippets have no grammar in Shiki; show them as plain text.
-      expressiveCode: { shiki: { langAlias: { dns: 'txt', caddy: 'txt' } } },
+      // Long lines wrap rather than scroll: on a phone a scrolled command hides its end, and
+      // every scrolling block would become one more unnamed "region" for screen readers.
+      expressiveCode: { defaultProps: { wrap: true }, shiki: { langAlias: { dns: 'txt', caddy: 'txt' } } },
       markdown: { processedDirs: [process.env.FEDCHECK_CONTENT_DIR ?? './content/docs'] },
       sidebar: [
         { label: 'Checker', link: '/' },

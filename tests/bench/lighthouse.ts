@@ -42,6 +42,8 @@ export function lighthouseFigures(siteDir: string): Promise<Figure[]> {
       CATEGORIES.forEach((category, index) => {
         figures.push(figure(`lighthouse.${page}.${category}`, median(runs.map((run) => run.scores[index])), 'score', exactly(100)));
       });
+      // Why a score is short of 100: the audits that cost it points, in any run.
+      for (const failing of new Set(runs.flatMap((run) => run.failing))) console.log(`# lighthouse ${page}: ${failing}`);
       figures.push(figure(`lighthouse.${page}.off-loopback-requests`, Math.max(...runs.map((run) => run.offLoopback)), 'count', exactly(0)));
     }
     return figures;
@@ -53,6 +55,8 @@ interface AuditResult {
   scores: number[];
   /** Requests the page made off loopback. */
   offLoopback: number;
+  /** "category: audit id (what it found)" for each scored audit that did not pass. */
+  failing: string[];
 }
 
 async function audit(url: string, port: number): Promise<AuditResult> {
@@ -64,5 +68,17 @@ async function audit(url: string, port: number): Promise<AuditResult> {
     return Math.round(score * 100);
   });
   const requests = (lhr.audits['network-requests']?.details as { items?: { url: string }[] } | undefined)?.items ?? [];
-  return { scores, offLoopback: requests.filter((request) => !isLoopbackUrl(request.url)).length };
+  const failing = CATEGORIES.flatMap((category) =>
+    (lhr.categories[category]?.auditRefs ?? [])
+      .filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1)
+      .map((ref) => `${category}: ${ref.id} (${lhr.audits[ref.id].displayValue ?? lhr.audits[ref.id].title})${failingItems(lhr.audits[ref.id].details)}`),
+  );
+  return { scores, offLoopback: requests.filter((request) => !isLoopbackUrl(request.url)).length, failing };
+}
+
+/** The first few elements or URLs an audit names, enough to find the cause. */
+function failingItems(details: unknown): string {
+  const items = (details as { items?: { node?: { snippet?: string }; url?: string }[] } | undefined)?.items ?? [];
+  const named = items.slice(0, 3).map((item) => item.node?.snippet ?? item.url).filter(Boolean);
+  return named.length > 0 ? `: ${named.join(' ')}` : '';
 }

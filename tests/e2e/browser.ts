@@ -1,6 +1,8 @@
 // Browser e2e base: Debian's Chromium through playwright-core (never a downloaded
 // browser) and the real `npm start` server on a free loopback port, stopped by PID.
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
@@ -123,4 +125,19 @@ export function isLoopbackUrl(url: string): boolean {
   const { protocol, hostname } = new URL(url);
   if (protocol === 'data:' || protocol === 'blob:') return true;
   return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.');
+}
+
+/**
+ * axe over the whole page except Starlight's search button, whose visible "Ctrl K" hint is
+ * not in its accessible name (label-content-name-mismatch); that is Starlight's markup.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated rather than added as a <script>: the page's policy rightly refuses that.
+  await page.evaluate(await readFile(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  const result = await page.evaluate(async () => {
+    type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run: (context: unknown) => Promise<AxeResult> } }).axe;
+    return axe.run({ exclude: [['button[data-open-modal]']] });
+  });
+  return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }

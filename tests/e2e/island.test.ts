@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, startServer, watchCsp, watchPage, type RunningServer } from './browser.ts';
+import { axeViolations, launchChromium, startServer, watchCsp, watchPage, type RunningServer } from './browser.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const axePath = join(root, 'node_modules/axe-core/axe.min.js');
 
 const rig = inject('rig');
 const scenario = (id: string) => {
@@ -100,21 +99,6 @@ async function check(page: Page, base: string, serverName: string, resolvers = [
     step: await summary.getAttribute('data-resolution-step'),
     text: await page.locator('.fc-checker').innerText(),
   };
-}
-
-/**
- * axe over the whole page except Starlight's search button, whose visible "Ctrl K" hint is
- * not in its accessible name (label-content-name-mismatch); that is Starlight's markup.
- */
-async function axeViolations(page: Page): Promise<string[]> {
-  // Evaluated rather than added as a <script>: the page's policy rightly refuses that.
-  await page.evaluate(await readFile(axePath, 'utf8'));
-  const result = await page.evaluate(async () => {
-    type AxeResult = { violations: { id: string; nodes: { target: string[] }[] }[] };
-    const axe = (window as unknown as { axe: { run: (context: unknown) => Promise<AxeResult> } }).axe;
-    return axe.run({ exclude: [['button[data-open-modal]']] });
-  });
-  return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }
 
 const findingStatus = (page: Page, id: string) => page.locator(`.fc-finding[data-check="${id}"]`).first().getAttribute('data-status');

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dist, filesUnder } from '../build/build-helpers.ts';
-import { launchChromium, startServer, watchCsp, watchPage, isLoopbackUrl, type RunningServer } from './browser.ts';
+import { axeViolations, launchChromium, startServer, watchCsp, watchPage, isLoopbackUrl, type RunningServer } from './browser.ts';
 
 describe('site in Chromium', () => {
   let browser: Browser;
@@ -62,6 +62,21 @@ describe('site in Chromium', () => {
       expect(violations, path).toEqual([]);
       await page.close();
     }
+  });
+
+  // On a phone's width, where wide tables and long code lines must still be reachable.
+  it('has no axe violations on any built page, in either theme', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    for (const path of filesUnder(dist, /\.html$/).map((file) => file.replace(/(^|\/)index\.html$/, '$1'))) {
+      for (const theme of ['dark', 'light']) {
+        // Starlight's theme script reads the saved choice before the page paints.
+        await page.addInitScript((chosen) => localStorage.setItem('starlight-theme', chosen), theme);
+        await page.goto(new URL(path, server.url).href);
+        expect(await page.evaluate(() => document.documentElement.dataset.theme), path).toBe(theme);
+        expect(await axeViolations(page), `${path} (${theme})`).toEqual([]);
+      }
+    }
+    await page.close();
   });
 
   /** Searches for a word from a guide's body and returns the CSP violations on the way. */
