@@ -54,28 +54,36 @@ function rank(known: string[], area: string): number {
   return index < 0 ? known.length : index;
 }
 
+/**
+ * A problem is a card with its fix, snippet and a link to the check's docs; a passed check
+ * or a note is one line, its title the link, so that the problems stand out.
+ */
 function FindingItem(props: { finding: Finding; report: Report }) {
   const problem = () => props.finding.status === 'fail' || props.finding.status === 'warn';
+  const href = () => safeHref(props.finding.docs);
   return (
-    <li class="fc-finding" data-status={props.finding.status} data-check={props.finding.id}>
+    <li class="fc-finding" classList={{ 'fc-brief': !problem() }} data-status={props.finding.status} data-check={props.finding.id}>
       <p class="fc-finding-title">
-        <span class="fc-badge">{STATUS_TEXT[props.finding.status]}</span> <strong>{props.finding.title}</strong>
+        <span class="fc-badge">{STATUS_TEXT[props.finding.status]}</span>{' '}
+        <Show when={!problem() && href()} fallback={<strong>{props.finding.title}</strong>}>
+          {(link) => <a href={link()}>{props.finding.title}</a>}
+        </Show>
       </p>
       <p class="fc-detail">{props.finding.detail}</p>
-      <Show when={problem() && props.finding.fix}>
-        <p class="fc-fix">
-          <strong>Fix:</strong> {props.finding.fix}
-        </p>
-      </Show>
       <Show when={problem()}>
+        <Show when={props.finding.fix}>
+          <p class="fc-fix">
+            <strong>Fix:</strong> {props.finding.fix}
+          </p>
+        </Show>
         <FixSnippets finding={props.finding} report={props.report} />
-      </Show>
-      <Show when={safeHref(props.finding.docs)}>
-        {(href) => (
-          <a class="fc-docs" href={href()}>
-            About “{props.finding.title}”
-          </a>
-        )}
+        <Show when={href()}>
+          {(link) => (
+            <a class="fc-docs" href={link()}>
+              About “{props.finding.title}”
+            </a>
+          )}
+        </Show>
       </Show>
     </li>
   );

@@ -86,6 +86,14 @@ describe('a finished report', () => {
     expect(legacy.getAttribute('data-status')).toBe('warn');
     expect(legacy.textContent).toContain('Fix: Publish _matrix-fed._tcp.');
     expect(legacy.querySelector('a')!.getAttribute('href')).toBe('/docs/checks/#dns.srv.legacy');
+    // A passed check is one line: its title links to the docs, and there is no fix to show.
+    const passed = findings.querySelector('[data-check="wellknown.server.m-server"]')!;
+    expect(passed.classList.contains('fc-brief')).toBe(true);
+    expect([...passed.querySelectorAll('a')].map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
+      [passed.querySelector('.fc-finding-title a')!.textContent, '/docs/checks/#wellknown.server.m-server'],
+    ]);
+    expect(passed.querySelector('.fc-fix')).toBeNull();
+    expect(legacy.classList.contains('fc-brief')).toBe(false);
   });
 
   it('offers a ready snippet for a config fix', async () => {
