@@ -188,6 +188,16 @@ describe('checker island with the proxy (npm start)', () => {
     await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
     expect(await axeViolations(page)).toEqual([]);
   });
+
+  it("fits a phone's width when finished, without axe violations", async () => {
+    const phone = await newPage();
+    await phone.setViewportSize({ width: 360, height: 740 });
+    // A report with long names, a DNS record snippet and the connection table.
+    await check(phone, proxy.url, scenario('wk-srv-legacy').serverName);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    expect(await axeViolations(phone)).toEqual([]);
+    await phone.close();
+  });
 });
 
 describe('checker island served statically, without a proxy', () => {
