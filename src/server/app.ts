@@ -38,7 +38,13 @@ export function createApp(options: AppOptions): Hono {
   const { config, log = (line) => console.log(line) } = options;
   const siteDir = config.siteDir ?? fileURLToPath(new URL('../../dist', import.meta.url));
   const adapters = options.adapters ?? createNodeAdapters({ dnsServers: config.dnsServers, allowPrivate: config.allowPrivate });
-  const reports = createReportService({ adapters, reportTimeoutMs: config.reportTimeoutMs, allowPrivate: config.allowPrivate, check: options.check });
+  const reports = createReportService({
+    adapters,
+    reportTimeoutMs: config.reportTimeoutMs,
+    allowPrivate: config.allowPrivate,
+    reuseMs: config.reportReuseMs,
+    check: options.check,
+  });
   const reportGuards = [
     ...(config.rateLimit ? [rateLimited(createRateLimiter(config.rateLimit), (c) => clientKey(clientAddress(c, config.trustProxy)))] : []),
     concurrencyCapped(createConcurrencyGate(config.maxConcurrentReports)),
@@ -65,6 +71,8 @@ export function createApp(options: AppOptions): Hono {
   const sitePage = sitePageNotFound(siteDir);
   app.notFound((c) => (c.req.path.startsWith('/api/') ? apiError(c, 404, 'not_found', `no API endpoint ${c.req.path}`) : sitePage(c)));
   app.onError((error, c) => {
+    // The client went away while its report ran: no one to answer, nothing went wrong here.
+    if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
     console.error(error);
     return apiError(c, 500, 'internal', 'the proxy failed to produce an answer');
   });

@@ -19,6 +19,8 @@ export interface ServerConfig {
   rateLimit: RateLimit | null;
   maxConcurrentReports: number;
   reportTimeoutMs: number;
+  /** How long a report answers further requests for the same server name. */
+  reportReuseMs: number;
   /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
   trustProxy: boolean;
   /** A prebuilt site to serve as it is, instead of building dist/ when it is stale. */
@@ -46,6 +48,7 @@ export const defaults = {
   port: 8080,
   maxConcurrentReports: 8,
   reportTimeoutMs: 20_000,
+  reportReuseMs: 5000,
 } as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     rateLimit: read('FEDCHECK_RATE_LIMIT', parseRateLimit, { burst: 30, windowMs: 60_000 }),
     maxConcurrentReports: read('FEDCHECK_MAX_CONCURRENT', integerIn(1, 10_000), defaults.maxConcurrentReports),
     reportTimeoutMs: read('FEDCHECK_REPORT_TIMEOUT_MS', integerIn(1000, 600_000), defaults.reportTimeoutMs),
+    reportReuseMs: read('FEDCHECK_REPORT_REUSE_MS', integerIn(0, 600_000), defaults.reportReuseMs),
     trustProxy: read('FEDCHECK_TRUST_PROXY', parseFlag, false),
   };
   const siteDir = env.FEDCHECK_SITE_DIR?.trim();

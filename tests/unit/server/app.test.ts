@@ -155,6 +155,19 @@ describe('proxy API', () => {
     for (let i = 0; i < 50; i++) expect((await app.request('/api/v1/report?server_name=example.org', {}, from('192.0.2.1'))).status).toBe(200);
   });
 
+  it('runs the checker once for clients asking for the same name at once, and reuses the report as configured', async () => {
+    const { app, calls } = harness({ rateLimit: null });
+    const responses = await Promise.all([1, 2, 3].map((n) => app.request('/api/v1/report?server_name=example.org', {}, from(`192.0.2.${n}`))));
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200]);
+    expect(calls).toHaveLength(1);
+    await app.request('/api/report?server_name=example.org', {}, from('192.0.2.4'));
+    expect(calls).toHaveLength(1);
+
+    const unshared = harness({ rateLimit: null, reportReuseMs: 0 });
+    for (let i = 0; i < 2; i++) await unshared.app.request('/api/v1/report?server_name=example.org', {}, from('192.0.2.1'));
+    expect(unshared.calls).toHaveLength(2);
+  });
+
   it('answers 503 when the concurrency cap is reached, and serves again once a report ends', async () => {
     const releases: (() => void)[] = [];
     const { app } = harness({ maxConcurrentReports: 2, rateLimit: null }, (serverName) => new Promise((resolve) => releases.push(() => resolve(fakeReport(serverName)))));

@@ -11,6 +11,7 @@ describe('server configuration from the environment', () => {
       rateLimit: { burst: 30, windowMs: 60_000 },
       maxConcurrentReports: 8,
       reportTimeoutMs: 20_000,
+      reportReuseMs: 5000,
       trustProxy: false,
     });
   });
@@ -25,6 +26,7 @@ describe('server configuration from the environment', () => {
         FEDCHECK_RATE_LIMIT: '100/1h',
         FEDCHECK_MAX_CONCURRENT: '2',
         FEDCHECK_REPORT_TIMEOUT_MS: '5000',
+        FEDCHECK_REPORT_REUSE_MS: '0',
         FEDCHECK_TRUST_PROXY: 'true',
         FEDCHECK_SITE_DIR: '/srv/fedcheck-site',
       }),
@@ -36,6 +38,7 @@ describe('server configuration from the environment', () => {
       rateLimit: { burst: 100, windowMs: 3_600_000 },
       maxConcurrentReports: 2,
       reportTimeoutMs: 5000,
+      reportReuseMs: 0,
       trustProxy: true,
       siteDir: '/srv/fedcheck-site',
     });
