@@ -25,7 +25,7 @@ export interface ReportServiceOptions {
   adapters: NodeAdapters;
   reportTimeoutMs: number;
   allowPrivate: boolean;
-  /** How long a finished report answers later requests for the same name; 0: never. */
+  /** How long a finished report answers later requests for the same name; 0: no sharing at all. */
   reuseMs: number;
   /** The checker core; replaceable in tests. */
   check?: typeof runCheck;
@@ -66,7 +66,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
       },
       forget,
     );
-    runs.set(serverName, shared);
+    if (reuseMs > 0) runs.set(serverName, shared);
     return shared;
   };
 

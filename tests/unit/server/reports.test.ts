@@ -31,7 +31,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('report service', () => {
   it('gives clients asking for one name at the same time one run, and other names their own', async () => {
-    const { reports, calls } = service(0);
+    const { reports, calls } = service(5000);
     const first = reports.run('example.org', new AbortController().signal);
     const second = reports.run('example.org', new AbortController().signal);
     const other = reports.run('example.net', new AbortController().signal);
@@ -77,6 +77,15 @@ describe('report service', () => {
     void reports.run('example.com', new AbortController().signal);
     await settle();
     expect(calls.map((call) => call.serverName)).toEqual(['example.org', 'example.com', 'example.com']);
+  });
+
+  it('shares nothing with a reuse time of 0', async () => {
+    const { reports, calls } = service(0);
+    const runs = [reports.run('example.org', new AbortController().signal), reports.run('example.org', new AbortController().signal)];
+    expect(calls).toHaveLength(2);
+    calls.forEach((call) => call.finish());
+    const [first, second] = await Promise.all(runs);
+    expect(first).not.toBe(second);
   });
 
   it('hands over the evidence only when the checker gave it', async () => {
