@@ -2,15 +2,14 @@
 // and the version and keys endpoints on every address, and the checks that judge them.
 // The browser bundle leaves all of it out; it reports these checks as not tested.
 import { connectionKey, type ConnectionCheck, type ProbeEvidence } from './evidence.ts';
-import type { ConnectionTesting } from './check.ts';
-import { findingConnection } from './check.ts';
+import { findingConnection, type ConnectionTesting } from './check.ts';
 import { connectionTcp, tlsCertificateExpiry, tlsCertificateName, tlsCertificateTrusted, tlsHandshake, tlsVersion } from './checks/connection.ts';
 import { federationServer, federationVersion } from './checks/federation.ts';
 import {
   keysBase64Padding,
   keysContentType,
-  keysOldVerifyKeys,
   keysEd25519,
+  keysOldVerifyKeys,
   keysResponse,
   keysServerName,
   keysSignature,
