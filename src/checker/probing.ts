@@ -5,7 +5,7 @@ import { connectionKey, type ConnectionCheck, type ProbeEvidence } from './evide
 import type { ConnectionTesting } from './check.ts';
 import { findingConnection } from './check.ts';
 import { connectionTcp, tlsCertificateExpiry, tlsCertificateName, tlsCertificateTrusted, tlsHandshake, tlsVersion } from './checks/connection.ts';
-import { federationServer, federationVersion } from './checks/federation.ts';
+import { federationHostWithPort, federationServer, federationVersion } from './checks/federation.ts';
 import {
   keysBase64Padding,
   keysContentType,
@@ -32,6 +32,7 @@ export const CONNECTION_CHECKS: readonly ConnectionCheck[] = [
   tlsCertificateName,
   tlsCertificateExpiry,
   federationVersion,
+  federationHostWithPort,
   keysResponse,
   keysContentType,
   keysServerName,
