@@ -183,6 +183,13 @@ export interface ProbeResult {
   version?: ProbeHttpResult;
   /** GET /_matrix/key/v2/server to the same address, name and verification, on a second connection opened alongside the first so both requests cost one round trip. */
   keys?: ProbeHttpResult;
+  /**
+   * GET /_matrix/federation/v1/version again, with `Host: <hostHeader>:<port>`, on a third
+   * connection opened alongside the others; made only when the spec's Host header has no
+   * port. Conduwuit-family servers (tuwunel) send that Host, and reverse proxies that match
+   * the Host header exactly route it elsewhere, so those peers cannot federate.
+   */
+  versionWithPortHost?: ProbeHttpResult;
 }
 
 export interface Prober {

@@ -4,7 +4,7 @@
 import { connectionKey, type ConnectionCheck, type ProbeEvidence } from './evidence.ts';
 import { findingConnection, type ConnectionTesting } from './check.ts';
 import { connectionTcp, tlsCertificateExpiry, tlsCertificateName, tlsCertificateTrusted, tlsHandshake, tlsVersion } from './checks/connection.ts';
-import { federationServer, federationVersion } from './checks/federation.ts';
+import { federationHostWithPort, federationServer, federationVersion } from './checks/federation.ts';
 import {
   keysBase64Padding,
   keysContentType,
@@ -31,6 +31,7 @@ export const CONNECTION_CHECKS: readonly ConnectionCheck[] = [
   tlsCertificateName,
   tlsCertificateExpiry,
   federationVersion,
+  federationHostWithPort,
   keysResponse,
   keysContentType,
   keysServerName,

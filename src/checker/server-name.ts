@@ -135,6 +135,11 @@ export function hostForUrl(name: Pick<ServerName, 'host' | 'hostKind'>): string 
   return name.hostKind === 'ipv6' ? `[${name.host}]` : name.host;
 }
 
+/** Whether a Host header value (`name`, `name:port`, `[v6]`, `[v6]:port`) ends in a port. */
+export function hostHasPort(hostHeader: string): boolean {
+  return /:\d+$/.test(hostHeader);
+}
+
 /** The name to ask DNS for: lower case without the trailing dot. */
 export function dnsQueryName(host: string): string {
   return host.toLowerCase().replace(/\.$/, '');

@@ -317,10 +317,12 @@ function expectedTlsError(h: ResolvedHost, name: string): string | undefined {
   return c.names.includes(name) ? undefined : 'ERR_TLS_CERT_ALTNAME_INVALID';
 }
 
-const hostHeader = (name: string, port: number) => {
-  const n = name.includes(':') ? `[${name}]` : name;
-  return port === 443 || port === 80 ? n : `${n}:${port}`;
-};
+const bracketed = (name: string) => (name.includes(':') ? `[${name}]` : name);
+const hostHeader = (name: string, port: number) => (port === 443 || port === 80 ? bracketed(name) : `${bracketed(name)}:${port}`);
+
+/** What a client that reaches this host sends: without the port where the host rejects it. */
+const workingHostHeader = (h: ResolvedHost, name: string, port: number) =>
+  h.hostWithPortStatus === undefined ? hostHeader(name, port) : bracketed(name);
 
 describe('HTTPS: every host answers as its row says', () => {
   for (const s of enabled) {
@@ -330,7 +332,7 @@ describe('HTTPS: every host answers as its row says', () => {
       for (const h of live) {
         for (const port of h.ports) {
           for (const name of h.names) {
-            const base = { address: h.address, port, servername: name, host: hostHeader(name, port), tls: h.tls };
+            const base = { address: h.address, port, servername: name, host: workingHostHeader(h, name, port), tls: h.tls };
             if (h.tls) {
               // Certificate as the row says, verified with the test CA like a client would.
               const strict = await get({ ...base, path: '/' });
@@ -361,6 +363,13 @@ describe('HTTPS: every host answers as its row says', () => {
                 if (r.keys.variant === 'padded-signature') {
                   expect(((body.signatures as Record<string, Record<string, string>>)[signer]![r.keys.keyId])).toMatch(/=$/);
                 }
+              }
+            }
+            // A proxy matching Host exactly: the same paths with the port in Host are refused.
+            if (h.hostWithPortStatus !== undefined) {
+              for (const r of h.routes) {
+                const a = await get({ ...loose, path: r.path, host: `${bracketed(name)}:${port}` });
+                expect(a.status, `${s.id} ${name}:${port}${r.path} with the port in Host`).toBe(h.hostWithPortStatus);
               }
             }
             // Anything else: 404 M_UNRECOGNIZED, with CORS, and CORS preflight answered.

@@ -67,6 +67,8 @@ export interface ResolvedHost {
   tarpit: boolean;
   cert: { kind: CertKind; names: string[]; chainFile?: string; keyFile?: string } | null;
   routes: ResolvedRoute[];
+  /** HostSpec.hostWithPortStatus. */
+  hostWithPortStatus?: number;
 }
 
 export interface ResolvedRecord {
@@ -148,6 +150,7 @@ export function resolveScenarios(table: Scenario[], l: Layout, makeKeys: KeysMak
         tarpit,
         cert: tls && !tarpit ? { kind: h.cert ?? 'good', names: h.cert === 'wrong-name' ? ['wrong-name.invalid'] : (h.certNames ?? h.names) } : null,
         routes,
+        ...(h.hostWithPortStatus !== undefined ? { hostWithPortStatus: h.hostWithPortStatus } : {}),
       };
     });
     shareCertificates(hosts, row.hosts);
@@ -366,6 +369,7 @@ export function nginxConf(scenarios: ResolvedScenario[], l: Layout, bodyFile: (h
     if (h.tls && h.cert) {
       out.push(`    ssl_certificate ${h.cert.chainFile};`, `    ssl_certificate_key ${h.cert.keyFile};`);
     }
+    if (h.hostWithPortStatus !== undefined) out.push(`    if ($http_host ~ ":[0-9]+$") { return ${h.hostWithPortStatus}; }`);
     const locations = [...h.routes];
     if (!locations.some((r) => r.path === '/')) {
       locations.push({ path: '/', status: 404, contentType: 'application/json', cors: true, headers: {}, body: '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}' });

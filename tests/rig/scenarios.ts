@@ -67,6 +67,11 @@ export interface HostSpec {
   /** Default true: A/AAAA records for the DNS names at this host's address. */
   dns?: boolean;
   routes?: Record<string, Route>;
+  /**
+   * The status every request whose Host header carries a port gets, as from a reverse proxy
+   * that matches Host exactly (HAProxy `hdr(host)`). Default: the port does not matter.
+   */
+  hostWithPortStatus?: number;
 }
 
 export interface DnsRecord {
@@ -735,6 +740,17 @@ export const scenarios: Scenario[] = [
       },
     ],
     expect: { step: 'default', verdict: 'fail', checks: ['federation.version'], connect: '{ip}:8448' },
+  },
+  {
+    id: 'host-with-port-rejected',
+    addr: 66,
+    summary: 'The proxy matches Host exactly: "Host: name" works, "Host: name:8448" (as conduwuit-family peers send it) gets 421.',
+    spec: 'C8',
+    hosts: [{ names: ['host-with-port-rejected.fed.test'], ports: [8448], routes: fed(), hostWithPortStatus: 421 }],
+    expect: {
+      step: 'default', verdict: 'warn', checks: ['federation.host-with-port'], connect: '{ip}:8448',
+      hostHeader: 'host-with-port-rejected.fed.test',
+    },
   },
 
   // ---- DNS -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // Prober over node:tls: TCP, then TLS with the spec's SNI, the certificate as the server
-// presented it, then the two federation endpoints with the spec's Host header. The
+// presented it, then the two federation endpoints with the spec's Host header (and the
+// version endpoint once more with a port in Host, as conduwuit-family peers send it). The
 // handshake accepts any certificate so that we can report on it; trust and name are
 // judged separately and reported, never assumed. The endpoints are asked even when the
 // certificate fails: the requests carry nothing secret, and the answers tell an operator
@@ -8,6 +9,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { CertificateSummary, ProbeHttpResult, ProbeRequest, ProbeResult, Prober } from '../../checker/interfaces.ts';
+import { hostHasPort } from '../../checker/server-name.ts';
 import { refusalMessage, type AddressPolicy } from './address-policy.ts';
 import { abortError, exchange, toTransportError } from './exchange.ts';
 import { bareHost } from './http.ts';
@@ -20,6 +22,7 @@ export interface NodeProberOptions {
   userAgent?: string;
 }
 
+const versionPath = '/_matrix/federation/v1/version';
 /** Real version answers are tiny; key answers grow with old_verify_keys. */
 const versionMaxBytes = 64 * 1024;
 const keysMaxBytes = 256 * 1024;
@@ -51,19 +54,25 @@ export function createNodeProber(options: NodeProberOptions): Prober {
         checkServerIdentity: () => undefined,
       };
       const headers = { host: request.hostHeader, 'user-agent': userAgent, accept: 'application/json' };
-      // The keys request does not depend on the version answer, and HTTP/1.1 cannot have two
-      // requests in flight on one connection: it gets a second connection to the same checked
-      // address, opened alongside the first, so the probe costs one handshake and one request
-      // round trip. The TLS facts come from the first connection, which is timed step by step.
-      const second = new AbortController();
-      const secondSignal = AbortSignal.any([signal, second.signal]);
-      const keys = fetchJson(
-        '/_matrix/key/v2/server',
-        keysMaxBytes,
-        connected(tls.connect({ ...tlsOptions, host: address, port }), 'secureConnect', secondSignal),
-        headers,
-        secondSignal,
-      );
+      // The keys request (and the version request with a port in Host) do not depend on the
+      // version answer, and HTTP/1.1 cannot have two requests in flight on one connection:
+      // each gets its own connection to the same checked address, opened alongside the first,
+      // so the probe costs one handshake and one request round trip. The TLS facts come from
+      // the first connection, which is timed step by step.
+      const alongside = new AbortController();
+      const alongsideSignal = AbortSignal.any([signal, alongside.signal]);
+      const fetchAlongside = (path: string, maxBytes: number, requestHeaders: Record<string, string>) =>
+        fetchJson(
+          path,
+          maxBytes,
+          connected(tls.connect({ ...tlsOptions, host: address, port }), 'secureConnect', alongsideSignal),
+          requestHeaders,
+          alongsideSignal,
+        );
+      const keys = fetchAlongside('/_matrix/key/v2/server', keysMaxBytes, headers);
+      const versionWithPortHost = hostHasPort(request.hostHeader)
+        ? undefined
+        : fetchAlongside(versionPath, versionMaxBytes, { ...headers, host: `${request.hostHeader}:${port}` });
       try {
         const tcpStarted = performance.now();
         let socket: net.Socket;
@@ -85,13 +94,13 @@ export function createNodeProber(options: NodeProberOptions): Prober {
           return result;
         }
         result.tls = describeTls(tlsSocket, bareHost(request.tlsName), since(tlsStarted));
-        const version = fetchJson('/_matrix/federation/v1/version', versionMaxBytes, Promise.resolve(tlsSocket), headers, signal);
-        [result.version, result.keys] = await Promise.all([version, keys]);
+        const version = fetchJson(versionPath, versionMaxBytes, Promise.resolve(tlsSocket), headers, signal);
+        [result.version, result.keys, result.versionWithPortHost] = await Promise.all([version, keys, versionWithPortHost]);
         return result;
       } finally {
-        // Without a working first connection the keys are not reported: stop the second one.
-        // Once the keys request has settled this changes nothing.
-        second.abort();
+        // Without a working first connection the other answers are not reported: stop their
+        // connections. Once their requests have settled this changes nothing.
+        alongside.abort();
       }
     },
   };

@@ -1,4 +1,4 @@
-// GET /_matrix/federation/v1/version on each connection.
+// GET /_matrix/federation/v1/version on each connection, with the spec's Host and with a port in Host.
 import { parseJsonObject, isJsonObject } from '../well-known.ts';
 import { meta, type ConnectionCheck, type Descriptions } from '../evidence.ts';
 import type { ProbeHttpResult } from '../interfaces.ts';
@@ -28,6 +28,12 @@ export const federationMetas = {
     area: 'federation',
     fix: 'Route /_matrix/ (all of it, not only /_matrix/client) from the reverse proxy to the homeserver for this host and port.',
   }),
+  federationHostWithPort: meta({
+    id: 'federation.host-with-port',
+    title: 'Federation API answers Host with port',
+    area: 'federation',
+    fix: 'Make the reverse proxy match the host name whatever the port in the Host header (HAProxy: `hdr_dom(host)` or `req.hdr(host),host_only` instead of `hdr(host)`), or strip the port from Host before matching.',
+  }),
 };
 
 export const federationVersion: ConnectionCheck = {
@@ -43,8 +49,28 @@ export const federationVersion: ConnectionCheck = {
   },
 };
 
+export const federationHostWithPort: ConnectionCheck = {
+  meta: federationMetas.federationHostWithPort,
+  perConnection({ request, result }) {
+    const withPort = result.versionWithPortHost;
+    // Made only when the spec's Host has no port; a broken spec Host is federation.version's finding.
+    if (withPort === undefined || federationServer(result.version)?.error !== undefined) return null;
+    const host = `${request.hostHeader}:${request.port}`;
+    const server = federationServer(withPort);
+    if (server?.error === undefined) return { status: 'pass', detail: `The version endpoint also answers with Host ${host}.` };
+    return {
+      status: 'warn',
+      detail:
+        `The version endpoint answers with Host ${request.hostHeader}, but with Host ${host} it gave ${server.error}. ` +
+        'Conduwuit-family peers (tuwunel and others) send the port in Host, so they cannot federate with this server.',
+    };
+  },
+};
+
 /** For the check reference page only, so that the browser bundle leaves them out. */
 export const descriptions: Descriptions = {
   'federation.version':
     'GET /_matrix/federation/v1/version must return 200 and a JSON object; it needs no authentication. It shows the request reaches a homeserver, and which one.',
+  'federation.host-with-port':
+    'The spec\'s Host header is the (delegated) server name without a port when discovery gave none, and that is what the other checks send. Conduwuit-family servers (tuwunel and others) send `Host: name:8448` instead. A reverse proxy that matches the Host header exactly routes that elsewhere, so those peers cannot federate while Synapse peers can. When the spec\'s Host has no port, the version endpoint is asked once more with the port the connection uses; only a warning, never a failure.',
 };

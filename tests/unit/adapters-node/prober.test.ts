@@ -89,11 +89,39 @@ describe('node:tls Prober', () => {
     expect(second.subjectCommonName).toBe('fedcheck Test Intermediate');
     expect(result.version).toMatchObject({ status: 200, body: version, headers: { 'content-type': 'application/json' } });
     expect(result.keys).toMatchObject({ status: 200, body: keys });
-    // Both requests with the spec's Host and SNI, each over its own connection.
-    expect(good.seen.slice(-2).map((s) => [s.url, s.host, s.servername]).sort()).toEqual([
+    expect(result.versionWithPortHost).toMatchObject({ status: 200, body: version });
+    // Both endpoints with the spec's Host and SNI, and the version again with the port in
+    // Host as conduwuit-family peers send it, each over its own connection.
+    expect(good.seen.slice(-3).map((s) => [s.url, s.host, s.servername]).sort()).toEqual([
       ['/_matrix/federation/v1/version', 'good.test', 'good.test'],
+      ['/_matrix/federation/v1/version', `good.test:${good.port}`, 'good.test'],
       ['/_matrix/key/v2/server', 'good.test', 'good.test'],
     ]);
+    expect(good.handshakes - handshakes).toBe(3);
+  });
+
+  it('records what a proxy that matches Host exactly answers to Host with a port', async () => {
+    const exactHost = await startHttpsServer({ key: leaf.key, cert: leaf.chain }, (req, res) => {
+      if (req.headers.host !== 'good.test') res.writeHead(421).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(req.url === '/_matrix/key/v2/server' ? keys : version);
+    });
+    try {
+      const result = await prober().probe(request(exactHost.port));
+      expect(result.version).toMatchObject({ status: 200, body: version });
+      expect(result.keys).toMatchObject({ status: 200, body: keys });
+      expect(result.versionWithPortHost).toMatchObject({ status: 421 });
+      expect(exactHost.seen.find((s) => s.host !== 'good.test')).toMatchObject({ url: '/_matrix/federation/v1/version', host: `good.test:${exactHost.port}` });
+    } finally {
+      await exactHost.close();
+    }
+  });
+
+  it('does not ask again when the spec\'s Host already has a port', async () => {
+    const handshakes = good.handshakes;
+    const result = await prober().probe(request(good.port, { hostHeader: 'good.test:8449' }));
+    expect(result.version?.status).toBe(200);
+    expect(result.versionWithPortHost).toBeUndefined();
+    expect(good.seen.slice(-2).map((s) => s.host)).toEqual(['good.test:8449', 'good.test:8449']);
     expect(good.handshakes - handshakes).toBe(2);
   });
 
@@ -105,7 +133,7 @@ describe('node:tls Prober', () => {
     expect(v6.tls).toMatchObject({ trusted: true, nameMatches: false });
   });
 
-  it('asks both endpoints at once: the probe takes the handshake and one answer, not two', async () => {
+  it('asks all three requests at once: the probe takes the handshake and one answer, not three', async () => {
     let inFlight = 0;
     let mostInFlight = 0;
     const slow = await startHttpsServer({ key: leaf.key, cert: leaf.chain }, (req, res) => {
@@ -121,15 +149,16 @@ describe('node:tls Prober', () => {
       const elapsed = performance.now() - started;
       expect(result.version).toMatchObject({ status: 200, body: version });
       expect(result.keys).toMatchObject({ status: 200, body: keys });
-      expect(mostInFlight).toBe(2);
+      expect(result.versionWithPortHost).toMatchObject({ status: 200, body: version });
+      expect(mostInFlight).toBe(3);
       // Each request is timed on its own open connection: the server's 200 ms and little else.
-      for (const answer of [result.version!, result.keys!]) {
+      for (const answer of [result.version!, result.keys!, result.versionWithPortHost!]) {
         expect(answer.elapsedMs).toBeGreaterThanOrEqual(195);
         expect(answer.elapsedMs).toBeLessThan(350);
       }
       const handshake = result.tcp.elapsedMs + result.tls!.elapsedMs;
       expect(elapsed).toBeGreaterThanOrEqual(handshake + 195);
-      // One at a time would take handshake + 400 ms.
+      // One at a time would take handshake + 600 ms.
       expect(elapsed).toBeLessThan(handshake + 350);
     } finally {
       await slow.close();
@@ -140,7 +169,8 @@ describe('node:tls Prober', () => {
     const result = await prober().probe(request(closing.port));
     expect(result.version?.status).toBe(200);
     expect(result.keys).toMatchObject({ status: 200, body: keys });
-    expect(closing.handshakes).toBe(2);
+    expect(result.versionWithPortHost?.status).toBe(200);
+    expect(closing.handshakes).toBe(3);
   });
 
   it.each([
@@ -188,6 +218,7 @@ describe('node:tls Prober', () => {
     const result = await prober().probe(request(hostile.port, { timeoutMs: 700 }));
     expect(result.version).toMatchObject({ error: { kind: 'too-large' } });
     expect(result.keys).toMatchObject({ error: { kind: 'timeout' } });
+    expect(result.versionWithPortHost).toMatchObject({ error: { kind: 'too-large' } });
     expect(Date.now() - started).toBeLessThan(1500);
   });
 });

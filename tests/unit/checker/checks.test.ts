@@ -303,6 +303,38 @@ describe('connections', () => {
     expectFindings(await run('example.org', healthy(withProbe((h) => ({ ...h, version: { status: 404, body: '', elapsedMs: 1 } })))), 'federation.version', ['fail', 'pass'], /HTTP 404/);
     expectFindings(await run('example.org', healthy(withProbe((h) => ({ ...h, version: { status: 200, body: '{}', elapsedMs: 1 } })))), 'federation.version', ['warn', 'pass']);
   });
+
+  describe('federation.host-with-port (Part C 8)', () => {
+    // Delegation without a port: the spec's Host is "matrix.example.org", the connection port 8448.
+    const noPort = (probe: Scenario = {}) =>
+      healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'matrix.example.org' } } }, ...probe });
+
+    it('passes when the version endpoint also answers Host with the port', async () => {
+      const report = await run('example.org', noPort());
+      expect(report.resolution).toMatchObject({ hostHeader: 'matrix.example.org', targets: [{ port: 8448 }] });
+      expectFindings(report, 'federation.host-with-port', ['pass', 'pass'], /also answers with Host matrix\.example\.org:8448/);
+      expect(report.verdict).toBe('pass');
+    });
+
+    it('warns, never fails, when only Host with the port is rejected', async () => {
+      const report = await run('example.org', noPort(withProbe((h) => ({ ...h, versionWithPortHost: { status: 421, body: '', elapsedMs: 1 } }), V4, 8448)));
+      expectFindings(report, 'federation.host-with-port', ['warn', 'pass'], /with Host matrix\.example\.org:8448 it gave HTTP 421\. Conduwuit-family peers \(tuwunel/);
+      expect(findings(report, 'federation.host-with-port')[0].fix).toMatch(/hdr_dom\(host\)/);
+      expectFindings(report, 'federation.version', ['pass', 'pass']);
+      expect(report.verdict).toBe('warn');
+      expect(report.connections.every((c) => c.version?.error === undefined)).toBe(true);
+    });
+
+    it('says nothing when the spec\'s Host already fails (federation.version does) or already has a port', async () => {
+      const broken = { status: 404, body: '', elapsedMs: 1 };
+      const failing = await run('example.org', noPort(withProbe((h) => ({ ...h, version: broken, versionWithPortHost: broken }), V4, 8448)));
+      expectFindings(failing, 'federation.version', ['fail', 'pass']);
+      expectFindings(failing, 'federation.host-with-port', ['pass']);
+      const explicitPort = await run('example.org', healthy());
+      expect(explicitPort.resolution?.hostHeader).toBe('matrix.example.org:443');
+      expectFindings(explicitPort, 'federation.host-with-port', []);
+    });
+  });
 });
 
 describe('server keys', () => {
