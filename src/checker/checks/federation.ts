@@ -32,7 +32,7 @@ export const federationMetas = {
     id: 'federation.host-with-port',
     title: 'Federation API answers Host with port',
     area: 'federation',
-    fix: 'Make the reverse proxy match the host name whatever the port in the Host header (HAProxy: `hdr_dom(host)` or `req.hdr(host),host_only` instead of `hdr(host)`), or strip the port from Host before matching.',
+    fix: 'Make the reverse proxy match the host name whatever the port in the Host header (HAProxy: `req.hdr_reg(host) -i ^matrix\\.example\\.org(:[0-9]+)?$` instead of `req.hdr(host) -i matrix.example.org`), or strip the port from Host before matching.',
   }),
 };
 

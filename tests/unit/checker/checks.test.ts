@@ -319,7 +319,7 @@ describe('connections', () => {
     it('warns, never fails, when only Host with the port is rejected', async () => {
       const report = await run('example.org', noPort(withProbe((h) => ({ ...h, versionWithPortHost: { status: 421, body: '', elapsedMs: 1 } }), V4, 8448)));
       expectFindings(report, 'federation.host-with-port', ['warn', 'pass'], /with Host matrix\.example\.org:8448 it gave HTTP 421\. Conduwuit-family peers \(tuwunel/);
-      expect(findings(report, 'federation.host-with-port')[0].fix).toMatch(/hdr_dom\(host\)/);
+      expect(findings(report, 'federation.host-with-port')[0].fix).toMatch(/req\.hdr_reg\(host\)/);
       expectFindings(report, 'federation.version', ['pass', 'pass']);
       expect(report.verdict).toBe('warn');
       expect(report.connections.every((c) => c.version?.error === undefined)).toBe(true);
