@@ -22,7 +22,8 @@ export async function reachFromBrowser(discovery: Discovery, ctx: NetworkContext
         const options = { timeoutMs: ctx.requestTimeoutMs, maxBytes: VERSION_MAX_BYTES, maxRedirects: 0, signal: ctx.signal };
         return { target, url, response: await fetchHttp(ctx.http, url, options, requests) };
       },
-      ({ response }) => (reachable(response) ? 'pass' : 'fail'),
+      // A failure the browser cannot judge is a note in the trace, as in the findings.
+      ({ response }) => (reachable(response) ? 'pass' : inconclusiveReach(discovery, target) ? 'info' : 'fail'),
     );
   };
   return Promise.all(uniqueBy(targets, (target) => connectionKey(target.host, target.port)).map(reach));
@@ -36,4 +37,21 @@ export function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
 
 function reachable(response: HttpResult): boolean {
   return response.ok || (response.error.kind === 'cors' && response.error.reachable === true);
+}
+
+/**
+ * Why a failed fetch of this target from a browser proves nothing, if it does not: the
+ * certificate must carry the server name, not the SRV target the URL names, and when the
+ * browser could not read .well-known the target itself may be the wrong one.
+ */
+export function inconclusiveReach(discovery: Discovery, target: ResolutionTarget): string | undefined {
+  const { tlsName } = discovery.resolution;
+  if (unreadableWellKnown(discovery)) return 'this browser could not read .well-known/matrix/server, so this target assumes there is no delegation';
+  return target.host !== tlsName ? `the certificate must be valid for ${tlsName}, but a browser can only check it against ${target.host}` : undefined;
+}
+
+/** The browser reached the server's .well-known but CORS hid the answer. */
+export function unreadableWellKnown(discovery: Discovery): boolean {
+  const response = discovery.wellKnown?.response;
+  return response !== undefined && !response.ok && response.error.kind === 'cors' && response.error.reachable === true;
 }

@@ -1,5 +1,5 @@
 // Without a prober (the browser on its own), the one connection test a page can make.
-import type { Discovery } from '../discovery.ts';
+import { inconclusiveReach } from '../connections.ts';
 import { connectionKey, meta, type ReportCheck, type Descriptions } from '../evidence.ts';
 
 export const browserReachability: ReportCheck = {
@@ -10,20 +10,11 @@ export const browserReachability: ReportCheck = {
     fix: 'Open the port in the firewall, serve HTTPS with a publicly trusted certificate there, and route /_matrix/ to the homeserver.',
   }),
   run({ browserReach, discovery }) {
-    const tlsName = discovery?.resolution.tlsName;
-    const wellKnownUnread = discovery ? unreadableWellKnown(discovery) : false;
     return browserReach.map(({ target, url, response }) => {
       const data = { connection: connectionKey(target.host, target.port), url };
       const srvNote = target.srv ? ` The browser checked the certificate for ${target.host}, not for the server name; use the proxy to check that.` : '';
-      // A failure proves nothing when the browser asked the wrong question: the certificate
-      // must carry the server name, not the SRV target the URL names, and when the browser
-      // could not read .well-known the target itself may be the wrong one. Such findings
-      // carry no connection, so they neither pass nor fail one in the verdict.
-      const inconclusive = wellKnownUnread
-        ? 'this browser could not read .well-known/matrix/server, so this target assumes there is no delegation'
-        : target.host !== tlsName
-          ? `the certificate must be valid for ${tlsName}, but a browser can only check it against ${target.host}`
-          : undefined;
+      // Such findings carry no connection, so they neither pass nor fail one in the verdict.
+      const inconclusive = discovery ? inconclusiveReach(discovery, target) : undefined;
       if (response.ok) {
         return { status: 'pass' as const, detail: `${url} answered HTTP ${response.status}.${srvNote}`, data };
       }
@@ -40,12 +31,6 @@ export const browserReachability: ReportCheck = {
     });
   },
 };
-
-/** The browser reached the server's .well-known but CORS hid the answer. */
-export function unreadableWellKnown(discovery: Discovery): boolean {
-  const response = discovery.wellKnown?.response;
-  return response !== undefined && !response.ok && response.error.kind === 'cors' && response.error.reachable === true;
-}
 
 /** For the check reference page only, so that the browser bundle leaves them out. */
 export const descriptions: Descriptions = {

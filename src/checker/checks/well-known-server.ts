@@ -1,5 +1,5 @@
 // GET https://<server name>/.well-known/matrix/server (spec step 3, Part C 1, 2, 6, 7, 13, 14).
-import { unreadableWellKnown } from './browser.ts';
+import { unreadableWellKnown } from '../connections.ts';
 import { CACHE_MAX_SECONDS, byteLength, parseJsonObject, WELL_KNOWN_MAX_BYTES, wellKnownCacheLifetime } from '../well-known.ts';
 import {
   describeFailure,

@@ -472,6 +472,8 @@ describe('in the browser (no prober)', () => {
     }));
     expectFindings(report, 'browser.reachability', ['info'], /Not conclusive: the certificate must be valid for example\.org, but a browser can only check it against matrix\.example\.org/);
     expect(report.verdict).not.toBe('fail');
+    // The trace says the same: a note, not an error.
+    expect(report.steps.find((step) => step.id === 'reach:matrix.example.org:8448')?.status).toBe('info');
   });
 
   it('a server well-known hidden by CORS warns that delegation is unknown, and later failures are not conclusive', async () => {
@@ -485,6 +487,7 @@ describe('in the browser (no prober)', () => {
     expectFindings(report, 'wellknown.server.status', ['warn'], /cannot read it.*Homeservers do not need them/);
     expectFindings(report, 'browser.reachability', ['info'], /could not read \.well-known\/matrix\/server/);
     expect(report.verdict).toBe('warn');
+    expect(report.steps.find((step) => step.id === 'reach:example.org:8448')?.status).toBe('info');
   });
 
   it('an unreadable client well-known (no CORS) warns', async () => {
