@@ -4,12 +4,12 @@
 // reverse_proxy at a fake homeserver. `caddy validate`, then `caddy run` with its own pid file,
 // real HTTPS requests with the checks of the nginx test, and a stop by PID.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readGuides } from './docs-markdown.ts';
-import { makeCertificates, freePort, waitForPort, startUpstream, exerciseSites, blocksOf, type Site, type Upstream } from './docs-servers.ts';
+import { makeCertificates, freePort, startUpstream, blocksOf, exerciseServer, type ServerCommand, type Site, type Upstream } from './docs-servers.ts';
 
 const CADDY = spawnSync('sh', ['-c', 'command -v caddy'], { encoding: 'utf8' }).stdout.trim();
 const snippets = readGuides().flatMap((page) =>
@@ -81,27 +81,15 @@ describe.skipIf(!CADDY)('Caddy snippets in the guides', () => {
     expect(validated.status, `${validated.stdout}${validated.stderr}`).toBe(0);
 
     const pidfile = join(dir, 'caddy.pid');
-    rmSync(pidfile, { force: true });
-    let output = '';
-    const caddy = spawn(CADDY, ['run', '--config', file, '--adapter', 'caddyfile', '--pidfile', pidfile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    caddy.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    caddy.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    let exited = false;
-    const exit = new Promise<void>((resolve) => caddy.on('exit', () => ((exited = true), resolve())));
-    try {
-      for (const site of sites) {
-        for (const { address, port } of site.addresses) await waitForPort(port, address, 10_000, () => !exited).catch((e: Error) => {
-          throw new Error(`${e.message}\n${output}`);
-        });
-      }
-      expect(Number(readFileSync(pidfile, 'utf8').trim())).toBe(caddy.pid);
-      const problems = await exerciseSites(sites, cert.ca, upstream);
-      expect(problems, output).toEqual([]);
-    } finally {
-      const pid = existsSync(pidfile) ? Number(readFileSync(pidfile, 'utf8').trim()) : caddy.pid;
-      if (!exited && pid) process.kill(pid, 'SIGTERM');
-      await Promise.race([exit, new Promise((r) => setTimeout(r, 5000))]);
-      if (!exited && caddy.pid) process.kill(caddy.pid, 'SIGKILL');
-    }
+    const server: ServerCommand = {
+      command: CADDY,
+      args: ['run', '--config', file, '--adapter', 'caddyfile', '--pidfile', pidfile],
+      env,
+      pidfile,
+      stop: 'SIGTERM',
+      startMs: 10_000,
+    };
+    const { problems, output } = await exerciseServer(server, sites, cert.ca, upstream);
+    expect(problems, output).toEqual([]);
   });
 });

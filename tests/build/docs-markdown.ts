@@ -124,6 +124,11 @@ export function proseLinks(page: Page): { href: string; line: number }[] {
   return found;
 }
 
+/** Files a shell block writes with `echo '…' \` and `| sudo tee PATH` on the next line; content ends with echo's newline. */
+export function echoedFiles(code: string): Array<{ path: string; content: string }> {
+  return [...code.matchAll(/echo '([^']*)' \\\n\s*\| sudo tee (\S+)/g)].map((m) => ({ path: m[2], content: `${m[1]}\n` }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Spec rules (Matrix spec v1.19) for the example files the docs show.
 

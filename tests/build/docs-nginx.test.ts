@@ -5,12 +5,12 @@
 // CORS headers (GET and preflight), and the proxied paths with the raw path, Host and
 // X-Forwarded-* headers the homeserver needs. nginx is stopped by its PID.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readGuides } from './docs-markdown.ts';
-import { makeCertificates, freePort, waitForPort, startUpstream, exerciseSites, blocksOf, type Site, type Upstream } from './docs-servers.ts';
+import { makeCertificates, freePort, startUpstream, blocksOf, exerciseServer, type ServerCommand, type Site, type Upstream } from './docs-servers.ts';
 
 const NGINX = '/usr/sbin/nginx';
 const snippets = readGuides().flatMap((page) =>
@@ -126,27 +126,15 @@ describe.skipIf(!existsSync(NGINX))('nginx snippets in the guides', () => {
     expect(checked.ok, checked.output).toBe(true);
     expect(checked.complaints, checked.output).toEqual([]);
 
-    let output = '';
-    const nginx = spawn(NGINX, ['-p', `${dir}/`, '-e', 'stderr', '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    nginx.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    let exited = false;
-    const exit = new Promise<void>((resolve) => nginx.on('exit', () => ((exited = true), resolve())));
-    try {
-      for (const site of sites) {
-        for (const { address, port } of site.addresses) await waitForPort(port, address, 5000, () => !exited).catch((e: Error) => {
-          throw new Error(`${e.message}\n${output}`);
-        });
-      }
-      const pid = Number(readFileSync(join(dir, 'nginx.pid'), 'utf8').trim());
-      expect(pid).toBe(nginx.pid);
-      expect(await exerciseSites(sites, cert.ca, upstream)).toEqual([]);
-    } finally {
-      // Stop by the PID nginx wrote: SIGQUIT is nginx's graceful shutdown.
-      const pid = existsSync(join(dir, 'nginx.pid')) ? Number(readFileSync(join(dir, 'nginx.pid'), 'utf8').trim()) : nginx.pid;
-      if (!exited && pid) process.kill(pid, 'SIGQUIT');
-      await Promise.race([exit, new Promise((r) => setTimeout(r, 5000))]);
-      if (!exited && nginx.pid) process.kill(nginx.pid, 'SIGKILL');
-    }
+    const server: ServerCommand = {
+      command: NGINX,
+      args: ['-p', `${dir}/`, '-e', 'stderr', '-c', conf],
+      pidfile: join(dir, 'nginx.pid'),
+      stop: 'SIGQUIT', // nginx's graceful shutdown
+      startMs: 5000,
+    };
+    const { problems, output } = await exerciseServer(server, sites, cert.ca, upstream);
+    expect(problems, output).toEqual([]);
   });
 
   it('all snippets load together without conflicts, as on one machine', () => {

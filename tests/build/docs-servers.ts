@@ -1,9 +1,9 @@
 // Running the guides' server configurations for real in tests: a test CA, free loopback ports,
 // HTTPS requests with the SNI and Host a peer would send, a fake homeserver upstream, and the
 // checks every served .well-known file and proxied path must pass.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -65,6 +65,51 @@ export async function waitForPort(port: number, host: string, timeoutMs: number,
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+}
+
+/** How to run a web server in the foreground and stop it by the PID it writes. */
+export interface ServerCommand {
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  pidfile: string;
+  /** The server's own shutdown signal. */
+  stop: NodeJS.Signals;
+  startMs: number;
+  /** A log file the server writes instead of stderr, shown with its output. */
+  log?: string;
+}
+
+/**
+ * Starts the server, waits until every site address listens and the pid file names the process,
+ * runs exerciseSites against it, and stops it by that PID whatever happens (SIGKILL after 5 s).
+ */
+export async function exerciseServer(server: ServerCommand, sites: Site[], ca: string, upstream: Upstream): Promise<{ problems: string[]; output: string }> {
+  rmSync(server.pidfile, { force: true });
+  let captured = '';
+  const output = () => captured + (server.log && existsSync(server.log) ? readFileSync(server.log, 'utf8') : '');
+  const child = spawn(server.command, server.args, { env: server.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (captured += chunk.toString('utf8')));
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
+  const written = () => (existsSync(server.pidfile) ? Number(readFileSync(server.pidfile, 'utf8').trim()) || undefined : undefined);
+  try {
+    const deadline = Date.now() + server.startMs;
+    for (const site of sites) {
+      for (const { address, port } of site.addresses) await waitForPort(port, address, server.startMs, () => !exited).catch((e: Error) => {
+        throw new Error(`${e.message}\n${output()}`);
+      });
+    }
+    // Servers bind their ports before they write the pid file.
+    while (written() === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (written() !== child.pid) throw new Error(`${server.pidfile} holds ${written()}, not the server's PID ${child.pid}\n${output()}`);
+    return { problems: await exerciseSites(sites, ca, upstream), output: output() };
+  } finally {
+    const pid = written() ?? child.pid;
+    if (!exited && pid) process.kill(pid, server.stop);
+    await Promise.race([exit, new Promise((r) => setTimeout(r, 5000))]);
+    if (!exited && child.pid) process.kill(child.pid, 'SIGKILL');
+  }
 }
 
 export interface Reply {

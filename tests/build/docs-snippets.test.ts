@@ -16,6 +16,7 @@ import {
   isIPv6,
   wellKnownKind,
   wellKnownProblems,
+  echoedFiles,
   SPEC_CORS,
   type CodeBlock,
   type WellKnownKind,
@@ -106,7 +107,10 @@ describe('.well-known documents in the guides', () => {
     }
     for (const m of block.code.matchAll(/location = \/\.well-known\/matrix\/(\w+)\s*\{[^}]*?return 200 '([^']*)';/g)) add(m[1], m[2], where);
     for (const m of block.code.matchAll(/respond \/\.well-known\/matrix\/(\w+) `([^`]*)`/g)) add(m[1], m[2], where);
-    for (const m of block.code.matchAll(/echo '([^']*)' \\\n\s*\| sudo tee \S*\/\.well-known\/matrix\/(\w+)/g)) add(m[2], m[1], where);
+    for (const { path, content } of echoedFiles(block.code)) {
+      const kind = path.match(/\/\.well-known\/matrix\/(\w+)$/)?.[1];
+      if (kind) add(kind, content, where);
+    }
   }
 
   it('are found in every form the guides use', () => {
