@@ -48,6 +48,11 @@ export function loadFigures(siteDir: string): Promise<Figure[]> {
 
     const u = unlimited.result;
     const l = limited.result;
+    // Which kind of failure, when there are any: the one figure does not say.
+    if (u.errors + u.timeouts + u.non2xx > 0) {
+      const statuses = Object.entries(u.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${count} × ${code}`);
+      console.log(`# load: ${u.errors} connection errors, ${u.timeouts} timeouts, statuses ${statuses.join(', ') || 'none other than 2xx'}`);
+    }
     const tooMany = l.statusCodeStats['429']?.count ?? 0;
     const answered = l.requests.total;
     return [
