@@ -5,12 +5,11 @@
 // One apache2 serves every snippet: `apache2 -t`, a foreground start with its own pid file, real
 // HTTPS requests with the checks of the nginx test, and a stop by PID.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { readGuides, echoedFiles, type Page } from './docs-markdown.ts';
-import { makeCertificates, freePort, startUpstream, exerciseServer, type ServerCommand, type Site, type Upstream } from './docs-servers.ts';
+import { freePort, exerciseServer, type ServerCommand, type Site, snippetWorkspace, type SnippetWorkspace } from './docs-servers.ts';
 
 const APACHE = '/usr/sbin/apache2';
 const MODS_AVAILABLE = '/etc/apache2/mods-available';
@@ -101,23 +100,18 @@ ${vhosts}
 }
 
 describe('Apache snippets in the guides', () => {
-  let dir: string;
-  let cert: ReturnType<typeof makeCertificates>;
-  let upstream: Upstream;
+  let workspace: SnippetWorkspace;
 
   beforeAll(async () => {
     if (!existsSync(APACHE)) throw new Error(`${APACHE} is missing: install Debian's apache2 (.ci/run does)`);
-    dir = mkdtempSync(join(tmpdir(), 'fedcheck-apache-'));
-    chmodSync(dir, 0o755); // apache2 serves the files as www-data when the test runs as root
     const names = new Set<string>();
     for (const { code } of snippets) for (const m of code.matchAll(/^\s*ServerName\s+(\S+)$/gm)) names.add(m[1]);
-    cert = makeCertificates(dir, [...names]);
-    upstream = await startUpstream(); // exerciseSites wants one; plan() refuses ProxyPass for now
+    // Its upstream goes unused: exerciseSites wants one, and plan() refuses ProxyPass for now.
+    workspace = await snippetWorkspace('apache', names);
   });
 
   afterAll(async () => {
-    await upstream?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await workspace?.close();
   });
 
   it('finds the snippets: the .well-known files with CORS, and the files they serve', () => {
@@ -134,7 +128,7 @@ describe('Apache snippets in the guides', () => {
     for (const { code, where, page } of snippets) {
       const setup = setupOf(page);
       loadModules(setup.modules, modules);
-      const root = join(dir, page.file);
+      const root = join(workspace.dir, page.file);
       for (const { path, content } of setup.files) {
         mkdirSync(dirname(join(root, path)), { recursive: true });
         writeFileSync(join(root, path), content, { mode: 0o644 });
@@ -143,12 +137,12 @@ describe('Apache snippets in the guides', () => {
       const ports = new Map<number, number>();
       for (const m of code.matchAll(/^<VirtualHost \*:(\d+)>$/gm)) ports.set(Number(m[1]), await freePort());
       listen.push(...ports.values());
-      const planned = plan(code, root, ports, cert, new Set(setup.files.map((f) => f.path)));
+      const planned = plan(code, root, ports, workspace.cert, new Set(setup.files.map((f) => f.path)));
       sites.push(...planned.sites);
       vhosts.push(`# ${where}\n${planned.config}`);
     }
-    const conf = join(dir, 'apache2.conf');
-    writeFileSync(conf, apacheConf(dir, modules, listen, vhosts.join('\n\n')));
+    const conf = join(workspace.dir, 'apache2.conf');
+    writeFileSync(conf, apacheConf(workspace.dir, modules, listen, vhosts.join('\n\n')));
 
     const checked = spawnSync(APACHE, ['-t', '-f', conf], { encoding: 'utf8' });
     const checkOutput = `${checked.stdout}${checked.stderr}`;
@@ -158,12 +152,12 @@ describe('Apache snippets in the guides', () => {
     const server: ServerCommand = {
       command: APACHE,
       args: ['-f', conf, '-DFOREGROUND'],
-      pidfile: join(dir, 'apache2.pid'),
+      pidfile: join(workspace.dir, 'apache2.pid'),
       stop: 'SIGTERM', // the parent stops its children
       startMs: 5000,
-      log: join(dir, 'error.log'),
+      log: join(workspace.dir, 'error.log'),
     };
-    const { problems, output } = await exerciseServer(server, sites, cert.ca, upstream);
+    const { problems, output } = await exerciseServer(server, sites, workspace.cert.ca, workspace.upstream);
     expect(problems, output).toEqual([]);
   });
 });

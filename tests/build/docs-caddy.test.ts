@@ -4,12 +4,11 @@
 // reverse_proxy at a fake homeserver. `caddy validate`, then `caddy run` with its own pid file,
 // real HTTPS requests with the checks of the nginx test, and a stop by PID.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { readGuides } from './docs-markdown.ts';
-import { makeCertificates, freePort, startUpstream, blocksOf, exerciseServer, type ServerCommand, type Site, type Upstream } from './docs-servers.ts';
+import { freePort, blocksOf, exerciseServer, type ServerCommand, type Site, snippetWorkspace, type SnippetWorkspace } from './docs-servers.ts';
 
 const CADDY = spawnSync('sh', ['-c', 'command -v caddy'], { encoding: 'utf8' }).stdout.trim();
 const snippets = readGuides().flatMap((page) =>
@@ -43,21 +42,16 @@ function plan(code: string, ports: Map<number, number>, cert: { cert: string; ke
 }
 
 describe.skipIf(!CADDY)('Caddy snippets in the guides', () => {
-  let dir: string;
-  let cert: ReturnType<typeof makeCertificates>;
-  let upstream: Upstream;
+  let workspace: SnippetWorkspace;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fedcheck-caddy-'));
     const names = new Set<string>();
     for (const { code } of snippets) for (const m of code.matchAll(/^([a-z0-9.-]+)(?::\d+)? \{$/gm)) names.add(m[1]);
-    cert = makeCertificates(dir, [...names]);
-    upstream = await startUpstream();
+    workspace = await snippetWorkspace('caddy', names);
   });
 
   afterAll(async () => {
-    await upstream?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await workspace?.close();
   });
 
   it('finds the snippets: .well-known with CORS, the homeserver proxies on 443 and 8448', () => {
@@ -69,18 +63,18 @@ describe.skipIf(!CADDY)('Caddy snippets in the guides', () => {
   it.each(snippets.map((s) => [s.where, s] as const))('%s: caddy validate, then real HTTPS requests', async (_where, snippet) => {
     const ports = new Map<number, number>();
     for (const m of snippet.code.matchAll(/^[a-z0-9.-]+(?::(\d+))? \{$/gm)) ports.set(Number(m[1] ?? 443), await freePort());
-    const { config, sites } = plan(snippet.code, ports, cert, upstream.port);
-    const file = join(dir, 'Caddyfile');
-    // Global options for the test only: no admin API, no ACME, state kept in the temp dir.
+    const { config, sites } = plan(snippet.code, ports, workspace.cert, workspace.upstream.port);
+    const file = join(workspace.dir, 'Caddyfile');
+    // Global options for the test only: no admin API, no ACME, state kept in the temp folder.
     writeFileSync(
       file,
-      `{\n\tadmin off\n\tauto_https disable_redirects\n\tskip_install_trust\n\tstorage file_system ${join(dir, 'data')}\n\thttp_port ${await freePort()}\n}\n\n${config}\n`,
+      `{\n\tadmin off\n\tauto_https disable_redirects\n\tskip_install_trust\n\tstorage file_system ${join(workspace.dir, 'data')}\n\thttp_port ${await freePort()}\n}\n\n${config}\n`,
     );
-    const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data') };
+    const env = { ...process.env, HOME: workspace.dir, XDG_CONFIG_HOME: join(workspace.dir, 'config'), XDG_DATA_HOME: join(workspace.dir, 'data') };
     const validated = spawnSync(CADDY, ['validate', '--config', file, '--adapter', 'caddyfile'], { encoding: 'utf8', env });
     expect(validated.status, `${validated.stdout}${validated.stderr}`).toBe(0);
 
-    const pidfile = join(dir, 'caddy.pid');
+    const pidfile = join(workspace.dir, 'caddy.pid');
     const server: ServerCommand = {
       command: CADDY,
       args: ['run', '--config', file, '--adapter', 'caddyfile', '--pidfile', pidfile],
@@ -89,7 +83,7 @@ describe.skipIf(!CADDY)('Caddy snippets in the guides', () => {
       stop: 'SIGTERM',
       startMs: 10_000,
     };
-    const { problems, output } = await exerciseServer(server, sites, cert.ca, upstream);
+    const { problems, output } = await exerciseServer(server, sites, workspace.cert.ca, workspace.upstream);
     expect(problems, output).toEqual([]);
   });
 });

@@ -5,12 +5,11 @@
 // CORS headers (GET and preflight), and the proxied paths with the raw path, Host and
 // X-Forwarded-* headers the homeserver needs. nginx is stopped by its PID.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { readGuides } from './docs-markdown.ts';
-import { makeCertificates, freePort, startUpstream, blocksOf, exerciseServer, type ServerCommand, type Site, type Upstream } from './docs-servers.ts';
+import { freePort, blocksOf, exerciseServer, type ServerCommand, type Site, snippetWorkspace, type SnippetWorkspace } from './docs-servers.ts';
 
 const NGINX = '/usr/sbin/nginx';
 const snippets = readGuides().flatMap((page) =>
@@ -83,16 +82,10 @@ function nginxTest(dir: string, conf: string) {
 }
 
 describe.skipIf(!existsSync(NGINX))('nginx snippets in the guides', () => {
-  let dir: string;
-  let cert: ReturnType<typeof makeCertificates>;
-  let upstream: Upstream;
+  let workspace: SnippetWorkspace;
   const ports = new Map<number, number>();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fedcheck-nginx-'));
-    chmodSync(dir, 0o755); // nginx workers run as an unprivileged user when the test runs as root
-    mkdirSync(join(dir, 'temp'), { mode: 0o777 });
-    chmodSync(join(dir, 'temp'), 0o777);
     const names = new Set<string>();
     for (const { code } of snippets) {
       for (const m of code.matchAll(/^\s*server_name\s+([^;]+);/gm)) for (const n of m[1].trim().split(/\s+/)) names.add(n);
@@ -100,13 +93,14 @@ describe.skipIf(!existsSync(NGINX))('nginx snippets in the guides', () => {
         if (!ports.has(Number(m[1]))) ports.set(Number(m[1]), await freePort());
       }
     }
-    cert = makeCertificates(dir, [...names]);
-    upstream = await startUpstream();
+    workspace = await snippetWorkspace('nginx', names);
+    const temp = join(workspace.dir, 'temp');
+    mkdirSync(temp, { mode: 0o777 });
+    chmodSync(temp, 0o777);
   });
 
   afterAll(async () => {
-    await upstream?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await workspace?.close();
   });
 
   it('finds the snippets: .well-known, the homeserver proxies on 443 and 8448, the checker proxy', () => {
@@ -119,29 +113,29 @@ describe.skipIf(!existsSync(NGINX))('nginx snippets in the guides', () => {
     // Fresh ports for each run, so a slow shutdown of the previous nginx cannot get in the way.
     const own = new Map<number, number>();
     for (const port of ports.keys()) own.set(port, await freePort());
-    const { config, sites } = plan(snippet.code, own, cert, upstream.port);
-    const conf = join(dir, 'nginx.conf');
-    writeFileSync(conf, nginxConf(dir, config));
-    const checked = nginxTest(dir, conf);
+    const { config, sites } = plan(snippet.code, own, workspace.cert, workspace.upstream.port);
+    const conf = join(workspace.dir, 'nginx.conf');
+    writeFileSync(conf, nginxConf(workspace.dir, config));
+    const checked = nginxTest(workspace.dir, conf);
     expect(checked.ok, checked.output).toBe(true);
     expect(checked.complaints, checked.output).toEqual([]);
 
     const server: ServerCommand = {
       command: NGINX,
-      args: ['-p', `${dir}/`, '-e', 'stderr', '-c', conf],
-      pidfile: join(dir, 'nginx.pid'),
+      args: ['-p', `${workspace.dir}/`, '-e', 'stderr', '-c', conf],
+      pidfile: join(workspace.dir, 'nginx.pid'),
       stop: 'SIGQUIT', // nginx's graceful shutdown
       startMs: 5000,
     };
-    const { problems, output } = await exerciseServer(server, sites, cert.ca, upstream);
+    const { problems, output } = await exerciseServer(server, sites, workspace.cert.ca, workspace.upstream);
     expect(problems, output).toEqual([]);
   });
 
   it('all snippets load together without conflicts, as on one machine', () => {
-    const combined = snippets.map((s) => plan(s.code, ports, cert, upstream.port).config).join('\n');
-    const conf = join(dir, 'combined.conf');
-    writeFileSync(conf, nginxConf(dir, combined));
-    const checked = nginxTest(dir, conf);
+    const combined = snippets.map((s) => plan(s.code, ports, workspace.cert, workspace.upstream.port).config).join('\n');
+    const conf = join(workspace.dir, 'combined.conf');
+    writeFileSync(conf, nginxConf(workspace.dir, combined));
+    const checked = nginxTest(workspace.dir, conf);
     expect(checked.ok, checked.output).toBe(true);
     expect(checked.complaints, checked.output).toEqual([]);
   });

@@ -1,7 +1,8 @@
 // Running the guides' server configurations for real in tests: a test CA, free loopback ports,
 // HTTPS requests with the SNI and Host a peer would send, a fake homeserver upstream, and the
 // checks every served .well-known file and proxied path must pass.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
@@ -175,6 +176,31 @@ export async function startUpstream(): Promise<Upstream> {
     port: typeof address === 'object' && address ? address.port : 0,
     seen,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** What one server's snippet tests share: a temp folder, certificates for the snippets' names, the stand-in homeserver. */
+export interface SnippetWorkspace {
+  dir: string;
+  cert: ReturnType<typeof makeCertificates>;
+  upstream: Upstream;
+  close(): Promise<void>;
+}
+
+export async function snippetWorkspace(server: string, names: Iterable<string>): Promise<SnippetWorkspace> {
+  const dir = mkdtempSync(join(tmpdir(), `fedcheck-${server}-`));
+  // Servers that drop privileges (nginx workers, Apache as www-data) must read it when the tests run as root.
+  chmodSync(dir, 0o755);
+  const cert = makeCertificates(dir, [...names]);
+  const upstream = await startUpstream();
+  return {
+    dir,
+    cert,
+    upstream,
+    async close() {
+      await upstream.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
