@@ -3,10 +3,10 @@
 import { gatherClient, gatherSupport } from './client-discovery.ts';
 import { reachFromBrowser } from './connections.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
-import { connectionKey, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from './evidence.ts';
+import { CHECK_AREAS, connectionKey, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from './evidence.ts';
 import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
 import { CHECK_METAS, REPORT_CHECKS } from './registry.ts';
-import { REPORT_SCHEMA, type ConnectionReport, type Finding, type Report, type Verdict } from './report.ts';
+import { REPORT_SCHEMA, type CheckStatus, type ConnectionReport, type Finding, type Report, type Verdict } from './report.ts';
 import { parseServerName } from './server-name.ts';
 import { createTrace, type ProgressEvent } from './trace.ts';
 
@@ -91,6 +91,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     source: deps.source,
     durationMs: deps.clock.now() - startedAt,
     verdict: verdictOf(checks),
+    areas: areaStatuses(checks),
     resolution: evidence.discovery?.resolution ?? null,
     steps: trace.steps,
     checks,
@@ -140,7 +141,25 @@ export function findingConnection(finding: Finding): string | undefined {
   return typeof data?.connection === 'string' ? data.connection : undefined;
 }
 
-const ADVISORY_AREAS = new Set(['client', 'support']);
+/** About clients, not federation: their failures cap the verdict at warn. */
+const ADVISORY_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
+
+/** Worst first: an area's status is the first of these that any of its findings has. */
+const AREA_STATUS_ORDER: readonly CheckStatus[] = ['fail', 'warn', 'pass', 'info', 'skip'];
+
+export function areaStatuses(findings: Finding[]): Report['areas'] {
+  const areaOf = new Map(CHECK_METAS.map((meta) => [meta.id, meta.area]));
+  const statuses = new Map<CheckArea, Set<CheckStatus>>();
+  for (const finding of findings) {
+    const area = areaOf.get(finding.id);
+    if (area === undefined) continue;
+    if (!statuses.has(area)) statuses.set(area, new Set());
+    statuses.get(area)!.add(finding.status);
+  }
+  return Object.fromEntries(
+    CHECK_AREAS.filter((area) => statuses.has(area)).map((area) => [area, AREA_STATUS_ORDER.find((status) => statuses.get(area)!.has(status))!]),
+  );
+}
 
 /**
  * DESIGN.md: fail when federation cannot work (no connection passes, or discovery is

@@ -53,7 +53,20 @@ export interface Evidence {
 }
 
 /** In report order: the order in which a peer meets them. */
-export const CHECK_AREAS = ['name', 'well-known', 'dns', 'connection', 'tls', 'federation', 'keys', 'client', 'support'] as const;
+export const CHECK_AREAS = [
+  'name',
+  'well-known',
+  'dns',
+  'connection',
+  'tls',
+  'federation',
+  'keys',
+  'outgoing',
+  'client',
+  'auth',
+  'rtc',
+  'support',
+] as const;
 export type CheckArea = (typeof CHECK_AREAS)[number];
 
 export interface CheckMeta {
@@ -69,6 +82,10 @@ export interface CheckMeta {
 
 /** What each check looks at and why, by id: the check reference page's text. */
 export type Descriptions = Record<string, string>;
+
+/** A check's texts in another language, by id. Each check file exports its German ones as
+ * `de`, beside the English; only German pages and the German check reference import them. */
+export type CheckTranslations = Record<string, { title: string; description: string; fix: string }>;
 
 export interface Outcome {
   status: CheckStatus;

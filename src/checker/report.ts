@@ -1,4 +1,5 @@
 // The fedcheck.report/1 shape that the island, the proxy API and the CLI all emit.
+import type { CheckArea } from './evidence.ts';
 import type { CertificateSummary } from './interfaces.ts';
 
 export const REPORT_SCHEMA = 'fedcheck.report/1';
@@ -79,6 +80,9 @@ export interface Report {
   source: 'browser' | 'proxy' | 'cli';
   durationMs: number;
   verdict: Verdict;
+  /** Each area's worst finding (`info` when it has only notes, `skip` when it was not
+   * tested); areas with no findings are left out. */
+  areas: Partial<Record<CheckArea, CheckStatus>>;
   resolution: Resolution | null;
   steps: TraceStep[];
   checks: Finding[];

@@ -18,6 +18,7 @@ export function report(overrides: Partial<Report> = {}): Report {
     source: 'browser',
     durationMs: 420,
     verdict: 'warn',
+    areas: { 'well-known': 'pass', dns: 'pass' },
     resolution: {
       step: 'well-known-srv',
       delegatedServerName: 'matrix.example.org',

@@ -1,7 +1,7 @@
 // The checking engine of the page, loaded after the page (the core is most of the island's
 // weight): the core with DoH and fetch, and, when a proxy was found, the proxy's report,
 // which the island has already requested, merged in for what a page cannot see.
-import { runCheck, verdictOf } from '../../checker/check.ts';
+import { areaStatuses, runCheck, verdictOf } from '../../checker/check.ts';
 import type { ProgressEvent } from '../../checker/trace.ts';
 import { checkMeta } from '../../checker/registry.ts';
 import { reportToMarkdown } from '../../checker/markdown.ts';
@@ -92,6 +92,7 @@ export function mergeReports(browser: Report, proxy: Report, proxyStep: TraceSte
   return {
     ...browser,
     verdict: verdictOf(checks),
+    areas: areaStatuses(checks),
     resolution: blind ? proxy.resolution : browser.resolution,
     steps: [...browser.steps, proxyStep],
     checks,

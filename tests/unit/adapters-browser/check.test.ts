@@ -19,6 +19,7 @@ function report(source: Report['source'], addresses: string[], checks: Finding[]
     source,
     durationMs: 100,
     verdict: 'pass',
+    areas: {},
     resolution: { step: 'default', hostHeader: 'example.org', tlsName: 'example.org', sni: 'example.org', targets: [{ host: 'example.org', port: 8448, addresses }] },
     steps: [],
     checks,

@@ -36,6 +36,7 @@ describe('reportToMarkdown', () => {
       source: 'cli',
       durationMs: 1,
       verdict: 'fail',
+      areas: {},
       resolution: { step: 'default', hostHeader: HOSTILE, tlsName: HOSTILE, sni: HOSTILE, targets: [{ host: HOSTILE, port: 8448, addresses: [HOSTILE] }] },
       steps: [],
       checks: [{ id: 'name.syntax', status: 'fail', title: 'Server name is valid', detail: HOSTILE, docs: '/docs/checks/#name.syntax', fix: HOSTILE }],

@@ -2,7 +2,7 @@
 // the verdict rules of DESIGN.md.
 import { CONNECTION_CHECKS, connectionTesting } from '../../../src/checker/probing.ts';
 import { describe, expect, it } from 'vitest';
-import { runCheck, verdictOf } from '../../../src/checker/check.ts';
+import { areaStatuses, runCheck, verdictOf } from '../../../src/checker/check.ts';
 import { CHECK_METAS, CONNECTION_METAS, REPORT_CHECKS, checkMeta } from '../../../src/checker/registry.ts';
 import { CHECK_REFERENCE } from '../../../src/checker/check-reference.ts';
 import { CHECK_AREAS } from '../../../src/checker/evidence.ts';
@@ -152,5 +152,22 @@ describe('verdict (DESIGN.md)', () => {
   it('the healthy IP-literal server passes end to end', async () => {
     const { report } = await checkScenario('93.184.215.10:8448');
     expect(report.verdict).toBe('pass');
+    expect(report.areas).toMatchObject({ name: 'pass', connection: 'pass', tls: 'pass', keys: 'pass' });
+  });
+
+  it('areas: the worst finding of each area, info only for notes, skip only when untested, in area order', () => {
+    const areas = areaStatuses([
+      finding('support.wellknown', 'info'),
+      finding('dns.dnssec', 'info'),
+      finding('dns.srv', 'pass'),
+      finding('connection.tcp', 'pass', 'a:1'),
+      finding('connection.tcp', 'fail', 'b:1'),
+      finding('client.wellknown', 'warn'),
+      finding('client.wellknown.cors', 'fail'),
+      finding('keys.signature', 'skip'),
+      finding('not.a.registered.id', 'fail'),
+    ]);
+    expect(areas).toEqual({ dns: 'pass', connection: 'fail', keys: 'skip', client: 'fail', support: 'info' });
+    expect(Object.keys(areas)).toEqual(['dns', 'connection', 'keys', 'client', 'support']);
   });
 });

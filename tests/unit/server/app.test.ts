@@ -49,7 +49,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function fakeReport(serverName: string): Report {
-  return { schema: REPORT_SCHEMA, serverName, checkedAt: new Date(0).toISOString(), source: 'proxy', durationMs: 1, verdict: 'pass', resolution: null, steps: [], checks: [], connections: [] };
+  return { schema: REPORT_SCHEMA, serverName, checkedAt: new Date(0).toISOString(), source: 'proxy', durationMs: 1, verdict: 'pass', areas: {}, resolution: null, steps: [], checks: [], connections: [] };
 }
 
 interface Harness {

@@ -28,7 +28,7 @@ function wire(report: Report, evidence: Evidence): FederationTesterReport {
 }
 
 function reportWith(verdict: Verdict, serverName = 'example.org'): Report {
-  return { schema: REPORT_SCHEMA, serverName, checkedAt: new Date(NOW_MS).toISOString(), source: 'proxy', durationMs: 5, verdict, resolution: null, steps: [], checks: [], connections: [] };
+  return { schema: REPORT_SCHEMA, serverName, checkedAt: new Date(NOW_MS).toISOString(), source: 'proxy', durationMs: 5, verdict, areas: {}, resolution: null, steps: [], checks: [], connections: [] };
 }
 
 function dnsResult(rcode: DnsRcode, answers: DnsAnswer[] = []): DnsResult {

@@ -13,7 +13,7 @@ function controllableCheck() {
   const calls: { serverName: string; signal: AbortSignal; finish(): void }[] = [];
   const check = (serverName: string, deps: CheckDeps) =>
     new Promise<Report>((resolve, reject) => {
-      const report: Report = { schema: REPORT_SCHEMA, serverName, checkedAt: new Date(0).toISOString(), source: 'proxy', durationMs: calls.length, verdict: 'pass', resolution: null, steps: [], checks: [], connections: [] };
+      const report: Report = { schema: REPORT_SCHEMA, serverName, checkedAt: new Date(0).toISOString(), source: 'proxy', durationMs: calls.length, verdict: 'pass', areas: {}, resolution: null, steps: [], checks: [], connections: [] };
       deps.signal!.addEventListener('abort', () => reject(deps.signal!.reason));
       calls.push({ serverName, signal: deps.signal!, finish: () => resolve(report) });
     });
