@@ -8,6 +8,8 @@
 //   write `{ip}` for the row's address and `{ip:N}` for 127.0.1.N). Every row gets its
 //   own address (Chromium pools HTTP/2 connections across names sharing one).
 //   `addr: 'v6'` puts the row on ::1 (only available in slot 0).
+//   Octets by family of rows: 1-99 federation, 100-129 sign-in (auth), 130-159 calls (rtc)
+//   and server features, 160-189 outgoing federation, 190-219 correctness and hardening.
 // - Every DNS-name host in `hosts` gets an A (or AAAA for v6) record at its address
 //   unless `dns: false`; `dns` adds any other record (zone-file syntax for the value).
 // - `routes` maps a request path to what nginx answers; paths not listed answer
@@ -16,7 +18,8 @@
 // - Ports of the row's addresses that no host listens on (443, 8448 and the SRV ports
 //   the row mentions) refuse connections; the self-test checks that too.
 
-import type { ResolutionStep, Verdict } from '../../src/checker/report.ts';
+import type { CheckArea } from '../../src/checker/evidence.ts';
+import type { CheckStatus, ResolutionStep, Verdict } from '../../src/checker/report.ts';
 
 export type { ResolutionStep, Verdict };
 
@@ -87,6 +90,8 @@ export interface DnsRecord {
 export interface Expectation {
   step: ResolutionStep;
   verdict: Verdict;
+  /** The report's `areas` entries this row is about (the others are not asserted). */
+  areas?: Partial<Record<CheckArea, CheckStatus>>;
   /** Ids of checks expected to fail or warn (best effort; the core team owns the names). */
   checks?: string[];
   /** Where the checker must connect (`{ip}:8448`), and what it must send / expect. */
