@@ -92,9 +92,10 @@ async function probeSafely(prober: Prober, request: ProbeRequest): Promise<Probe
   }
 }
 
+/** What a sending homeserver needs of the connection: TLS it trusts for the name, and the keys. */
 function probeStatus(result: ProbeResult): CheckStatus {
   const tls = result.tls;
-  const works = result.tcp.ok && tls?.ok && tls.trusted && tls.nameMatches && result.version?.status === 200;
+  const works = result.tcp.ok && tls?.ok && tls.trusted && tls.nameMatches && result.keys?.status === 200;
   return works ? 'pass' : 'fail';
 }
 

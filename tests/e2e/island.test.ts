@@ -114,7 +114,7 @@ describe('checker island with the proxy (npm start)', () => {
     await page.locator('.fc-proxy[data-proxy="found"]').waitFor();
   });
 
-  it.each(['good', 'wk-srv', 'srv', 'wk-srv-legacy', 'cert-expired', 'nxdomain', 'srv-servfail'])(
+  it.each(['good', 'wk-srv', 'srv', 'wk-srv-legacy', 'cert-expired', 'nxdomain', 'srv-servfail', 'version-404'])(
     'shows the verdict and the deciding step the rig expects for %s',
     async (id) => {
       const row = scenario(id);

@@ -134,3 +134,16 @@ describe('fedcheck could not check', () => {
     expect(run.stdout).toContain('Exit codes: 0 pass, 1 warn, 2 fail, 3 could not check');
   });
 });
+
+describe('the version endpoint is informational (issue 18)', () => {
+  it.each(['version-404', 'version-timeout'])('%s: TLS and keys work, so the verdict is warn (exit 1), the connection works', async (id) => {
+    const run = await fedcheck([serverName(id), '--json']);
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.verdict).toBe('warn');
+    expect(report.areas).toMatchObject({ connection: 'pass', tls: 'pass', federation: 'warn', keys: 'pass' });
+    const version = report.checks.filter((check: { id: string }) => check.id === 'federation.version');
+    expect(version).toMatchObject([{ status: 'warn', detail: expect.stringContaining('Peers do not need it to federate') }]);
+    expect(report.checks.filter((check: { status: string }) => check.status === 'fail')).toEqual([]);
+  });
+});

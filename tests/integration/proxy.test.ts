@@ -43,6 +43,7 @@ describe('the rig scenario table through /api/v1/report', () => {
       // comparison only the island's DoH fan-out can make) is checked up to its findings.
       if (want.checks?.some((id) => id.startsWith('dns.resolvers.'))) return;
       for (const id of want.checks ?? []) expect(problems(report), context).toContain(id);
+      if (want.areas) expect(report.areas, context).toMatchObject(want.areas);
       expect(report.verdict, context).toBe(want.verdict);
     });
   }

@@ -341,8 +341,12 @@ describe('HTTPS: every host answers as its row says', () => {
             }
             const loose = { ...base, rejectUnauthorized: false };
             for (const r of h.routes) {
-              const a = await get({ ...loose, path: r.path });
               const what = `${s.id} ${name}:${port}${r.path}`;
+              if (r.hang) {
+                expect((await get({ ...loose, path: r.path, timeoutMs: 1000 })).error, what).toBe('ETIMEDOUT');
+                continue;
+              }
+              const a = await get({ ...loose, path: r.path });
               expect(a.error, what).toBeUndefined();
               expect(a.status, what).toBe(r.status);
               expect(a.headers['access-control-allow-origin'], `${what} CORS`).toBe(r.cors ? '*' : undefined);

@@ -55,6 +55,8 @@ export interface ResolvedRoute {
   body?: string;
   bodyBytes?: number;
   keys?: { variant: string; serverName: string; keyId: string; publicKey: string; signatureValid: boolean };
+  /** Route.hang: never answered. */
+  hang?: true;
 }
 
 export interface ResolvedHost {
@@ -241,6 +243,7 @@ function resolveRoute(path: string, r: Route, serverName: string, makeKeys: Keys
     headers: { ...(r.headers ?? {}) },
   };
   if (r.redirect !== undefined) return { ...base, status: r.status ?? 301, redirect: r.redirect };
+  if (r.hang) return { ...base, status: 0, hang: true };
   if (r.keys) {
     const name = r.keysServerName ?? serverName;
     const k = makeKeys(name, r.keys);
@@ -380,7 +383,8 @@ export function nginxConf(scenarios: ResolvedScenario[], l: Layout, bodyFile: (h
       const hdrs = [...cors(r.cors), ...Object.entries(r.headers).map(([k, v]) => `add_header ${k} ${nginxString(v)} always;`)];
       if (r.cors) out.push(`      if ($request_method = OPTIONS) { ${hdrs.join(' ')} return 204; }`);
       for (const x of hdrs) out.push(`      ${x}`);
-      if (r.redirect !== undefined) out.push(`      return ${r.status} ${nginxString(r.redirect)};`);
+      if (r.hang) out.push(`      proxy_pass http://127.0.0.1:${l.dnsBlackhole};`, '      proxy_read_timeout 600s;');
+      else if (r.redirect !== undefined) out.push(`      return ${r.status} ${nginxString(r.redirect)};`);
       else if (r.status === 200) out.push(`      alias ${bodyFile(h, i)};`);
       else out.push(`      return ${r.status} ${nginxString(r.body ?? '')};`);
       out.push('    }');

@@ -52,6 +52,8 @@ export interface Route {
   /** Default true: Access-Control-Allow-Origin/-Methods/-Headers on the answer and 204 on OPTIONS. */
   cors?: boolean;
   headers?: Record<string, string>;
+  /** Never answer: nginx waits on the rig's TCP tarpit (a homeserver that hangs on this path). */
+  hang?: boolean;
 }
 
 export interface HostSpec {
@@ -744,7 +746,8 @@ export const scenarios: Scenario[] = [
         routes: fed({ version: { body: '<html><body>Welcome to nginx!</body></html>', contentType: 'text/html' } }),
       },
     ],
-    expect: { step: 'default', verdict: 'fail', checks: ['federation.version'], connect: '{ip}:8448' },
+    // The version endpoint is informational: TLS and keys work, so federation does (warn).
+    expect: { step: 'default', verdict: 'warn', checks: ['federation.version'], connect: '{ip}:8448' },
   },
   {
     id: 'host-with-port-rejected',
@@ -912,6 +915,35 @@ export const scenarios: Scenario[] = [
       },
     ],
     expect: { step: 'well-known-port', verdict: 'warn', checks: ['support.wellknown'], connect: '{ip}:443' },
+  },
+
+  // ---- correctness and hardening (octets 190-219) ----------------------------------------------
+  {
+    id: 'version-404',
+    addr: 190,
+    summary: 'TLS and signed keys work, but /_matrix/federation/v1/version is not routed (404): federation works, with a warning.',
+    spec: 'A4 version',
+    hosts: [
+      {
+        names: ['version-404.fed.test'], ports: [8448],
+        routes: fed({ version: { status: 404, json: { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' } } }),
+      },
+    ],
+    expect: {
+      step: 'default', verdict: 'warn', checks: ['federation.version'], connect: '{ip}:8448',
+      areas: { connection: 'pass', tls: 'pass', federation: 'warn', keys: 'pass' },
+    },
+  },
+  {
+    id: 'version-timeout',
+    addr: 191,
+    summary: 'TLS and signed keys work, but /_matrix/federation/v1/version never answers: federation works, with a warning.',
+    spec: 'A4 version',
+    hosts: [{ names: ['version-timeout.fed.test'], ports: [8448], routes: fed({ version: { hang: true } }) }],
+    expect: {
+      step: 'default', verdict: 'warn', checks: ['federation.version'], connect: '{ip}:8448',
+      areas: { connection: 'pass', tls: 'pass', federation: 'warn', keys: 'pass' },
+    },
   },
 ];
 

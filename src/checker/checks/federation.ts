@@ -41,7 +41,11 @@ export const federationVersion: ConnectionCheck = {
   perConnection({ result }) {
     const server = federationServer(result.version);
     if (server === null) return null;
-    if (server.error !== undefined) return { status: 'fail', detail: `The version endpoint gave ${server.error}.` };
+    // No homeserver asks for the version to federate (matrix-federation-tester's FederationOK
+    // leaves it out too): a connection whose TLS and keys work still works without it.
+    if (server.error !== undefined) {
+      return { status: 'warn', detail: `The version endpoint gave ${server.error}. Peers do not need it to federate, but it is the usual way to see which homeserver answers.` };
+    }
     if (server.name === undefined || server.version === undefined) {
       return { status: 'warn', detail: 'The version endpoint answered, but without "server.name" and "server.version" strings.' };
     }
@@ -70,7 +74,7 @@ export const federationHostWithPort: ConnectionCheck = {
 /** For the check reference page only, so that the browser bundle leaves them out. */
 export const descriptions: Descriptions = {
   'federation.version':
-    'GET /_matrix/federation/v1/version must return 200 and a JSON object; it needs no authentication. It shows the request reaches a homeserver, and which one.',
+    'GET /_matrix/federation/v1/version should return 200 and a JSON object; it needs no authentication. It shows the request reaches a homeserver, and which one. No homeserver asks for it to federate, so a failure here is a warning: the connection still works when TLS and the keys do.',
   'federation.host-with-port':
     'The spec\'s Host header is the (delegated) server name without a port when discovery gave none, and that is what the other checks send. Conduwuit-family servers (tuwunel and others) send `Host: name:8448` instead. A reverse proxy that matches the Host header exactly routes that elsewhere, so those peers cannot federate while Synapse peers can. When the spec\'s Host has no port, the version endpoint is asked once more with the port the connection uses; only a warning, never a failure.',
 };

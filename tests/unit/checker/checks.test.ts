@@ -299,8 +299,21 @@ describe('connections', () => {
     expectFindings(await run('example.org', healthy(leafDates(NOW_MS + DAY, NOW_MS + 90 * DAY))), 'tls.certificate.expiry', ['fail', 'pass'], /Not valid before/);
   });
 
-  it('federation.version: 404 fails, missing fields warn', async () => {
-    expectFindings(await run('example.org', healthy(withProbe((h) => ({ ...h, version: { status: 404, body: '', elapsedMs: 1 } })))), 'federation.version', ['fail', 'pass'], /HTTP 404/);
+  it('federation.version: 404, a timeout or garbage only warn (no peer needs it), missing fields warn', async () => {
+    const answers = [
+      { status: 404, body: '', elapsedMs: 1 },
+      { error: { kind: 'timeout' as const, message: 'timed out after 10000 ms' }, elapsedMs: 10_000 },
+      { status: 200, body: '<html>Welcome to nginx!</html>', elapsedMs: 1 },
+    ];
+    for (const version of answers) {
+      // Both addresses fail the version request; TLS and keys work, so both connections work.
+      const report = await run('example.org', healthy({ prober: { overrides: { [`${V4}:443`]: (h) => ({ ...h, version }), [`[${V6}]:443`]: (h) => ({ ...h, version }) } } }));
+      expectFindings(report, 'federation.version', ['warn', 'warn'], /Peers do not need it to federate/);
+      expect(report.checks.filter((f) => f.status === 'fail')).toEqual([]);
+      expect(report.verdict).toBe('warn');
+      expect(report.steps.filter((step) => step.id.startsWith('probe:')).map((step) => step.status)).toEqual(['pass', 'pass']);
+    }
+    expectFindings(await run('example.org', healthy(withProbe((h) => ({ ...h, version: { status: 404, body: '', elapsedMs: 1 } })))), 'federation.version', ['warn', 'pass'], /HTTP 404/);
     expectFindings(await run('example.org', healthy(withProbe((h) => ({ ...h, version: { status: 200, body: '{}', elapsedMs: 1 } })))), 'federation.version', ['warn', 'pass']);
   });
 
@@ -328,7 +341,7 @@ describe('connections', () => {
     it('says nothing when the spec\'s Host already fails (federation.version does) or already has a port', async () => {
       const broken = { status: 404, body: '', elapsedMs: 1 };
       const failing = await run('example.org', noPort(withProbe((h) => ({ ...h, version: broken, versionWithPortHost: broken }), V4, 8448)));
-      expectFindings(failing, 'federation.version', ['fail', 'pass']);
+      expectFindings(failing, 'federation.version', ['warn', 'pass']);
       expectFindings(failing, 'federation.host-with-port', ['pass']);
       const explicitPort = await run('example.org', healthy());
       expect(explicitPort.resolution?.hostHeader).toBe('matrix.example.org:443');
