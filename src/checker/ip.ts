@@ -101,8 +101,18 @@ interface Range {
   bits: number;
 }
 
+/** An IPv6 form that carries an IPv4 address at byte `at`: the IPv4 address inside decides. */
+export interface Carrier {
+  /** "6to4 form", as in "6to4 form of 192.168.1.1 (private network (RFC 1918))". */
+  form: string;
+  at: number;
+  /** Teredo stores the client's address with every bit inverted (RFC 4380 § 4). */
+  inverted?: boolean;
+}
+
 export interface SpecialPurposeRange extends Range, SpecialPurpose {
   cidr: string;
+  carrier?: Carrier;
 }
 
 function range(cidr: string): Range {
@@ -110,8 +120,12 @@ function range(cidr: string): Range {
   return { network: parseAddress(network)!.bytes, bits: Number(bits) };
 }
 
-function specialPurposeRanges(rows: [cidr: string, reason: string, scope?: Scope][]): SpecialPurposeRange[] {
-  return rows.map(([cidr, reason, scope = 'lan']) => ({ cidr, reason, scope, ...range(cidr) }));
+type Row = [cidr: string, reason: string, scope?: Scope] | [cidr: string, carrier: Carrier];
+
+function specialPurposeRanges(rows: Row[]): SpecialPurposeRange[] {
+  return rows.map(([cidr, what, scope = 'lan']) =>
+    typeof what === 'string' ? { cidr, reason: what, scope, ...range(cidr) } : { cidr, reason: what.form, scope: 'lan', carrier: what, ...range(cidr) },
+  );
 }
 
 function contains({ network, bits }: Range, bytes: Uint8Array): boolean {
@@ -121,7 +135,8 @@ function contains({ network, bits }: Range, bytes: Uint8Array): boolean {
   return (bytes[whole] & mask) === (network[whole] & mask);
 }
 
-// The IANA special-purpose address registries, the entries not globally reachable.
+// The IANA special-purpose address registries (RFC 6890), the entries not globally
+// reachable; the one table that the checker's findings and the proxy's SSRF policy read.
 // Checked in order: the more specific entries come first. The tables are built at load
 // time; "pure" lets bundles that only parse (the server-name form) leave them out.
 export const IPV4_SPECIAL_PURPOSE = /* @__PURE__ */ specialPurposeRanges([
@@ -143,9 +158,19 @@ export const IPV4_SPECIAL_PURPOSE = /* @__PURE__ */ specialPurposeRanges([
   ['240.0.0.0/4', 'reserved (240.0.0.0/4)'],
 ]);
 
+// The four forms that embed an IPv4 address reach (or, for NAT64, translate to) that
+// address, so it decides, in the findings and in the proxy alike: IPv4-mapped (RFC 4291
+// 2.5.5.2), the NAT64 well-known prefix (RFC 6052 3.1: never for non-global IPv4), 6to4
+// (RFC 3056 2: the /48 of a global IPv4 address) and Teredo (RFC 4380 4: the client's
+// NAT-mapped address, inverted, in the last 32 bits). Local-use NAT64 (RFC 8215) is a
+// network's own translator: never global, whatever it carries.
 export const IPV6_SPECIAL_PURPOSE = /* @__PURE__ */ specialPurposeRanges([
   ['::/128', 'unspecified', 'never'],
   ['::1/128', 'loopback'],
+  ['::ffff:0:0/96', { form: 'IPv4-mapped form', at: 12 }],
+  ['64:ff9b::/96', { form: 'NAT64 form', at: 12 }],
+  ['2002::/16', { form: '6to4 form', at: 2 }],
+  ['2001::/32', { form: 'Teredo form', at: 12, inverted: true }],
   ['fe80::/10', 'link-local'],
   ['fec0::/10', 'deprecated site-local'],
   ['fc00::/7', 'unique local (RFC 4193)'],
@@ -153,7 +178,6 @@ export const IPV6_SPECIAL_PURPOSE = /* @__PURE__ */ specialPurposeRanges([
   ['64:ff9b:1::/48', 'local-use NAT64 (RFC 8215)'],
   ['100::/64', 'discard-only (RFC 6666)'],
   ['::/96', 'IPv4-compatible (deprecated)'],
-  ['2001::/32', 'Teredo tunnel'],
   ['2001:2::/48', 'benchmarking (RFC 5180)'],
   ['2001::/23', 'IETF protocol assignments (reserved)'],
   ['2001:db8::/32', 'documentation (RFC 3849)'],
@@ -162,30 +186,29 @@ export const IPV6_SPECIAL_PURPOSE = /* @__PURE__ */ specialPurposeRanges([
 const GLOBAL_UNICAST = /* @__PURE__ */ range('2000::/3');
 const IPV4_MAPPED = /* @__PURE__ */ range('::ffff:0:0/96');
 
-// IPv6 forms that carry an IPv4 address, and where: the IPv4 address decides.
-const IPV4_CARRIERS = [
-  { form: 'IPv4-mapped form', range: IPV4_MAPPED, at: 12 },
-  { form: 'NAT64 form', range: /* @__PURE__ */ range('64:ff9b::/96'), at: 12 },
-  { form: '6to4 form', range: /* @__PURE__ */ range('2002::/16'), at: 2 },
-];
-
-function lookUp(bytes: Uint8Array, ranges: SpecialPurposeRange[]): SpecialPurpose | undefined {
-  const found = ranges.find((row) => contains(row, bytes));
-  return found && { reason: found.reason, scope: found.scope };
+/** The IPv4 address an IPv6 address of a carrier range carries. */
+export function carriedIpv4(bytes: Uint8Array, carrier: Carrier): Uint8Array {
+  const ipv4 = bytes.slice(carrier.at, carrier.at + 4);
+  return carrier.inverted ? ipv4.map((byte) => byte ^ 0xff) : ipv4;
 }
 
 /** Why an address is not public unicast, or undefined when it is. */
 export function specialPurpose(address: IpAddress): SpecialPurpose | undefined {
   const { bytes } = address;
-  if (address.family === 4) return lookUp(bytes, IPV4_SPECIAL_PURPOSE);
-  if (address.zoneId) return { reason: 'scoped address (zone id)', scope: 'never' };
-  const carrier = IPV4_CARRIERS.find((form) => contains(form.range, bytes));
-  if (carrier) {
-    const ipv4 = bytes.subarray(carrier.at, carrier.at + 4);
-    const inner = lookUp(ipv4, IPV4_SPECIAL_PURPOSE);
-    return inner && { reason: `${carrier.form} of ${formatAddress(ipv4)} (${inner.reason})`, scope: inner.scope };
+  const lookUp = (ranges: SpecialPurposeRange[], what: Uint8Array) => ranges.find((row) => contains(row, what));
+  if (address.family === 4) {
+    const row = lookUp(IPV4_SPECIAL_PURPOSE, bytes);
+    return row && { reason: row.reason, scope: row.scope };
   }
-  return lookUp(bytes, IPV6_SPECIAL_PURPOSE) ?? (contains(GLOBAL_UNICAST, bytes) ? undefined : { reason: 'reserved (outside 2000::/3 global unicast)', scope: 'lan' });
+  if (address.zoneId) return { reason: 'scoped address (zone id)', scope: 'never' };
+  const row = lookUp(IPV6_SPECIAL_PURPOSE, bytes);
+  if (row?.carrier) {
+    const ipv4 = carriedIpv4(bytes, row.carrier);
+    const inner = lookUp(IPV4_SPECIAL_PURPOSE, ipv4);
+    return inner && { reason: `${row.carrier.form} of ${formatAddress(ipv4)} (${inner.reason})`, scope: inner.scope };
+  }
+  if (row) return { reason: row.reason, scope: row.scope };
+  return contains(GLOBAL_UNICAST, bytes) ? undefined : { reason: 'reserved (outside 2000::/3 global unicast)', scope: 'lan' };
 }
 
 /** The address a connection reaches: an IPv4-mapped IPv6 address reaches the IPv4 address inside. */

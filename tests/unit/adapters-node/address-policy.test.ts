@@ -36,7 +36,7 @@ describe('address policy, public only', () => {
     ['2001:db8::1', 'documentation (RFC 3849)'],
     ['3fff:1::1', 'documentation (RFC 9637)'],
     ['2001:2::1', 'benchmarking (RFC 5180)'],
-    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo tunnel'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo form of 192.0.2.45 (documentation (RFC 5737))'],
     ['100::1', 'discard-only (RFC 6666)'],
     ['64:ff9b:1::1', 'local-use NAT64 (RFC 8215)'],
     ['::7f00:1', 'IPv4-compatible (deprecated)'],

@@ -95,11 +95,13 @@ function ipaddrRows(ranges: SpecialPurposeRange[]) {
   return ranges.map(({ cidr, reason, scope }) => ({ range: ipaddr.parseCIDR(cidr), reason, scope }));
 }
 const ipaddrV4Rows = ipaddrRows(IPV4_SPECIAL_PURPOSE);
-const ipaddrV6Rows = ipaddrRows(IPV6_SPECIAL_PURPOSE);
-const IPV4_CARRIERS: [cidr: string, form: string, part: number][] = [
-  ['::ffff:0:0/96', 'IPv4-mapped form', 6],
-  ['64:ff9b::/96', 'NAT64 form', 6],
-  ['2002::/16', '6to4 form', 1],
+const ipaddrV6Rows = ipaddrRows(IPV6_SPECIAL_PURPOSE.filter((row) => !row.carrier));
+// The forms that carry IPv4, from the RFCs (Teredo: RFC 4380 § 4, the client address inverted).
+const IPV4_CARRIERS: [cidr: string, form: string, part: number, inverted: boolean][] = [
+  ['::ffff:0:0/96', 'IPv4-mapped form', 6, false],
+  ['64:ff9b::/96', 'NAT64 form', 6, false],
+  ['2002::/16', '6to4 form', 1, false],
+  ['2001::/32', 'Teredo form', 6, true],
 ];
 
 function ipaddrLookUp(address: ipaddr.IPv4 | ipaddr.IPv6, rows: ReturnType<typeof ipaddrRows>): SpecialPurpose | undefined {
@@ -110,9 +112,9 @@ function ipaddrLookUp(address: ipaddr.IPv4 | ipaddr.IPv6, rows: ReturnType<typeo
 function ipaddrClassify(address: ipaddr.IPv4 | ipaddr.IPv6): SpecialPurpose | undefined {
   if (address.kind() === 'ipv4') return ipaddrLookUp(address, ipaddrV4Rows);
   const v6 = address as ipaddr.IPv6;
-  for (const [cidr, form, part] of IPV4_CARRIERS) {
+  for (const [cidr, form, part, inverted] of IPV4_CARRIERS) {
     if (!v6.match(ipaddr.IPv6.parseCIDR(cidr))) continue;
-    const [high, low] = v6.parts.slice(part, part + 2);
+    const [high, low] = v6.parts.slice(part, part + 2).map((group) => (inverted ? group ^ 0xffff : group));
     const ipv4 = new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
     const inner = ipaddrLookUp(ipv4, ipaddrV4Rows);
     return inner && { reason: `${form} of ${ipv4.toString()} (${inner.reason})`, scope: inner.scope };
@@ -159,6 +161,7 @@ function carriersOf(ipv4: Uint8Array): Uint8Array[] {
     Uint8Array.of(...new Array(10).fill(0), 0xff, 0xff, ...ipv4),
     Uint8Array.of(0, 0x64, 0xff, 0x9b, ...new Array(8).fill(0), ...ipv4),
     Uint8Array.of(0x20, 0x02, ...ipv4, ...new Array(10).fill(0)),
+    Uint8Array.of(0x20, 0x01, 0, 0, 0x41, 0x36, 0xe3, 0x78, 0x80, 0, 0x63, 0xbf, ...ipv4.map((byte) => byte ^ 0xff)),
   ];
 }
 
@@ -182,7 +185,7 @@ describe('property: the verdicts are those of the ipaddr.js address policy', () 
 
   it('for random addresses, addresses inside the ranges, and IPv4 carried in IPv6', () => {
     fc.assert(
-      fc.property(fc.oneof(anyAddressBytes, inSomeRange, fc.tuple(bytesOf(4), fc.nat(2)).map(([ipv4, form]) => carriersOf(ipv4)[form])), expectSameVerdicts),
+      fc.property(fc.oneof(anyAddressBytes, inSomeRange, fc.tuple(bytesOf(4), fc.nat(3)).map(([ipv4, form]) => carriersOf(ipv4)[form])), expectSameVerdicts),
       { numRuns: RUNS },
     );
   }, TIMEOUT);
