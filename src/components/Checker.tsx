@@ -10,7 +10,7 @@ import { ResultSummary } from './ResultSummary.tsx';
 import { RecentChecks } from './RecentChecks.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
 import { ProxyNote } from './ProxyNote.tsx';
-import { applyUrlParameters, browserStorage, defaultSettings, loadSettings, saveSettings, type Settings } from './settings.ts';
+import { applyUrlParameters, browserStorage, defaultSettings, loadSettings, privateAddressesExpected, saveSettings, type Settings } from './settings.ts';
 import { loadRecent, rememberCheck, type RecentCheck } from './recent.ts';
 import { preconnect } from './preconnect.ts';
 import './checker.css';
@@ -98,7 +98,7 @@ export default function Checker(props: CheckerProps) {
       const outcome = await loaded.checkFromBrowser(serverName, {
         resolvers: settings().resolvers,
         proxyRun,
-        allowPrivateAddresses: settings().allowPrivate,
+        allowPrivateAddresses: privateAddressesExpected(settings(), proxy),
         signal: own.signal,
         onProgress,
       });
@@ -164,7 +164,7 @@ export default function Checker(props: CheckerProps) {
         )}
       </Show>
       <RecentChecks recent={recent()} onRun={start} />
-      <SettingsPanel settings={settings()} onChange={changeSettings} />
+      <SettingsPanel settings={settings()} proxy={proxy()} onChange={changeSettings} />
     </div>
   );
 }

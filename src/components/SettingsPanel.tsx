@@ -1,10 +1,11 @@
 // Settings: the DoH resolvers asked (add, remove), the proxy URL and whether private
 // addresses are expected. Every change is saved by the caller.
-import { createSignal, For } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
+import type { ProxyStatus } from '../adapters/browser/proxy.ts';
 import { parseResolver, type DohFormat } from '../adapters/browser/resolvers.ts';
-import { defaultSettings, type Settings } from './settings.ts';
+import { defaultSettings, privateAddressesExpected, type Settings } from './settings.ts';
 
-export function SettingsPanel(props: { settings: Settings; onChange: (settings: Settings) => void }) {
+export function SettingsPanel(props: { settings: Settings; proxy: ProxyStatus | null; onChange: (settings: Settings) => void }) {
   const [resolverUrl, setResolverUrl] = createSignal('');
   const [format, setFormat] = createSignal<DohFormat | ''>('');
   const [error, setError] = createSignal('');
@@ -86,9 +87,18 @@ export function SettingsPanel(props: { settings: Settings; onChange: (settings: 
       <fieldset>
         <legend>Addresses</legend>
         <label class="fc-check">
-          <input type="checkbox" checked={props.settings.allowPrivate} onChange={(event) => update({ allowPrivate: event.currentTarget.checked })} />
+          <input
+            type="checkbox"
+            checked={privateAddressesExpected(props.settings, props.proxy)}
+            onChange={(event) => update({ allowPrivate: event.currentTarget.checked })}
+          />
           Private addresses are expected (a LAN or a test rig)
         </label>
+        <Show when={props.settings.allowPrivate === undefined && props.proxy?.state === 'found' && props.proxy.allowPrivate}>
+          <p class="fc-muted" data-private="from-proxy">
+            As the proxy: it was started with FEDCHECK_ALLOW_PRIVATE, so it connects to private addresses too.
+          </p>
+        </Show>
       </fieldset>
     </details>
   );

@@ -1,19 +1,23 @@
 // The checker's settings: DoH resolvers, a proxy URL and whether private addresses are
 // expected, saved in localStorage. `?resolver=` (repeatable), `?proxy=` and `?private=1` in
 // the page URL override them for that page.
+import type { ProxyStatus } from '../adapters/browser/proxy.ts';
 import { DEFAULT_RESOLVERS, parseResolver, type DohResolver } from '../adapters/browser/resolvers.ts';
 
 export interface Settings {
   resolvers: DohResolver[];
   /** Empty: look for a proxy at the page's own origin. */
   proxyUrl: string;
-  /** LAN or test rig: private addresses are not flagged. */
-  allowPrivate: boolean;
+  /**
+   * LAN or test rig: private addresses are not flagged. Undefined until the user (or
+   * `?private=`) says: then the page follows the proxy's FEDCHECK_ALLOW_PRIVATE.
+   */
+  allowPrivate?: boolean;
 }
 
 const SETTINGS_KEY = 'fedcheck.settings';
 
-export const defaultSettings = (): Settings => ({ resolvers: [...DEFAULT_RESOLVERS], proxyUrl: '', allowPrivate: false });
+export const defaultSettings = (): Settings => ({ resolvers: [...DEFAULT_RESOLVERS], proxyUrl: '' });
 
 export function loadSettings(storage: Storage | null): Settings {
   const saved = readJson(storage, SETTINGS_KEY) as Partial<Settings> | null;
@@ -26,7 +30,7 @@ export function loadSettings(storage: Storage | null): Settings {
   return {
     resolvers: resolvers.length > 0 ? resolvers : defaultSettings().resolvers,
     proxyUrl: typeof saved?.proxyUrl === 'string' ? saved.proxyUrl : '',
-    allowPrivate: saved?.allowPrivate === true,
+    ...(typeof saved?.allowPrivate === 'boolean' ? { allowPrivate: saved.allowPrivate } : {}),
   };
 }
 
@@ -47,10 +51,15 @@ export function applyUrlParameters(saved: Settings, params: URLSearchParams): { 
     settings: {
       resolvers: resolvers.length > 0 ? resolvers : saved.resolvers,
       proxyUrl: params.get('proxy') ?? saved.proxyUrl,
-      allowPrivate: params.has('private') ? params.get('private') === '1' : saved.allowPrivate,
+      ...(params.has('private') ? { allowPrivate: params.get('private') === '1' } : saved.allowPrivate !== undefined ? { allowPrivate: saved.allowPrivate } : {}),
     },
     errors,
   };
+}
+
+/** Whether private addresses are expected: the user's word, else the proxy's policy, else not. */
+export function privateAddressesExpected(settings: Settings, proxy: ProxyStatus | null): boolean {
+  return settings.allowPrivate ?? (proxy?.state === 'found' && proxy.allowPrivate);
 }
 
 /** localStorage, or null where the browser refuses it (private modes, blocked storage). */

@@ -9,12 +9,14 @@ export interface ApiV1Options {
   /** Rate limit and concurrency cap, shared with every other report route. */
   reportGuards: MiddlewareHandler[];
   version: string;
+  /** FEDCHECK_ALLOW_PRIVATE: said in /health, so that the page this proxy serves flags no more than the proxy refuses. */
+  allowPrivate: boolean;
 }
 
 export function apiV1(options: ApiV1Options): Hono {
-  const { reports, reportGuards, version } = options;
+  const { reports, reportGuards, version, allowPrivate } = options;
   return new Hono()
-    .get('/health', (c) => c.json({ ok: true, version }))
+    .get('/health', (c) => c.json({ ok: true, version, allowPrivate }))
     .use('/report', ...reportGuards)
     .get('/report', async (c) => {
       const serverName = c.req.query('server_name');

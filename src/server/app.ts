@@ -64,7 +64,7 @@ export function createApp(options: AppOptions): Hono {
     c.header('Allow', 'GET');
     return apiError(c, 405, 'method_not_allowed', 'the API is read-only: use GET');
   });
-  app.route('/api/v1', apiV1({ ...kit, version: packageJson.version }));
+  app.route('/api/v1', apiV1({ ...kit, version: packageJson.version, allowPrivate: config.allowPrivate }));
   app.route('/api', apiCompat(kit));
   app.use('*', siteFiles(siteDir));
 

@@ -266,7 +266,7 @@ describe('loading the engine', () => {
     const requested: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => (requested.push(url), Response.json(report({ source: 'proxy', verdict: 'pass' }))));
     const engine = heldEngine();
-    const found = async () => ({ state: 'found' as const, url: 'http://proxy.test/', version: '0.1.0' });
+    const found = async () => ({ state: 'found' as const, url: 'http://proxy.test/', version: '0.1.0', allowPrivate: false });
     history.replaceState(null, '', '/?server=example.org');
     render(() => <Checker engine={engine.load} detect={found} />);
     await waitFor(() => expect(requested).toEqual(['http://proxy.test/api/v1/report?server_name=example.org']));
@@ -276,5 +276,38 @@ describe('loading the engine', () => {
     const run = await engine.calls[0].options.proxyRun;
     expect(run?.proxied?.verdict).toBe('pass');
     expect(run?.step).toMatchObject({ id: 'proxy', status: 'pass', requests: [{ method: 'GET', status: 200 }] });
+  });
+
+  describe('private addresses follow the proxy (FEDCHECK_ALLOW_PRIVATE) unless the user said otherwise', () => {
+    const lanProxy = async () => ({ state: 'found' as const, url: 'http://proxy.test/', version: '0.1.0', allowPrivate: true });
+    const publicProxy = async () => ({ state: 'found' as const, url: 'http://proxy.test/', version: '0.1.0', allowPrivate: false });
+    const allowed = async (search: string, detect: typeof lanProxy) => {
+      vi.stubGlobal('fetch', async () => Response.json(report({ source: 'proxy', verdict: 'pass' })));
+      history.replaceState(null, '', `/?server=example.org${search}`);
+      const engine = fakeEngine();
+      const view = render(() => <Checker engine={engine.load} detect={detect} />);
+      await waitFor(() => expect(engine.calls).toHaveLength(1));
+      const checkbox = view.getByLabelText(/Private addresses are expected/) as HTMLInputElement;
+      const result = { allowed: engine.calls[0].options.allowPrivateAddresses, checked: checkbox.checked, note: document.querySelector('[data-private="from-proxy"]') !== null };
+      cleanup();
+      return result;
+    };
+
+    it('a proxy that allows them: not flagged, and the settings say why', async () => {
+      expect(await allowed('', lanProxy)).toEqual({ allowed: true, checked: true, note: true });
+      expect(await allowed('', publicProxy)).toEqual({ allowed: false, checked: false, note: false });
+    });
+
+    it('?private= decides over the proxy, both ways', async () => {
+      expect(await allowed('&private=0', lanProxy)).toEqual({ allowed: false, checked: false, note: false });
+      expect(await allowed('&private=1', publicProxy)).toEqual({ allowed: true, checked: true, note: false });
+    });
+
+    it('the saved setting decides over the proxy, both ways', async () => {
+      localStorage.setItem('fedcheck.settings', JSON.stringify({ allowPrivate: false }));
+      expect(await allowed('', lanProxy)).toEqual({ allowed: false, checked: false, note: false });
+      localStorage.setItem('fedcheck.settings', JSON.stringify({ allowPrivate: true }));
+      expect(await allowed('', publicProxy)).toEqual({ allowed: true, checked: true, note: false });
+    });
   });
 });

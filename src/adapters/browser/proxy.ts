@@ -5,7 +5,7 @@ import type { ProgressEvent } from '../../checker/trace.ts';
 
 export type ProxyStatus =
   | { state: 'none' }
-  | { state: 'found'; url: string; version: string }
+  | { state: 'found'; url: string; version: string; /** Started with FEDCHECK_ALLOW_PRIVATE: a LAN or test rig. */ allowPrivate: boolean }
   | { state: 'unreachable'; url: string; error: string };
 
 export const PROXY_HEALTH_TIMEOUT_MS = 3000;
@@ -24,7 +24,7 @@ export async function detectProxy(configured: string, origin: string, options: P
       signal: AbortSignal.timeout(PROXY_HEALTH_TIMEOUT_MS),
     });
     const body = response.ok ? await response.json() : null;
-    if (body?.ok === true) return { state: 'found', url, version: String(body.version ?? '') };
+    if (body?.ok === true) return { state: 'found', url, version: String(body.version ?? ''), allowPrivate: body.allowPrivate === true };
     if (!configured) return { state: 'none' };
     return { state: 'unreachable', url, error: `${new URL('api/v1/health', url).href} did not answer {"ok": true} (HTTP ${response.status})` };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runProxy } from '../../../src/adapters/browser/proxy.ts';
+import { detectProxy, runProxy } from '../../../src/adapters/browser/proxy.ts';
 import type { ProgressEvent } from '../../../src/checker/trace.ts';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -23,5 +23,16 @@ describe('runProxy', () => {
     controller.abort();
     expect((await pending).proxied).toBeNull();
     expect(events.map((event) => event.type)).toEqual(['step-start']);
+  });
+});
+
+describe('detectProxy', () => {
+  it('reads the proxy\'s address policy from /api/v1/health; an older proxy without it allows no private addresses', async () => {
+    const health = (body: unknown) => async () => Response.json(body);
+    expect(await detectProxy('', 'http://proxy.test', { fetch: health({ ok: true, version: '1.2.0', allowPrivate: true }) })).toEqual({
+      state: 'found', url: 'http://proxy.test/', version: '1.2.0', allowPrivate: true,
+    });
+    expect(await detectProxy('', 'http://proxy.test', { fetch: health({ ok: true, version: '1.1.0' }) })).toMatchObject({ state: 'found', allowPrivate: false });
+    expect(await detectProxy('', 'http://proxy.test', { fetch: health({ ok: true, allowPrivate: 'yes' }) })).toMatchObject({ state: 'found', allowPrivate: false });
   });
 });

@@ -84,7 +84,12 @@ describe('proxy API', () => {
     const response = await app.request('/api/v1/health', { headers: { origin: 'https://elsewhere.example' } }, from('192.0.2.1'));
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(await response.json()).toEqual({ ok: true, version: packageJson.version });
+    expect(await response.json()).toEqual({ ok: true, version: packageJson.version, allowPrivate: false });
+  });
+
+  it('GET /api/v1/health says when the proxy connects to private addresses (FEDCHECK_ALLOW_PRIVATE)', async () => {
+    const { app } = harness({ allowPrivate: true });
+    expect(await (await app.request('/api/v1/health', {}, from('192.0.2.1'))).json()).toMatchObject({ ok: true, allowPrivate: true });
   });
 
   it('GET /api/v1/report runs the checker with source "proxy", the deadline and the policy', async () => {
