@@ -169,9 +169,14 @@ export interface ProbeResult {
     elapsedMs: number;
     version?: string;
     cipher?: string;
-    /** Chain as the server sent it, leaf first. */
+    /** Chain as the server sent it, leaf first, in issuing order. */
     certificates: CertificateSummary[];
-    /** Chain verified against the trust store using only the certificates sent. */
+    /**
+     * The issuers verification took from this prober's own trust store, which the server did
+     * not send: roots, and intermediates that a store happens to hold (peers' stores hold roots).
+     */
+    fromTrustStore?: CertificateSummary[];
+    /** Chain verified against the trust store (OpenSSL's verdict, store certificates included). */
     trusted: boolean;
     /** Leaf valid for ProbeRequest.tlsName. */
     nameMatches: boolean;

@@ -3,7 +3,7 @@
 // The browser bundle leaves all of it out; it reports these checks as not tested.
 import { connectionKey, type ConnectionCheck, type ProbeEvidence } from './evidence.ts';
 import { findingConnection, type ConnectionTesting } from './check.ts';
-import { connectionTcp, tlsCertificateExpiry, tlsCertificateName, tlsCertificateTrusted, tlsHandshake, tlsVersion } from './checks/connection.ts';
+import { connectionTcp, tlsCertificateExpiry, tlsCertificateName, tlsCertificateTrusted, tlsHandshake, tlsVersion, trustedByPeers } from './checks/connection.ts';
 import { federationHostWithPort, federationServer, federationVersion } from './checks/federation.ts';
 import {
   keysBase64Padding,
@@ -95,7 +95,7 @@ async function probeSafely(prober: Prober, request: ProbeRequest): Promise<Probe
 /** What a sending homeserver needs of the connection: TLS it trusts for the name, and the keys. */
 function probeStatus(result: ProbeResult): CheckStatus {
   const tls = result.tls;
-  const works = result.tcp.ok && tls?.ok && tls.trusted && tls.nameMatches && result.keys?.status === 200;
+  const works = result.tcp.ok && tls?.ok && trustedByPeers(tls) && tls.nameMatches && result.keys?.status === 200;
   return works ? 'pass' : 'fail';
 }
 
@@ -115,7 +115,7 @@ function connectionReport(probe: ProbeEvidence, findings: Finding[]): Connection
           ...(result.tls.error ? { error: result.tls.error.message } : {}),
         }
       : null,
-    certificate: leaf && result.tls ? { ...leaf, trusted: result.tls.trusted, nameMatches: result.tls.nameMatches } : null,
+    certificate: leaf && result.tls ? { ...leaf, trusted: trustedByPeers(result.tls), nameMatches: result.tls.nameMatches } : null,
     version: federationServer(result.version),
     keys: keysSummary(probe, keys),
     checks: [...new Set(findings.filter((finding) => findingConnection(finding) === key).map((finding) => finding.id))],

@@ -4,6 +4,7 @@
 // Go's encoding/json over MFT's structs: nil slices and maps are null, omitempty fields
 // are absent, map keys are sorted, byte strings are unpadded base64, Go errors are
 // {"Message"}. The pass/fail judgement is ours: FederationOK is "the verdict is not fail".
+import { unsentIntermediates } from '../checker/checks/connection.ts';
 import { describeProbeHttp, federationServer } from '../checker/checks/federation.ts';
 import type { Discovery, HostLookup, SrvLookup } from '../checker/discovery.ts';
 import { connectionKey, type Evidence, type ProbeEvidence } from '../checker/evidence.ts';
@@ -303,8 +304,10 @@ function handshakeFailure(result: ProbeResult): string | undefined {
 
 /** What a verifying client would reject the certificate for (MFT's x509 errors). */
 function certificateProblems(tls: ProbedTls, tlsName: string): string[] {
+  const unsent = unsentIntermediates(tls);
   return [
     ...(tls.trusted ? [] : [tls.verifyError?.message ?? 'the certificate chain is not trusted']),
+    ...(unsent.length > 0 ? [`the server does not send the intermediate certificate ${unsent.map((c) => c.subjectCommonName).join(', ')}`] : []),
     ...(tls.nameMatches ? [] : [`the certificate is not valid for ${tlsName}`]),
   ];
 }

@@ -3,6 +3,9 @@ import { describe, it, expect } from 'vitest';
 import { inject } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expectValidReport } from '../unit/checker/helpers.ts';
 
 const rig = inject('rig');
@@ -145,5 +148,17 @@ describe('the version endpoint is informational (issue 18)', () => {
     const version = report.checks.filter((check: { id: string }) => check.id === 'federation.version');
     expect(version).toMatchObject([{ status: 'warn', detail: expect.stringContaining('Peers do not need it to federate') }]);
     expect(report.checks.filter((check: { status: string }) => check.status === 'fail')).toEqual([]);
+  });
+});
+
+describe('certificates as the server sent them (Part C 15)', () => {
+  it('cert-leaf-only fails (exit 2) although NODE_EXTRA_CA_CERTS holds the intermediate, so Node completes the chain', async () => {
+    const store = join(mkdtempSync(join(tmpdir(), 'fedcheck-ca-')), 'root-and-intermediate.pem');
+    writeFileSync(store, readFileSync(rig.ca.root, 'utf8') + readFileSync(rig.ca.intermediate, 'utf8'));
+    const run = await fedcheck([serverName('cert-leaf-only'), '--json'], { NODE_EXTRA_CA_CERTS: store });
+    expect(run.code, run.stderr).toBe(2);
+    const trusted = JSON.parse(run.stdout).checks.find((check: { id: string }) => check.id === 'tls.certificate.trusted');
+    expect(trusted).toMatchObject({ status: 'fail', detail: expect.stringContaining('does not send the intermediate certificate fedcheck test intermediate') });
+    expect(trusted.data.sent).toBe('cert-leaf-only.fed.test');
   });
 });

@@ -58,3 +58,32 @@ describe('a DNS error on the SRV lookup (Part C 3)', () => {
     expect(report.connections).toMatchObject([{ address: row.address, port: 8448, tls: { ok: true }, version: { name: 'fedcheck-rig' } }]);
   });
 });
+
+describe('certificates as the server sent them (Part C 15)', () => {
+  const finding = (report: Report, id: string) => report.checks.find((check) => check.id === id)!;
+
+  it('good: the chain the server sent (leaf and intermediate), apart from the root the trust store added', async () => {
+    const { body: report } = await proxy.report(rig.scenarios.find((s) => s.id === 'good')!.serverName);
+    const trusted = finding(report, 'tls.certificate.trusted');
+    expect(trusted).toMatchObject({ status: 'pass', detail: expect.stringContaining('the server sent 2 (') });
+    expect(trusted.data).toMatchObject({ sent: expect.stringMatching(/^good\.fed\.test, fedcheck test intermediate /), fromTrustStore: expect.stringMatching(/^fedcheck test root /) });
+  });
+
+  it('cert-leaf-only, with a trust store that holds the intermediate (Node completes the chain): fails, the intermediate is not sent', async () => {
+    const extraCa = [readFileSync(rig.ca.root, 'utf8'), readFileSync(rig.ca.intermediate, 'utf8')];
+    const adapters = createNodeAdapters({ dnsServers: [rig.dns.server], allowPrivate: true, extraCa });
+    const completing = await startProxy({ dnsServers: [rig.dns.server], allowPrivate: true, rateLimit: null }, adapters);
+    try {
+      const { body: report } = await completing.report(rig.scenarios.find((s) => s.id === 'cert-leaf-only')!.serverName);
+      const trusted = finding(report, 'tls.certificate.trusted');
+      expect(trusted.status).toBe('fail');
+      expect(trusted.detail).toMatch(/does not send the intermediate certificate fedcheck test intermediate .*it sent 1 \(cert-leaf-only\.fed\.test\)/);
+      expect(report.verdict).toBe('fail');
+      expect(report.connections[0].certificate).toMatchObject({ subjectCommonName: 'cert-leaf-only.fed.test', trusted: false });
+      // The same proxy passes a server that sends its intermediate.
+      expect((await completing.report(rig.scenarios.find((s) => s.id === 'good')!.serverName)).body.verdict).toBe('pass');
+    } finally {
+      await completing.close();
+    }
+  });
+});

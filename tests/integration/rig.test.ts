@@ -87,7 +87,7 @@ describe('scenario table', () => {
 
   it('covers every failure kind of the issue', () => {
     const hosts = table.flatMap((s) => s.hosts);
-    for (const kind of ['good', 'expired', 'wrong-name', 'self-signed', 'no-intermediate']) {
+    for (const kind of ['good', 'expired', 'wrong-name', 'self-signed', 'no-intermediate', 'leaf-only']) {
       expect(hosts.some((h) => (h.cert ?? 'good') === kind), kind).toBe(true);
     }
     const has = (id: string) => table.some((s) => s.id === id);
@@ -308,6 +308,7 @@ const TLS_ERROR: Record<string, string> = {
   expired: 'CERT_HAS_EXPIRED',
   'self-signed': 'DEPTH_ZERO_SELF_SIGNED_CERT',
   'no-intermediate': 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'leaf-only': 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'wrong-name': 'ERR_TLS_CERT_ALTNAME_INVALID',
 };
 

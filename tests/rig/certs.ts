@@ -117,6 +117,7 @@ export async function createTestCa(dir: string, label: string): Promise<TestCa> 
     switch (req.kind) {
       case 'good':
       case 'wrong-name':
+      case 'leaf-only':
         await ossl(['req', '-x509', '-new', ...common, '-CA', 'intermediate.pem', '-CAkey', 'intermediate.key', '-days', '30']);
         break;
       case 'no-intermediate':

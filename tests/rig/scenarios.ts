@@ -28,9 +28,11 @@ export type { ResolutionStep, Verdict };
  * expired: like good but notAfter in the past. wrong-name: valid chain for `wrong-name.invalid`.
  * self-signed: the leaf signs itself. no-intermediate: signed by a second intermediate that
  * is never served anywhere (so no browser can have cached it), leaf served alone.
+ * leaf-only: signed by the served intermediate, leaf served alone; a trust store that holds
+ * that intermediate (rig.ca.intermediate) completes the chain, peers' root stores do not.
  * `certNames` overrides the SANs (e.g. valid only for the SRV target).
  */
-export type CertKind = 'good' | 'expired' | 'wrong-name' | 'self-signed' | 'no-intermediate';
+export type CertKind = 'good' | 'expired' | 'wrong-name' | 'self-signed' | 'no-intermediate' | 'leaf-only';
 
 export type KeysVariant = 'good' | 'bad-signature' | 'wrong-server-name' | 'expired' | 'padded-signature';
 
@@ -943,6 +945,17 @@ export const scenarios: Scenario[] = [
     expect: {
       step: 'default', verdict: 'warn', checks: ['federation.version'], connect: '{ip}:8448',
       areas: { connection: 'pass', tls: 'pass', federation: 'warn', keys: 'pass' },
+    },
+  },
+  {
+    id: 'cert-leaf-only',
+    addr: 192,
+    summary: 'The leaf is sent without its intermediate, which other rows serve: a trust store holding that intermediate completes the chain, peers do not.',
+    spec: 'C15',
+    hosts: [{ names: ['cert-leaf-only.fed.test'], ports: [8448], cert: 'leaf-only', routes: fed() }],
+    expect: {
+      step: 'default', verdict: 'fail', checks: ['tls.certificate.trusted'], connect: '{ip}:8448',
+      areas: { tls: 'fail', keys: 'pass' },
     },
   },
 ];

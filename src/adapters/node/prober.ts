@@ -32,6 +32,9 @@ type TlsReport = NonNullable<ProbeResult['tls']>;
 export function createNodeProber(options: NodeProberOptions): Prober {
   const { policy, userAgent = 'fedcheck' } = options;
   const secureContext = trustStore(options.extraCa);
+  // Node fills `issuerCertificate` from the trust store after the certificates the server
+  // sent, with no mark where one ends: a handshake that trusts nothing gets the chain as sent.
+  const trustsNothing = tls.createSecureContext({ ca: [] });
 
   return {
     async probe(request) {
@@ -70,6 +73,14 @@ export function createNodeProber(options: NodeProberOptions): Prober {
           alongsideSignal,
         );
       const keys = fetchAlongside('/_matrix/key/v2/server', keysMaxBytes, headers);
+      const sentChain = connected(tls.connect({ ...tlsOptions, secureContext: trustsNothing, host: address, port }), 'secureConnect', alongsideSignal).then(
+        (socket) => {
+          const chain = chainOf(socket.getPeerCertificate(true));
+          socket.destroy();
+          return chain;
+        },
+        () => undefined,
+      );
       const versionWithPortHost = hostHasPort(request.hostHeader)
         ? undefined
         : fetchAlongside(versionPath, versionMaxBytes, { ...headers, host: `${request.hostHeader}:${port}` });
@@ -93,9 +104,11 @@ export function createNodeProber(options: NodeProberOptions): Prober {
           result.tls = { ok: false, elapsedMs: since(tlsStarted), certificates: [], trusted: false, nameMatches: false, error: codeAndMessage(error) };
           return result;
         }
-        result.tls = describeTls(tlsSocket, bareHost(request.tlsName), since(tlsStarted));
+        const handshake = handshakeOf(tlsSocket, since(tlsStarted));
         const version = fetchJson(versionPath, versionMaxBytes, Promise.resolve(tlsSocket), headers, signal);
-        [result.version, result.keys, result.versionWithPortHost] = await Promise.all([version, keys, versionWithPortHost]);
+        let sent: tls.DetailedPeerCertificate[] | undefined;
+        [result.version, result.keys, result.versionWithPortHost, sent] = await Promise.all([version, keys, versionWithPortHost, sentChain]);
+        result.tls = describeTls(handshake, sent, bareHost(request.tlsName));
         return result;
       } finally {
         // Without a working first connection the other answers are not reported: stop their
@@ -139,27 +152,55 @@ function failed(error: unknown, started: number): ProbeHttpResult {
   return { error: code ? { kind, message, code } : { kind, message }, elapsedMs: since(started) };
 }
 
-function describeTls(socket: tls.TLSSocket, tlsName: string, elapsedMs: number): TlsReport {
-  const peer = socket.getPeerCertificate(true);
-  const certificates = chainOf(peer).map(summarise);
-  const nameError = peer.raw ? tls.checkServerIdentity(tlsName, peer) : new Error('no certificate');
-  const report: TlsReport = {
-    ok: true,
+interface Handshake {
+  elapsedMs: number;
+  version?: string;
+  cipher: string;
+  /** The verifying handshake's chain, trust-store issuers included. */
+  verified: tls.DetailedPeerCertificate[];
+  authorized: boolean;
+  authorizationError: string | null;
+}
+
+/** What the verifying handshake established, read before the socket carries a request and closes. */
+function handshakeOf(socket: tls.TLSSocket, elapsedMs: number): Handshake {
+  return {
     elapsedMs,
     version: socket.getProtocol() ?? undefined,
     cipher: socket.getCipher().standardName,
-    certificates,
-    trusted: socket.authorized,
+    verified: chainOf(socket.getPeerCertificate(true)),
+    authorized: socket.authorized,
+    authorizationError: socket.authorizationError as unknown as string | null,
+  };
+}
+
+/**
+ * `sent`: the same server's chain from a handshake without a store; undefined if that one
+ * failed, and then the verified chain is all there is (which of it came from the store is
+ * not known).
+ */
+function describeTls(handshake: Handshake, sent: tls.DetailedPeerCertificate[] | undefined, tlsName: string): TlsReport {
+  const { verified, authorized, authorizationError: code } = handshake;
+  const leaf = verified[0];
+  const nameError = leaf ? tls.checkServerIdentity(tlsName, leaf) : new Error('no certificate');
+  const sentFingerprints = new Set(sent?.map((cert) => cert.fingerprint256));
+  const report: TlsReport = {
+    ok: true,
+    elapsedMs: handshake.elapsedMs,
+    version: handshake.version,
+    cipher: handshake.cipher,
+    certificates: (sent ?? verified).map(summarise),
+    ...(sent ? { fromTrustStore: verified.filter((cert) => !sentFingerprints.has(cert.fingerprint256)).map(summarise) } : {}),
+    trusted: authorized,
     nameMatches: nameError === undefined,
   };
-  const code = socket.authorizationError as unknown as string | null;
-  if (!socket.authorized && code) report.verifyError = { code, message: verifyMessages[code] ?? code };
+  if (!authorized && code) report.verifyError = { code, message: verifyMessages[code] ?? code };
   return report;
 }
 
 /**
- * Leaf first, as OpenSSL ordered what the server sent. When verification reached a trust
- * anchor, Node appends that root from the local store even if the server did not send it.
+ * Leaf first, each certificate followed by its issuer. Node links what the server sent, then
+ * appends issuers from the context's trust store (none for a context that trusts nothing).
  */
 function chainOf(leaf: tls.DetailedPeerCertificate): tls.DetailedPeerCertificate[] {
   const chain: tls.DetailedPeerCertificate[] = [];

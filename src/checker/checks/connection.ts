@@ -17,6 +17,22 @@ function withLeaf(run: (leaf: CertificateSummary, tls: Tls, probe: ProbeEvidence
   };
 }
 
+/**
+ * The intermediates the chain needed that the server did not send: this prober's trust store
+ * happened to hold them. Peers verify with what was sent and their roots (Part C 15), so
+ * such a chain fails for them. Roots (self-issued) come from a store by design.
+ */
+export function unsentIntermediates(tls: Tls): CertificateSummary[] {
+  return (tls.fromTrustStore ?? []).filter((certificate) => certificate.subject !== certificate.issuer);
+}
+
+/** Trusted as a peer would trust it: verified, and with every intermediate sent. */
+export function trustedByPeers(tls: Tls): boolean {
+  return tls.trusted && unsentIntermediates(tls).length === 0;
+}
+
+const names = (certificates: CertificateSummary[]) => certificates.map((certificate) => certificate.subjectCommonName || certificate.subject).join(', ');
+
 /** "ECONNREFUSED connect ECONNREFUSED 1.2.3.4:8448", from the adapter's code and message. */
 function platformError(error: { code: string; message: string } | undefined): string {
   return `${error?.code ?? ''} ${error?.message ?? ''}`;
@@ -94,14 +110,27 @@ export const tlsVersion: ConnectionCheck = {
 
 export const tlsCertificateTrusted: ConnectionCheck = {
   meta: connectionMetas.tlsCertificateTrusted,
-  perConnection: withLeaf((leaf, tls) =>
-    tls.trusted
-      ? { status: 'pass', detail: `Issued by ${leaf.issuerCommonName || leaf.issuer}; the chain of ${tls.certificates.length} is trusted.` }
-      : {
-          status: 'fail',
-          detail: `Not trusted: ${tls.verifyError?.code ?? 'unknown reason'}${tls.verifyError?.message ? ` (${tls.verifyError.message})` : ''}. Issuer: ${leaf.issuerCommonName || leaf.issuer}.`,
-        },
-  ),
+  perConnection: withLeaf((leaf, tls) => {
+    const data = { sent: names(tls.certificates), ...(tls.fromTrustStore ? { fromTrustStore: names(tls.fromTrustStore) } : {}) };
+    const unsent = unsentIntermediates(tls);
+    if (!tls.trusted) {
+      return {
+        status: 'fail',
+        detail: `Not trusted: ${tls.verifyError?.code ?? 'unknown reason'}${tls.verifyError?.message ? ` (${tls.verifyError.message})` : ''}. Issuer: ${leaf.issuerCommonName || leaf.issuer}. The server sent ${tls.certificates.length}: ${data.sent}.`,
+        data,
+      };
+    }
+    if (unsent.length > 0) {
+      return {
+        status: 'fail',
+        detail:
+          `The server does not send the intermediate certificate ${names(unsent)}: it sent ${tls.certificates.length} (${data.sent}). ` +
+          'The chain verified here only because this trust store holds that intermediate; peers verify with the certificates sent and their roots, so they refuse it.',
+        data,
+      };
+    }
+    return { status: 'pass', detail: `Issued by ${leaf.issuerCommonName || leaf.issuer}; the server sent ${tls.certificates.length} (${data.sent}), and the chain is trusted.`, data };
+  }),
 };
 
 export const tlsCertificateName: ConnectionCheck = {
@@ -143,7 +172,7 @@ export const descriptions: Descriptions = {
   'tls.version':
     'TLS 1.0 and 1.1 are deprecated (RFC 8996) and refused by current TLS libraries.',
   'tls.certificate.trusted':
-    'The certificate must chain to a public root using only the certificates the server sends (no fetching of missing intermediates). Self-signed and private-CA certificates fail.',
+    'The certificate must chain to a public root using only the certificates the server sends (no fetching of missing intermediates). Self-signed and private-CA certificates fail. The chain is reported as the server sent it, from a second handshake that trusts nothing, so an intermediate that only the checker\'s own trust store holds still counts as missing.',
   'tls.certificate.name':
     'The certificate must be valid for the name the resolution step dictates: the server name, or the delegated name from .well-known. For SRV records it is still that name, not the SRV target; for IP literals it is the IP address.',
   'tls.certificate.expiry':
