@@ -162,3 +162,14 @@ describe('certificates as the server sent them (Part C 15)', () => {
     expect(trusted.data.sent).toBe('cert-leaf-only.fed.test');
   });
 });
+
+describe('DNSSEC through a validating resolver', () => {
+  it.each([
+    ['dnssec-signed', 'All answers were DNSSEC-validated.'],
+    ['dnssec-unsigned', 'No answer was DNSSEC-validated (the zone is unsigned or the resolver does not validate).'],
+  ])('%s: dns.dnssec says "%s"', async (id, detail) => {
+    const run = await fedcheck([serverName(id), '--json'], { FEDCHECK_DNS_SERVERS: rig.dns.validating });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).checks.filter((check: { id: string }) => check.id === 'dns.dnssec')).toMatchObject([{ status: 'info', detail }]);
+  });
+});

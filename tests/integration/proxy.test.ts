@@ -66,7 +66,7 @@ describe('certificates as the server sent them (Part C 15)', () => {
     const { body: report } = await proxy.report(rig.scenarios.find((s) => s.id === 'good')!.serverName);
     const trusted = finding(report, 'tls.certificate.trusted');
     expect(trusted).toMatchObject({ status: 'pass', detail: expect.stringContaining('the server sent 2 (') });
-    expect(trusted.data).toMatchObject({ sent: expect.stringMatching(/^good\.fed\.test, fedcheck test intermediate /), fromTrustStore: expect.stringMatching(/^fedcheck test root /) });
+    expect(trusted.data).toMatchObject({ sent: expect.stringMatching(/^matrix\.good\.fed\.test, fedcheck test intermediate /), fromTrustStore: expect.stringMatching(/^fedcheck test root /) });
   });
 
   it('cert-leaf-only, with a trust store that holds the intermediate (Node completes the chain): fails, the intermediate is not sent', async () => {
@@ -85,5 +85,28 @@ describe('certificates as the server sent them (Part C 15)', () => {
     } finally {
       await completing.close();
     }
+  });
+});
+
+describe('DNSSEC through a validating resolver (unbound, with fed.test\'s key as trust anchor)', () => {
+  it('dnssec-signed is validated (AD), dnssec-unsigned (delegated without DS) is not', async () => {
+    const adapters = createNodeAdapters({ dnsServers: [rig.dns.validating], allowPrivate: true, extraCa: [readFileSync(rig.ca.root, 'utf8')] });
+    const validating = await startProxy({ dnsServers: [rig.dns.validating], allowPrivate: true, rateLimit: null }, adapters);
+    try {
+      const dnssec = async (id: string) => {
+        const { body: report } = await validating.report(rig.scenarios.find((s) => s.id === id)!.serverName);
+        expect(report.verdict).toBe('pass');
+        return report.checks.filter((check) => check.id === 'dns.dnssec').map(({ status, detail }) => ({ status, detail }));
+      };
+      expect(await dnssec('dnssec-signed')).toEqual([{ status: 'info', detail: 'All answers were DNSSEC-validated.' }]);
+      expect(await dnssec('dnssec-unsigned')).toEqual([{ status: 'info', detail: expect.stringMatching(/^No answer was DNSSEC-validated/) }]);
+    } finally {
+      await validating.close();
+    }
+  });
+
+  it('knot alone (authoritative, no validation) gives no AD flag', async () => {
+    const { body: report } = await proxy.report(rig.scenarios.find((s) => s.id === 'dnssec-signed')!.serverName);
+    expect(report.checks.find((check) => check.id === 'dns.dnssec')?.detail).toMatch(/^No answer was DNSSEC-validated/);
   });
 });

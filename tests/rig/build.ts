@@ -15,6 +15,8 @@ export interface Layout {
   dnsB: number;
   dnsBlackhole: number;
   dnsdistPlain: number;
+  /** unbound, validating DNSSEC with fed.test's key as its trust anchor, in front of knot a. */
+  dnsValidating: number;
   knotA: number;
   knotB: number;
   latencyMs: number;
@@ -33,6 +35,7 @@ export function makeLayout(slot: number, latencyMs: number, runDir: string, ipv6
     dnsB: base + 1,
     dnsBlackhole: base + 2,
     dnsdistPlain: base + 3,
+    dnsValidating: base + 4,
     knotA: latencyMs > 0 ? base + 10 : base,
     knotB: latencyMs > 0 ? base + 11 : base + 1,
     latencyMs,
@@ -93,6 +96,7 @@ export interface ResolvedScenario {
   dns: ResolvedRecord[];
   /** Names knot answers SERVFAIL for (and below), in both zones. */
   servfail: string[];
+  unsignedZone?: string;
   /** addr:port pairs (443, 8448, SRV ports) on this row's addresses where nothing listens. */
   closed: string[];
   expect: Expectation;
@@ -182,6 +186,7 @@ export function resolveScenarios(table: Scenario[], l: Layout, makeKeys: KeysMak
       hosts,
       dns,
       servfail: row.servfail ?? [],
+      ...(row.unsignedZone ? { unsignedZone: row.unsignedZone } : {}),
       closed: [],
       expect: row.expect,
     });
@@ -262,21 +267,31 @@ function resolveRoute(path: string, r: Route, serverName: string, makeKeys: Keys
 
 // ---------------------------------------------------------------- DNS
 
-export function zoneFile(scenarios: ResolvedScenario[], zone: 'a' | 'b', l: Layout): string {
+/** Rows' unsigned zones (ResolvedScenario.unsignedZone), each a zone of its own in both knots. */
+export const unsignedZones = (scenarios: ResolvedScenario[]) => scenarios.filter((s) => s.enabled && s.unsignedZone).map((s) => s.unsignedZone!);
+
+const within = (name: string, zone: string) => name === zone || name.endsWith(`.${zone}`);
+
+/** `origin` fed.test (less the unsigned zones, which it delegates) or one of the unsigned zones. */
+export function zoneFile(scenarios: ResolvedScenario[], zone: 'a' | 'b', l: Layout, origin = 'fed.test'): string {
+  const children = unsignedZones(scenarios).filter((child) => child !== origin);
   const lines = [
-    '$ORIGIN fed.test.',
+    `$ORIGIN ${origin}.`,
     '$TTL 300',
     `@ IN SOA ns.fed.test. hostmaster.fed.test. ${Math.floor(Date.now() / 1000)} 3600 600 86400 60`,
     '@ IN NS ns.fed.test.',
-    'ns IN A 127.0.0.1',
   ];
-  for (const [name, octet] of Object.entries(infraHosts)) lines.push(`${name}. IN A ${l.infraNet}.${octet}`);
+  if (origin === 'fed.test') {
+    lines.push('ns IN A 127.0.0.1', ...children.map((child) => `${child}. IN NS ns.fed.test.`));
+    for (const [name, octet] of Object.entries(infraHosts)) lines.push(`${name}. IN A ${l.infraNet}.${octet}`);
+  }
   const abs = (n: string) => (n === '.' || n.endsWith('.') ? n : `${n}.`);
+  const belongs = (name: string) => (origin === 'fed.test' ? !children.some((child) => within(name, child)) : within(name, origin));
   for (const s of scenarios) {
     if (!s.enabled) continue;
     lines.push(`; ${s.id}`);
     for (const r of s.dns) {
-      if (!r.zones.includes(zone)) continue;
+      if (!r.zones.includes(zone) || !belongs(r.name)) continue;
       let value = r.value;
       if (r.type === 'CNAME') value = abs(value);
       if (r.type === 'SRV') {
@@ -295,7 +310,7 @@ export function zoneFile(scenarios: ResolvedScenario[], zone: 'a' | 'b', l: Layo
  * `servfailZones`: extra zones whose files are never written, so knot fails to load them
  * and answers SERVFAIL for every name at or below them.
  */
-export function knotConf(dir: string, port: number, zoneDir: string, servfailZones: string[]): string {
+export function knotConf(dir: string, port: number, zoneDir: string, servfailZones: string[], unsigned: string[], signFedTest: boolean): string {
   return `server:
   listen: 127.0.0.1@${port}
   rundir: "${dir}"
@@ -315,8 +330,40 @@ template:
     zonefile-load: whole
     journal-content: none
     semantic-checks: off
+policy:
+  - id: rig
+    algorithm: ecdsap256sha256
+    nsec3: off
 zone:
-${['fed.test', ...servfailZones].map((domain) => `  - domain: ${domain}\n`).join('')}`;
+  - domain: fed.test
+${signFedTest ? '    dnssec-signing: on\n    dnssec-policy: rig\n' : ''}${[...servfailZones, ...unsigned].map((domain) => `  - domain: ${domain}\n`).join('')}`;
+}
+
+/** unbound validating for fed.test with its key as the trust anchor, asking knot a. */
+export function unboundConf(dir: string, l: Layout, trustAnchorFile: string): string {
+  return `server:
+  interface: 127.0.0.1
+  port: ${l.dnsValidating}
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  directory: "${dir}"
+  pidfile: ""
+  use-syslog: no
+  logfile: ""
+  verbosity: 1
+  do-not-query-localhost: no
+  do-ip6: no
+  module-config: "validator iterator"
+  trust-anchor-file: "${trustAnchorFile}"
+  local-zone: "test." nodefault
+  qname-minimisation: no
+  cache-max-ttl: 0
+  cache-max-negative-ttl: 0
+stub-zone:
+  name: "fed.test"
+  stub-addr: 127.0.0.1@${l.knotA}
+`;
 }
 
 // ---------------------------------------------------------------- nginx

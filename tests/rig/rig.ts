@@ -17,10 +17,13 @@ import {
   makeLayout,
   nginxConf,
   resolveScenarios,
+  unboundConf,
+  unsignedZones,
   zoneFile,
   type Layout,
   type ResolvedScenario,
 } from './build.ts';
+import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { obtainCertificates, type CertRequest } from './certs.ts';
 import type { HelperConfig } from './helper.ts';
 import { makeKeysResponse } from './keys.ts';
@@ -63,6 +66,8 @@ export interface RigState {
     alt: string;
     /** Accepts UDP/TCP queries and never answers (resolver timeouts). */
     blackhole: string;
+    /** unbound, validating: fed.test (zone a) is signed and its key is unbound's trust anchor. */
+    validating: string;
     zone: 'fed.test';
   };
   doh: {
@@ -232,6 +237,27 @@ function releaseSlot(slot: number) {
 
 // ------------------------------------------------------------------ readiness
 
+/** The zone's key-signing key (DNSKEY flags 257) as a trust-anchor line, once the zone is signed. */
+function signingKey(address: string, port: number, zone: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    const done = (line: string | undefined) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(line);
+    };
+    const timer = setTimeout(() => done(undefined), 500);
+    socket.on('error', () => done(undefined));
+    socket.on('message', (message) => {
+      const answer = dnsPacket.decode(message).answers?.find((record) => record.type === 'DNSKEY' && record.data.flags === 257);
+      if (answer?.type !== 'DNSKEY') return done(undefined);
+      const { flags, algorithm, key } = answer.data;
+      done(`${zone}. 3600 IN DNSKEY ${flags} 3 ${algorithm} ${Buffer.from(key).toString('base64')}\n`);
+    });
+    socket.send(dnsPacket.encode({ type: 'query', id: 1, questions: [{ type: 'DNSKEY', name: zone }] }), port, address);
+  });
+}
+
 function tcpReady(address: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: address, port });
@@ -322,11 +348,14 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       return p;
     };
     const servfailZones = resolved.filter((s) => s.enabled).flatMap((s) => s.servfail);
+    const unsigned = unsignedZones(resolved);
     await Promise.all([
-      writeFile(join(runDir, 'zones-a', 'fed.test.zone'), zoneFile(resolved, 'a', l)),
-      writeFile(join(runDir, 'zones-b', 'fed.test.zone'), zoneFile(resolved, 'b', l)),
-      writeFile(join(runDir, 'knot-a.conf'), knotConf(join(runDir, 'knot-a'), l.knotA, join(runDir, 'zones-a'), servfailZones)),
-      writeFile(join(runDir, 'knot-b.conf'), knotConf(join(runDir, 'knot-b'), l.knotB, join(runDir, 'zones-b'), servfailZones)),
+      ...(['a', 'b'] as const).flatMap((zone) =>
+        ['fed.test', ...unsigned].map((origin) => writeFile(join(runDir, `zones-${zone}`, `${origin}.zone`), zoneFile(resolved, zone, l, origin))),
+      ),
+      // Zone a is signed (knot's automatic DNSSEC signing), for the validating resolver.
+      writeFile(join(runDir, 'knot-a.conf'), knotConf(join(runDir, 'knot-a'), l.knotA, join(runDir, 'zones-a'), servfailZones, unsigned, true)),
+      writeFile(join(runDir, 'knot-b.conf'), knotConf(join(runDir, 'knot-b'), l.knotB, join(runDir, 'zones-b'), servfailZones, unsigned, false)),
     ]);
     const knotA = start('knot-a', 'knotd', ['-c', join(runDir, 'knot-a.conf')]);
     const knotB = start('knot-b', 'knotd', ['-c', join(runDir, 'knot-b.conf')]);
@@ -407,6 +436,15 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       waitFor('dnsdist', dnsdist, () => tcpReady(infra('doh.fed.test'), innerPort(l, 443))),
       waitFor('helper', helper, async () => helperReady),
     ]);
+    // unbound needs fed.test's key, which knot made when it signed the zone.
+    const trustAnchorFile = join(runDir, 'fed.test.trust-anchor');
+    let anchor: string | undefined;
+    await waitFor('knot a to sign fed.test', knotA, async () => (anchor = await signingKey('127.0.0.1', l.knotA, 'fed.test')) !== undefined);
+    await writeFile(trustAnchorFile, anchor!);
+    await writeFile(join(runDir, 'unbound.conf'), unboundConf(runDir, l, trustAnchorFile));
+    const unbound = start('unbound', 'unbound', ['-d', '-c', join(runDir, 'unbound.conf')]);
+    record();
+    await waitFor('unbound', unbound, () => tcpReady('127.0.0.1', l.dnsValidating));
     mark('ready');
     helper.child.stdout!.destroy();
     if (mode === 'cli') for (const p of procs) p.child.unref();
@@ -424,7 +462,13 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       timings: {},
       latencyMs,
       net: { scenarios: l.net, infra: l.infraNet },
-      dns: { server: `127.0.0.1:${l.dnsA}`, alt: `127.0.0.1:${l.dnsB}`, blackhole: `127.0.0.1:${l.dnsBlackhole}`, zone: 'fed.test' },
+      dns: {
+        server: `127.0.0.1:${l.dnsA}`,
+        alt: `127.0.0.1:${l.dnsB}`,
+        blackhole: `127.0.0.1:${l.dnsBlackhole}`,
+        validating: `127.0.0.1:${l.dnsValidating}`,
+        zone: 'fed.test',
+      },
       doh: {
         wire: 'https://doh.fed.test/dns-query',
         json: 'https://doh-json.fed.test/resolve',

@@ -122,6 +122,12 @@ export interface Scenario {
    * every query at or below such a name answers SERVFAIL, like a broken delegation.
    */
   servfail?: string[];
+  /**
+   * A name the row's records at and below live in, as a zone of its own that fed.test
+   * delegates to without a DS record: unsigned while fed.test is signed (zone a), so a
+   * validating resolver answers without the AD flag (DNSSEC "insecure").
+   */
+  unsignedZone?: string;
   expect: Expectation;
 }
 
@@ -957,6 +963,21 @@ export const scenarios: Scenario[] = [
       step: 'default', verdict: 'fail', checks: ['tls.certificate.trusted'], connect: '{ip}:8448',
       areas: { tls: 'fail', keys: 'pass' },
     },
+  },
+  {
+    id: 'dnssec-signed',
+    addr: 193,
+    summary: 'A healthy server in the signed fed.test zone (zone a): a validating resolver (rig.dns.validating) answers with the AD flag.',
+    hosts: [{ names: ['dnssec-signed.fed.test'], ports: [8448], routes: fed() }],
+    expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448', areas: { dns: 'pass' } },
+  },
+  {
+    id: 'dnssec-unsigned',
+    addr: 194,
+    summary: 'A healthy server in a zone of its own that the signed fed.test delegates to without DS: the validating resolver answers without the AD flag (insecure).',
+    hosts: [{ names: ['dnssec-unsigned.fed.test'], ports: [8448], routes: fed() }],
+    unsignedZone: 'dnssec-unsigned.fed.test',
+    expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448', areas: { dns: 'pass' } },
   },
 ];
 

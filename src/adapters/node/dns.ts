@@ -1,7 +1,12 @@
 // DnsClient on node:dns (c-ares): the system resolvers from /etc/resolv.conf, or the
-// servers in FEDCHECK_DNS_SERVERS. c-ares does not expose the AD bit, so `authenticated`
-// is always null (not known), and it reports TTLs only for A/AAAA (CNAME and SRV answers carry ttl 0).
+// servers in FEDCHECK_DNS_SERVERS. c-ares reports TTLs only for A/AAAA (CNAME and SRV
+// answers carry ttl 0) and does not expose the AD bit: for `authenticated`, the same question
+// goes to the first resolver over the wire as well, with the DO bit, and its AD flag is read.
+import dgram from 'node:dgram';
+import { randomInt } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Resolver } from 'node:dns/promises';
+import * as dnsPacket from '@leichtgewicht/dns-packet';
 import type { DnsAnswer, DnsClient, DnsRcode, DnsResult, RecordType } from '../../checker/interfaces.ts';
 
 export interface NodeDnsOptions {
@@ -30,7 +35,9 @@ export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
     if (servers.length > 0) resolver.setServers(servers);
     return resolver;
   };
-  const resolverName = newResolver().getServers().join(', ');
+  const configured = newResolver().getServers();
+  const resolverName = configured.join(', ');
+  const validator = configured.length > 0 ? serverAddress(configured[0]) : undefined;
 
   return {
     async query(name, type, queryOptions = {}) {
@@ -42,8 +49,11 @@ export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
       signal?.addEventListener('abort', cancel, { once: true });
       try {
         if (signal?.aborted) throw Object.assign(new Error('query cancelled'), { code: 'ECANCELLED' });
-        const answers = await lookUp(resolver, owner, type);
-        return { rcode: 'NOERROR', answers, authenticated: null, resolver: resolverName };
+        const [answers, authenticated] = await Promise.all([
+          lookUp(resolver, owner, type),
+          validator ? validatedBy(validator, owner, type, attemptTimeoutMs, signal) : null,
+        ]);
+        return { rcode: 'NOERROR', answers, authenticated, resolver: resolverName };
       } catch (error) {
         return failure(error as NodeJS.ErrnoException, resolverName, signal);
       } finally {
@@ -51,6 +61,59 @@ export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
       }
     },
   };
+}
+
+/** "1.2.3.4", "1.2.3.4:53", "::1", "[::1]:53" (getServers' forms) as an address and port. */
+function serverAddress(text: string): { address: string; port: number } | undefined {
+  const bracketed = /^\[(.+)\]:(\d+)$/.exec(text);
+  if (bracketed) return { address: bracketed[1], port: Number(bracketed[2]) };
+  if (isIP(text)) return { address: text, port: 53 };
+  const [address, port] = text.split(':');
+  return isIP(address) ? { address, port: Number(port) } : undefined;
+}
+
+// EDNS0 with the DO bit; the library's types lack the OPT fields its encoder reads.
+const ednsWithDo = { type: 'OPT', name: '.', udpPayloadSize: 1232, flags: dnsPacket.DNSSEC_OK, options: [] } as unknown as dnsPacket.Answer;
+
+/**
+ * The resolver's AD flag for this question, asked with the DO bit (RFC 4035 3.2.1) and AD
+ * set (RFC 6840 5.7) over UDP: true when it validated the answer with DNSSEC, false when
+ * not; null when it did not answer in time, so that nothing is claimed.
+ */
+function validatedBy(server: { address: string; port: number }, name: string, type: RecordType, timeoutMs: number, signal?: AbortSignal): Promise<boolean | null> {
+  const id = randomInt(0x10000);
+  const query = dnsPacket.encode({
+    type: 'query',
+    id,
+    flags: dnsPacket.RECURSION_DESIRED | dnsPacket.AUTHENTIC_DATA,
+    questions: [{ type, name }],
+    additionals: [ednsWithDo],
+  });
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket(isIP(server.address) === 6 ? 'udp6' : 'udp4');
+    const done = (authenticated: boolean | null) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abandon);
+      socket.close();
+      resolve(authenticated);
+    };
+    const abandon = () => done(null);
+    const timer = setTimeout(abandon, timeoutMs);
+    signal?.addEventListener('abort', abandon, { once: true });
+    socket.on('error', abandon);
+    socket.on('message', (message) => {
+      try {
+        const response = dnsPacket.decode(message);
+        const question = response.questions?.[0];
+        // Only the answer to this question counts; anything else on the socket is ignored.
+        if (response.id !== id || question?.type !== type || question.name.toLowerCase() !== name) return;
+        done(((response.flags ?? 0) & dnsPacket.AUTHENTIC_DATA) !== 0);
+      } catch {
+        // Not a DNS message: keep waiting for the answer.
+      }
+    });
+    socket.send(query, server.port, server.address);
+  });
 }
 
 async function lookUp(resolver: Resolver, owner: string, type: RecordType): Promise<DnsAnswer[]> {

@@ -209,7 +209,7 @@ export const dnsDnssec: ReportCheck = {
     if (answered.length === 0) return [];
     const lookups = answered.filter(({ result }) => result.authenticated !== null);
     if (lookups.length === 0) {
-      return [{ status: 'skip', detail: 'Not known: this resolver client does not report DNSSEC validation (the AD bit). The checker page, which asks DNS-over-HTTPS resolvers, shows it.' }];
+      return [{ status: 'skip', detail: 'Not known: the resolver gave no DNSSEC status (the AD bit) with its answers.' }];
     }
     const validated = lookups.filter(({ result }) => result.authenticated).map(({ question }) => question);
     const detail =

@@ -25,6 +25,7 @@ beforeAll(async () => {
     },
     '_matrix-fed._tcp.disabled.test': { records: [{ type: 'SRV', data: { priority: 0, weight: 0, port: 0, target: '.' } }] },
     'v4only.test': { records: [{ type: 'A', data: '203.0.113.12' }] },
+    'signed.test': { records: [{ type: 'A', data: '203.0.113.13' }], validated: true },
     'servfail.test': { rcode: 'SERVFAIL' },
     'refused.test': { rcode: 'REFUSED' },
     'silent.test': { drop: true },
@@ -35,11 +36,16 @@ afterAll(() => server.close());
 const client = () => createNodeDnsClient({ servers: [server.address], attemptTimeoutMs: 300, attempts: 1 });
 
 describe('node:dns DnsClient', () => {
+  it('reports the resolver\'s AD flag, from the same question asked with the DO bit', async () => {
+    expect(await client().query('signed.test', 'A')).toMatchObject({ rcode: 'NOERROR', authenticated: true, answers: [{ data: '203.0.113.13' }] });
+    expect((await client().query('v4only.test', 'A')).authenticated).toBe(false);
+  });
+
   it('answers A and AAAA with TTLs and names the resolver', async () => {
     const a = await client().query('Matrix.Test.', 'A');
     expect(a).toEqual({
       rcode: 'NOERROR',
-      authenticated: null,
+      authenticated: false,
       resolver: server.address,
       answers: [
         { name: 'matrix.test', type: 'A', ttl: 120, data: '203.0.113.10' },

@@ -13,6 +13,8 @@ export interface FakeName {
   rcode?: 'SERVFAIL' | 'REFUSED' | 'NXDOMAIN';
   /** Never answer: the client must time out. */
   drop?: boolean;
+  /** Answers validated with DNSSEC, like a validating resolver's: the AD flag, for queries with the DO bit. */
+  validated?: boolean;
 }
 
 export interface FakeDnsServer {
@@ -51,10 +53,12 @@ export async function startFakeDns(zone: Record<string, FakeName>): Promise<Fake
       entry = table.get(name);
     }
     const rcode = entry?.rcode ?? (entry ? 'NOERROR' : 'NXDOMAIN');
+    const dnssecOk = query.additionals?.some((record) => record.type === 'OPT' && ((record as unknown as { flags?: number }).flags ?? 0) & dnsPacket.DNSSEC_OK);
+    const validated = table.get(question.name.toLowerCase())?.validated && dnssecOk ? dnsPacket.AUTHENTIC_DATA : 0;
     const response = dnsPacket.encode({
       type: 'response',
       id: query.id,
-      flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | dnsPacket.AUTHORITATIVE_ANSWER | rcodeNumber[rcode],
+      flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | dnsPacket.AUTHORITATIVE_ANSWER | validated | rcodeNumber[rcode],
       questions: [question],
       answers,
     });
