@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expectValidReport } from '../unit/checker/helpers.ts';
+import { checkMetrics } from '../unit/monitoring/promtool.ts';
 
 const rig = inject('rig');
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -94,6 +95,14 @@ describe.each(CASES)('fedcheck $id ($verdict)', ({ id, verdict, code, nagios }) 
     expect(match![1]).toBe(nagios);
     expect(match![2]).toMatch(/\btime=[\d.]+s;;;/);
     expect(match![2]).toMatch(/\baddresses=\d+;;;/);
+  });
+
+  it('--prometheus prints the probe exposition that promtool accepts, with the verdict code', async () => {
+    const run = await fedcheck([serverName(id), '--prometheus']);
+    expect(run.code, run.stderr).toBe(code);
+    expect(checkMetrics(run.stdout)).toEqual({ status: 0, output: '' });
+    expect(run.stdout).toMatch(new RegExp(`^probe_success ${verdict === 'fail' ? 0 : 1}$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^fedcheck_verdict\\{verdict="${verdict}"\\} 1$`, 'm'));
   });
 });
 
