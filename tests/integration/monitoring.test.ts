@@ -1,17 +1,14 @@
 // GET /probe for every row of the rig's scenario table, and GET /metrics after them: promtool
 // accepts both, and probe_success says what the row's verdict says (1 unless fail).
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createNodeAdapters } from '../../src/adapters/node/index.ts';
-import { startProxy, type RunningProxy } from '../unit/server/support/proxy.ts';
+import { startRigProxy, type RunningProxy } from '../unit/server/support/proxy.ts';
 import { checkMetrics } from '../unit/monitoring/promtool.ts';
 
 const rig = inject('rig');
 let proxy: RunningProxy;
 
 beforeAll(async () => {
-  const adapters = createNodeAdapters({ dnsServers: [rig.dns.server], allowPrivate: true, extraCa: [readFileSync(rig.ca.root, 'utf8')] });
-  proxy = await startProxy({ dnsServers: [rig.dns.server], allowPrivate: true, rateLimit: null, maxConcurrentReports: 100 }, adapters);
+  proxy = await startRigProxy(rig, { maxConcurrentReports: 100 });
 });
 afterAll(() => proxy?.close());
 

@@ -10,9 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createNodeAdapters } from '../../src/adapters/node/index.ts';
 import { freePort } from '../build/docs-servers.ts';
-import { startProxy, type RunningProxy } from '../unit/server/support/proxy.ts';
+import { startRigProxy, type RunningProxy } from '../unit/server/support/proxy.ts';
 
 const rig = inject('rig');
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -80,8 +79,7 @@ async function eventually(expr: string, want: (result: Sample[]) => boolean = (r
 }
 
 beforeAll(async () => {
-  const adapters = createNodeAdapters({ dnsServers: [rig.dns.server], allowPrivate: true, extraCa: [readFileSync(rig.ca.root, 'utf8')] });
-  proxy = await startProxy({ dnsServers: [rig.dns.server], allowPrivate: true, rateLimit: null }, adapters);
+  proxy = await startRigProxy(rig);
   dir = mkdtempSync(path.join(tmpdir(), 'fedcheck-prometheus-'));
   writeFileSync(path.join(dir, 'prometheus.yml'), configFor(new URL(proxy.url).host));
   const port = await freePort();
