@@ -15,6 +15,7 @@ import type { ServerConfig } from './config.ts';
 import { apiError } from './errors.ts';
 import { concurrencyCapped, createConcurrencyGate, createRateLimiter, rateLimited } from './limits.ts';
 import { createServiceMetrics, metricsRoute } from './metrics.ts';
+import { openApiRoute } from './openapi.ts';
 import { probeRoute } from './probe.ts';
 import { createReportService, type ReportService, type ReportServiceOptions } from './reports.ts';
 import { apiHeaders, securityHeaders } from './security-headers.ts';
@@ -73,6 +74,7 @@ export function createApp(options: AppOptions): Hono {
   });
   app.route('/api/v1', apiV1({ ...kit, version: packageJson.version }));
   app.route('/api', apiCompat(kit));
+  app.route('/api', openApiRoute(packageJson.version));
   app.route('/', probeRoute(kit));
   app.route('/', metricsRoute(metrics));
   app.use('*', siteFiles(siteDir));
