@@ -22,7 +22,8 @@ Output (one of):
   --markdown   Markdown, for pasting into a support room
   --tap        TAP 14, one test point per check
   --nagios     one monitoring-plugin status line with perfdata
-  --prometheus the Prometheus exposition of GET /probe (node_exporter textfile collector)
+  --prometheus the metrics of the proxy's GET /probe, with a target label (for the
+               node_exporter textfile collector)
 
 Options:
   --timeout SECONDS   give up after this long (default 30)
@@ -106,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
       markdown: () => reportToMarkdown(report, { docsBase }),
       tap: () => formatTap(report),
       nagios: () => formatNagios(report),
-      prometheus: () => renderProbeExposition(report),
+      prometheus: () => renderProbeExposition(report, { target: report.serverName }),
     }[format]();
     process.stdout.write(output);
     return EXIT_CODE[report.verdict];

@@ -46,8 +46,11 @@ function stepLabels(id: string): { step: string; subject: string } {
   return match ? { step: match[1], subject: labelValue(match[2]) } : { step: labelValue(id), subject: '' };
 }
 
-export async function renderProbeExposition(report: Report): Promise<string> {
+/** `labels` go on every series: the CLI names the target there, since the textfile collector
+ * merges many files into one scrape where Prometheus's probe relabelling is not there to. */
+export async function renderProbeExposition(report: Report, labels: Record<string, string> = {}): Promise<string> {
   const registry = new Registry();
+  registry.setDefaultLabels(labels);
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Gauge<L>({ name, help, labelNames, registers: [registry] });
   const enumeration = <L extends string>(metric: Gauge<L | 'status'>, labels: Record<L, string>, current: string, states: readonly string[]) => {

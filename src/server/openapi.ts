@@ -122,12 +122,14 @@ export function openApiDocument(version: string) {
     components: {
       schemas: {
         Health: {
+          description: 'A proxy is here: the island probes this at load to find a same-origin proxy.',
           type: 'object',
           additionalProperties: false,
           required: ['ok', 'version'],
           properties: { ok: { const: true }, version: { type: 'string', description: 'The fedcheck version.' } },
         },
         Error: {
+          description: 'The proxy’s one error shape: a stable code and a message for people.',
           type: 'object',
           additionalProperties: false,
           required: ['error'],

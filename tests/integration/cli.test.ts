@@ -97,12 +97,15 @@ describe.each(CASES)('fedcheck $id ($verdict)', ({ id, verdict, code, nagios }) 
     expect(match![2]).toMatch(/\baddresses=\d+;;;/);
   });
 
-  it('--prometheus prints the probe exposition that promtool accepts, with the verdict code', async () => {
+  it('--prometheus prints the probe exposition that promtool accepts, every series labelled with the target, with the verdict code', async () => {
     const run = await fedcheck([serverName(id), '--prometheus']);
     expect(run.code, run.stderr).toBe(code);
     expect(checkMetrics(run.stdout)).toEqual({ status: 0, output: '' });
-    expect(run.stdout).toMatch(new RegExp(`^probe_success ${verdict === 'fail' ? 0 : 1}$`, 'm'));
-    expect(run.stdout).toMatch(new RegExp(`^fedcheck_verdict\\{verdict="${verdict}"\\} 1$`, 'm'));
+    const target = `target="${serverName(id)}"`;
+    expect(run.stdout).toMatch(new RegExp(`^probe_success\\{${target}\\} ${verdict === 'fail' ? 0 : 1}$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^fedcheck_verdict\\{verdict="${verdict}",${target}\\} 1$`, 'm'));
+    const samples = run.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    expect(samples.filter((line) => !line.includes(target))).toEqual([]);
   });
 });
 
