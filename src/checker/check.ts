@@ -145,7 +145,7 @@ export function findingConnection(finding: Finding): string | undefined {
 const ADVISORY_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
 
 /** Worst first: an area's status is the first of these that any of its findings has. */
-const AREA_STATUS_ORDER: readonly CheckStatus[] = ['fail', 'warn', 'pass', 'info', 'skip'];
+export const AREA_STATUS_ORDER: readonly CheckStatus[] = ['fail', 'warn', 'pass', 'info', 'skip'];
 
 export function areaStatuses(findings: Finding[]): Report['areas'] {
   const areaOf = new Map(CHECK_METAS.map((meta) => [meta.id, meta.area]));

@@ -7,10 +7,11 @@ import { createNodeAdapters } from '../adapters/node/index.ts';
 import { runCheck } from '../checker/check.ts';
 import { reportToMarkdown } from '../checker/markdown.ts';
 import { parseServerName } from '../checker/server-name.ts';
+import { renderProbeExposition } from '../monitoring/probe-exposition.ts';
 import { ConfigError, loadConfig } from '../server/config.ts';
 import { EXIT_CODE, EXIT_COULD_NOT_CHECK, formatNagios, formatNagiosUnknown, formatTap, formatText } from './formats.ts';
 
-const HELP = `Usage: fedcheck NAME [--json | --markdown | --tap | --nagios] [--timeout SECONDS]
+const HELP = `Usage: fedcheck NAME [--json | --markdown | --tap | --nagios | --prometheus] [--timeout SECONDS]
 
 Checks how Matrix homeservers find, reach and trust the server NAME, following the
 spec's server-name resolution (.well-known, SRV, ports, TLS, signing keys).
@@ -21,6 +22,8 @@ Output (one of):
   --markdown   Markdown, for pasting into a support room
   --tap        TAP 14, one test point per check
   --nagios     one monitoring-plugin status line with perfdata
+  --prometheus the metrics of the proxy's GET /probe, with a target label (for the
+               node_exporter textfile collector)
 
 Options:
   --timeout SECONDS   give up after this long (default 30)
@@ -36,9 +39,10 @@ Examples:
   npx fedcheck matrix.org
   npx fedcheck example.org:8448 --json > report.json
   npx fedcheck example.org --nagios      # in a Nagios/Icinga check_command
+  npx fedcheck example.org --prometheus > f.prom.tmp; [ $? -le 2 ] && mv f.prom.tmp f.prom
 `;
 
-const FORMATS = ['json', 'markdown', 'tap', 'nagios'] as const;
+const FORMATS = ['json', 'markdown', 'tap', 'nagios', 'prometheus'] as const;
 type Format = 'text' | (typeof FORMATS)[number];
 
 class UsageError extends Error {}
@@ -52,6 +56,7 @@ function parseCommandLine(argv: string[]) {
       markdown: { type: 'boolean' },
       tap: { type: 'boolean' },
       nagios: { type: 'boolean' },
+      prometheus: { type: 'boolean' },
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -96,12 +101,13 @@ async function main(argv: string[]): Promise<number> {
       allowPrivateAddresses: config.allowPrivate,
     });
     const docsBase = process.env.FEDCHECK_DOCS_URL || packageJson.homepage;
-    const output = {
+    const output = await {
       text: () => formatText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, docsBase }),
       json: () => JSON.stringify(report, null, 2) + '\n',
       markdown: () => reportToMarkdown(report, { docsBase }),
       tap: () => formatTap(report),
       nagios: () => formatNagios(report),
+      prometheus: () => renderProbeExposition(report, { target: report.serverName }),
     }[format]();
     process.stdout.write(output);
     return EXIT_CODE[report.verdict];

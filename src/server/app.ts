@@ -14,6 +14,9 @@ import { clientAddress, clientKey } from './client.ts';
 import type { ServerConfig } from './config.ts';
 import { apiError } from './errors.ts';
 import { concurrencyCapped, createConcurrencyGate, createRateLimiter, rateLimited } from './limits.ts';
+import { createServiceMetrics, metricsRoute } from './metrics.ts';
+import { openApiRoute } from './openapi.ts';
+import { probeRoute } from './probe.ts';
 import { createReportService, type ReportService, type ReportServiceOptions } from './reports.ts';
 import { apiHeaders, securityHeaders } from './security-headers.ts';
 import { siteFiles, sitePageNotFound } from './static-site.ts';
@@ -38,16 +41,21 @@ export function createApp(options: AppOptions): Hono {
   const { config, log = (line) => console.log(line) } = options;
   const siteDir = config.siteDir ?? fileURLToPath(new URL('../../dist', import.meta.url));
   const adapters = options.adapters ?? createNodeAdapters({ dnsServers: config.dnsServers, allowPrivate: config.allowPrivate });
+  const gate = createConcurrencyGate(config.maxConcurrentReports);
+  const metrics = createServiceMetrics({ gate, maxConcurrentReports: config.maxConcurrentReports });
   const reports = createReportService({
     adapters,
     reportTimeoutMs: config.reportTimeoutMs,
     allowPrivate: config.allowPrivate,
     reuseMs: config.reportReuseMs,
     check: options.check,
+    observer: metrics.reports,
   });
   const reportGuards = [
-    ...(config.rateLimit ? [rateLimited(createRateLimiter(config.rateLimit), (c) => clientKey(clientAddress(c, config.trustProxy)))] : []),
-    concurrencyCapped(createConcurrencyGate(config.maxConcurrentReports)),
+    ...(config.rateLimit
+      ? [rateLimited(createRateLimiter(config.rateLimit), (c) => clientKey(clientAddress(c, config.trustProxy)), () => metrics.rejected('rate_limited'))]
+      : []),
+    concurrencyCapped(gate, () => metrics.rejected('busy')),
   ];
   const kit: ReportRouteKit = { reports, reportGuards };
 
@@ -66,6 +74,9 @@ export function createApp(options: AppOptions): Hono {
   });
   app.route('/api/v1', apiV1({ ...kit, version: packageJson.version, allowPrivate: config.allowPrivate }));
   app.route('/api', apiCompat(kit));
+  app.route('/api', openApiRoute(packageJson.version));
+  app.route('/', probeRoute(kit));
+  app.route('/', metricsRoute(metrics));
   app.use('*', siteFiles(siteDir));
 
   const sitePage = sitePageNotFound(siteDir);

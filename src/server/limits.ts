@@ -56,10 +56,15 @@ export function createConcurrencyGate(max: number): ConcurrencyGate {
   };
 }
 
-export function rateLimited(limiter: RateLimiter, clientKey: (c: Parameters<MiddlewareHandler>[0]) => string): MiddlewareHandler {
+export function rateLimited(
+  limiter: RateLimiter,
+  clientKey: (c: Parameters<MiddlewareHandler>[0]) => string,
+  onRejected: () => void = () => {},
+): MiddlewareHandler {
   return async (c, next) => {
     const verdict = limiter.take(clientKey(c));
     if (!verdict.ok) {
+      onRejected();
       c.header('Retry-After', String(verdict.retryAfterSeconds));
       return apiError(c, 429, 'rate_limited', `too many reports from your address; try again in ${verdict.retryAfterSeconds} s`);
     }
@@ -67,9 +72,10 @@ export function rateLimited(limiter: RateLimiter, clientKey: (c: Parameters<Midd
   };
 }
 
-export function concurrencyCapped(gate: ConcurrencyGate): MiddlewareHandler {
+export function concurrencyCapped(gate: ConcurrencyGate, onRejected: () => void = () => {}): MiddlewareHandler {
   return async (c, next) => {
     if (!gate.tryEnter()) {
+      onRejected();
       c.header('Retry-After', '5');
       return apiError(c, 503, 'busy', 'the proxy is running as many reports as it allows at once; try again in a few seconds');
     }

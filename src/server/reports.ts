@@ -21,6 +21,15 @@ export interface ReportService {
   runWithEvidence(serverName: string, signal: AbortSignal): Promise<ReportWithEvidence>;
 }
 
+/** Told about runs and reuse, for the service's metrics. */
+export interface ReportObserver {
+  runStarted(): void;
+  /** With the report, or without when the run failed or was stopped. */
+  runFinished(report: Report | undefined): void;
+  /** A request joined a run another request started. */
+  reused(): void;
+}
+
 export interface ReportServiceOptions {
   adapters: NodeAdapters;
   reportTimeoutMs: number;
@@ -29,6 +38,7 @@ export interface ReportServiceOptions {
   reuseMs: number;
   /** The checker core; replaceable in tests. */
   check?: typeof runCheck;
+  observer?: ReportObserver;
   now?: () => number;
 }
 
@@ -41,7 +51,7 @@ interface SharedRun {
 }
 
 export function createReportService(options: ReportServiceOptions): ReportService {
-  const { adapters, reportTimeoutMs, allowPrivate, reuseMs, check = runCheck, now = Date.now } = options;
+  const { adapters, reportTimeoutMs, allowPrivate, reuseMs, check = runCheck, observer, now = Date.now } = options;
   const runs = new Map<string, SharedRun>();
 
   const start = (serverName: string): SharedRun => {
@@ -56,7 +66,12 @@ export function createReportService(options: ReportServiceOptions): ReportServic
       allowPrivateAddresses: allowPrivate,
       onEvidence: (seen) => (evidence = seen),
     };
+    observer?.runStarted();
     const result = check(serverName, deps).then((report) => ({ report, evidence }));
+    result.then(
+      ({ report }) => observer?.runFinished(report),
+      () => observer?.runFinished(undefined),
+    );
     const shared: SharedRun = { result, controller, waiters: 0 };
     const forget = () => runs.get(serverName) === shared && runs.delete(serverName);
     result.then(
@@ -79,7 +94,9 @@ export function createReportService(options: ReportServiceOptions): ReportServic
 
   const join = async (serverName: string, signal: AbortSignal) => {
     signal.throwIfAborted();
-    const shared = current(serverName) ?? start(serverName);
+    const joined = current(serverName);
+    if (joined) observer?.reused();
+    const shared = joined ?? start(serverName);
     shared.waiters++;
     let left = false;
     const leave = () => {

@@ -26,6 +26,7 @@ const REQUIRED_PAGES = [
   'server-configuration',
   'troubleshooting',
   'using-the-checker',
+  'monitoring',
 ];
 
 // Every topic of the seed page (../shared/seed/understanding-federation-network.md) and the
@@ -123,11 +124,23 @@ const PAGE_TOPICS: Record<string, string[]> = {
     'The proxy API',
     'The command line',
     'Monitoring',
+  ],
+  monitoring: [
+    'Prometheus and Alertmanager',
+    'The probe',
+    'Scrape configuration',
+    'Alert rules',
+    'Alertmanager',
+    'Grafana',
+    "fedcheck's own metrics",
+    'Nagios, Icinga and Zabbix',
     'Nagios',
     'Icinga 2',
     'Zabbix',
+    'The textfile collector',
     'The GOOD/BAD endpoint',
     'The federation-tester-compatible API',
+    'Watching many servers',
   ],
 };
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createNodeAdapters } from '../../src/adapters/node/index.ts';
 import type { ServerConfig } from '../../src/server/config.ts';
 import type { FederationTesterReport } from '../../src/server/federation-tester.ts';
-import schema from '../fixtures/federation-tester.schema.json' with { type: 'json' };
+import schema from '../../src/server/federation-tester.schema.json' with { type: 'json' };
 import { startProxy, type RunningProxy } from '../unit/server/support/proxy.ts';
 
 const rig = inject('rig');

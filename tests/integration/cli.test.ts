@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectValidReport } from '../unit/checker/helpers.ts';
+import { checkMetrics } from '../unit/monitoring/promtool.ts';
 
 const rig = inject('rig');
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -97,6 +98,17 @@ describe.each(CASES)('fedcheck $id ($verdict)', ({ id, verdict, code, nagios }) 
     expect(match![1]).toBe(nagios);
     expect(match![2]).toMatch(/\btime=[\d.]+s;;;/);
     expect(match![2]).toMatch(/\baddresses=\d+;;;/);
+  });
+
+  it('--prometheus prints the probe exposition that promtool accepts, every series labelled with the target, with the verdict code', async () => {
+    const run = await fedcheck([serverName(id), '--prometheus']);
+    expect(run.code, run.stderr).toBe(code);
+    expect(checkMetrics(run.stdout)).toEqual({ status: 0, output: '' });
+    const target = `target="${serverName(id)}"`;
+    expect(run.stdout).toMatch(new RegExp(`^probe_success\\{${target}\\} ${verdict === 'fail' ? 0 : 1}$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^fedcheck_verdict\\{verdict="${verdict}",${target}\\} 1$`, 'm'));
+    const samples = run.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    expect(samples.filter((line) => !line.includes(target))).toEqual([]);
   });
 });
 

@@ -1,17 +1,14 @@
 // Every row of the rig's scenario table through GET /api/v1/report on a real socket:
 // the resolution step, targets, Host/SNI/certificate name, verdict and failing checks.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createNodeAdapters } from '../../src/adapters/node/index.ts';
 import type { Report } from '../../src/checker/report.ts';
-import { startProxy, type RunningProxy } from '../unit/server/support/proxy.ts';
+import { startRigProxy, type RunningProxy } from '../unit/server/support/proxy.ts';
 
 const rig = inject('rig');
 let proxy: RunningProxy;
 
 beforeAll(async () => {
-  const adapters = createNodeAdapters({ dnsServers: [rig.dns.server], allowPrivate: true, extraCa: [readFileSync(rig.ca.root, 'utf8')] });
-  proxy = await startProxy({ dnsServers: [rig.dns.server], allowPrivate: true, rateLimit: null, maxConcurrentReports: 100 }, adapters);
+  proxy = await startRigProxy(rig, { maxConcurrentReports: 100 });
 });
 afterAll(() => proxy?.close());
 

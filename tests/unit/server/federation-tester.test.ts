@@ -10,7 +10,7 @@ import { REPORT_SCHEMA, type Report, type Resolution, type Verdict } from '../..
 import { parseServerName, type ServerName } from '../../../src/checker/server-name.ts';
 import { interpretServerWellKnown } from '../../../src/checker/well-known.ts';
 import { federationOk, federationTesterReport, type FederationTesterReport } from '../../../src/server/federation-tester.ts';
-import schema from '../../fixtures/federation-tester.schema.json' with { type: 'json' };
+import schema from '../../../src/server/federation-tester.schema.json' with { type: 'json' };
 import { healthyProbe, SPEC_PUBLIC_KEY, type HealthyProbeOptions } from '../../fixtures/fakes.ts';
 
 const validate = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true }).compile(schema);

@@ -1,11 +1,13 @@
 // The proxy app on a real loopback socket, for tests that go through HTTP like a browser
 // or a monitoring script would.
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { NodeAdapters } from '../../../../src/adapters/node/index.ts';
+import { createNodeAdapters, type NodeAdapters } from '../../../../src/adapters/node/index.ts';
 import type { Report } from '../../../../src/checker/report.ts';
 import { createApp } from '../../../../src/server/app.ts';
 import { loadConfig, type ServerConfig } from '../../../../src/server/config.ts';
+import type { RigState } from '../../../rig/rig.ts';
 
 export interface RunningProxy {
   url: string;
@@ -42,4 +44,10 @@ export async function startProxy(config: Partial<ServerConfig>, adapters: NodeAd
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The proxy on the rig: its DNS, its CA trusted, private addresses allowed, no rate limit. */
+export function startRigProxy(rig: Pick<RigState, 'dns' | 'ca'>, config: Partial<ServerConfig> = {}): Promise<RunningProxy> {
+  const adapters = createNodeAdapters({ dnsServers: [rig.dns.server], allowPrivate: true, extraCa: [readFileSync(rig.ca.root, 'utf8')] });
+  return startProxy({ dnsServers: [rig.dns.server], allowPrivate: true, rateLimit: null, ...config }, adapters);
 }
