@@ -44,6 +44,7 @@ describe('the rig scenario table through /api/v1/report', () => {
       if (want.checks?.some((id) => id.startsWith('dns.resolvers.'))) return;
       for (const id of want.checks ?? []) expect(problems(report), context).toContain(id);
       expect(report.verdict, context).toBe(want.verdict);
+      if (want.areas) expect(report.areas, context).toMatchObject(want.areas);
     });
   }
 });
