@@ -134,3 +134,15 @@ describe('fedcheck could not check', () => {
     expect(run.stdout).toContain('Exit codes: 0 pass, 1 warn, 2 fail, 3 could not check');
   });
 });
+
+// Sign-in rows: the area the row expects, through `--json`, with the advisory exit code.
+describe('fedcheck --json on the sign-in rows', () => {
+  const rows = rig.scenarios.filter((s) => s.enabled && s.expect.areas?.auth !== undefined);
+  it.concurrent.each(rows.map((row) => [row.id, row] as const))('%s', async (_id, row) => {
+    const run = await fedcheck([row.serverName, '--json']);
+    const report = JSON.parse(run.stdout);
+    expectValidReport(report);
+    expect({ verdict: report.verdict, areas: report.areas }).toMatchObject({ verdict: row.expect.verdict, areas: row.expect.areas });
+    expect(run.code).toBe({ pass: 0, warn: 1, fail: 2 }[row.expect.verdict]);
+  });
+});
