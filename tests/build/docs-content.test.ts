@@ -26,6 +26,7 @@ const REQUIRED_PAGES = [
   'server-configuration',
   'troubleshooting',
   'using-the-checker',
+  'oauth-sign-in',
 ];
 
 // Every topic of the seed page (../shared/seed/understanding-federation-network.md) and the
@@ -109,6 +110,8 @@ const PAGE_TOPICS: Record<string, string[]> = {
     'Signing keys',
     'Checker limits',
   ],
+  // Issue 13; the sign-in findings link to the CORS and common-mistakes sections.
+  'oauth-sign-in': ['The pieces', 'How clients find the server', 'What the metadata must contain', 'CORS', 'Reverse proxy', 'nginx', 'Caddy', 'Common mistakes'],
   'using-the-checker': [
     'In the browser',
     'With the proxy',

@@ -194,7 +194,7 @@ export function masMetadata(serverName: string, changes: Record<string, unknown>
     response_modes_supported: ['form_post', 'query', 'fragment'],
     grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
     code_challenge_methods_supported: ['plain', 'S256'],
-    prompt_values_supported: ['none', 'login', 'create'],
+    prompt_values_supported: ['login', 'create'],
     ...changes,
   };
   return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined));
