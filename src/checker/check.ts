@@ -1,5 +1,6 @@
 // The entry point shared by the island, the proxy and the CLI: a server name in, a
 // fedcheck.report/1 out. Bad input gives a failing report, never an exception.
+import { gatherAuth } from './auth-discovery.ts';
 import { gatherClient, gatherSupport } from './client-discovery.ts';
 import { reachFromBrowser } from './connections.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
@@ -62,6 +63,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     browserReach: [],
     client: null,
     support: null,
+    auth: null,
   };
   try {
     if (parse.ok) {
@@ -73,6 +75,8 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
       };
       const client = async () => {
         evidence.client = await gatherClient(parse.name, ctx);
+        // Sign-in is found at the client base URL that client discovery gave.
+        evidence.auth = await gatherAuth(parse.name, evidence.client, ctx);
       };
       const support = async () => {
         evidence.support = await gatherSupport(parse.name, ctx);

@@ -20,7 +20,7 @@ function httpStepStatus(result: HttpResult): CheckStatus {
   return result.ok && result.status === 404 ? 'info' : 'warn';
 }
 
-function get(ctx: NetworkContext, id: string, url: string, extra: Partial<HttpRequest> = {}): Promise<HttpResult> {
+export function get(ctx: NetworkContext, id: string, url: string, extra: Partial<HttpRequest> = {}): Promise<HttpResult> {
   const method = extra.method ?? 'GET';
   return ctx.trace.step(
     id,
@@ -31,17 +31,16 @@ function get(ctx: NetworkContext, id: string, url: string, extra: Partial<HttpRe
   );
 }
 
+/** The OPTIONS preflight a browser sends before a cross-origin read of `url`. */
+export function preflight(ctx: NetworkContext, id: string, url: string): Promise<HttpResult> {
+  return get(ctx, `${id}-preflight`, url, { method: 'OPTIONS', headers: { Origin: PREFLIGHT_ORIGIN, 'Access-Control-Request-Method': 'GET' } });
+}
+
 export async function gatherClient(name: ServerName, ctx: NetworkContext): Promise<ClientEvidence> {
   const url = `https://${hostForUrl(name)}/.well-known/matrix/client`;
-  const [response, preflight] = await Promise.all([
-    get(ctx, 'client-well-known', url),
-    get(ctx, 'client-well-known-preflight', url, {
-      method: 'OPTIONS',
-      headers: { Origin: PREFLIGHT_ORIGIN, 'Access-Control-Request-Method': 'GET' },
-    }),
-  ]);
+  const [response, preflightResult] = await Promise.all([get(ctx, 'client-well-known', url), preflight(ctx, 'client-well-known', url)]);
   const discovery = interpretClientWellKnown(response);
-  if (discovery.outcome !== 'VALIDATE') return { url, response, discovery, preflight };
+  if (discovery.outcome !== 'VALIDATE') return { url, response, discovery, preflight: preflightResult };
   const versionsUrl = `${discovery.homeserverUrl}/_matrix/client/versions`;
   const identity = discovery.identityServer?.ok ? discovery.identityServer.url : undefined;
   const [versions, identityServer] = await Promise.all([
@@ -52,7 +51,7 @@ export async function gatherClient(name: ServerName, ctx: NetworkContext): Promi
     url,
     response,
     discovery,
-    preflight,
+    preflight: preflightResult,
     versions: { url: versionsUrl, response: versions, interpretation: interpretClientVersions(versions) },
     ...(identityServer ? { identityServer: { url: `${identity}/_matrix/identity/v2`, response: identityServer } } : {}),
   };

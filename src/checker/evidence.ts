@@ -1,5 +1,6 @@
 // What the checks read: everything discovery and the probes saw, gathered once. Checks
 // are pure functions of this evidence, so each can be tested without a network.
+import type { AuthEvidence } from './auth-discovery.ts';
 import type { Discovery } from './discovery.ts';
 import type { HttpResult, ProbeRequest, ProbeResult } from './interfaces.ts';
 import type { ServerKeys } from './keys.ts';
@@ -50,6 +51,8 @@ export interface Evidence {
   browserReach: BrowserReach[];
   client: ClientEvidence | null;
   support: SupportEvidence | null;
+  /** OAuth 2.0 sign-in; null when not asked (no client side answered, or bad input). */
+  auth: AuthEvidence | null;
 }
 
 /** In report order: the order in which a peer meets them. */

@@ -30,6 +30,7 @@ import { connectionMetas } from './checks/connection.ts';
 import { federationMetas } from './checks/federation.ts';
 import { keysMetas } from './checks/keys.ts';
 import { clientBaseUrl, clientCors, clientIdentityServer, clientVersions, clientWellKnown } from './checks/client.ts';
+import { authChecks } from './checks/auth.ts';
 import { supportWellKnown } from './checks/support.ts';
 
 export const REPORT_CHECKS: readonly ReportCheck[] = [
@@ -57,6 +58,7 @@ export const REPORT_CHECKS: readonly ReportCheck[] = [
   clientCors,
   clientVersions,
   clientIdentityServer,
+  ...authChecks,
   supportWellKnown,
 ];
 

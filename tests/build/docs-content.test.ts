@@ -27,6 +27,7 @@ const REQUIRED_PAGES = [
   'troubleshooting',
   'using-the-checker',
   'monitoring',
+  'oauth-sign-in',
 ];
 
 // Every topic of the seed page (../shared/seed/understanding-federation-network.md) and the
@@ -110,6 +111,8 @@ const PAGE_TOPICS: Record<string, string[]> = {
     'Signing keys',
     'Checker limits',
   ],
+  // Issue 13; the sign-in findings link to the CORS and common-mistakes sections.
+  'oauth-sign-in': ['The pieces', 'How clients find the server', 'What the metadata must contain', 'CORS', 'Reverse proxy', 'nginx', 'Caddy', 'Common mistakes'],
   'using-the-checker': [
     'In the browser',
     'With the proxy',

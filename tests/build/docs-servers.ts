@@ -167,7 +167,8 @@ export async function startUpstream(): Promise<Upstream> {
   const seen: Upstream['seen'] = [];
   const server = createHttpServer((req, res) => {
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    res.writeHead(200, { 'content-type': 'application/json' });
+    // As Synapse and MAS do on their API answers: the proxy must pass it on once.
+    res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
     res.end('{"server":{"name":"upstream","version":"0"}}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -273,6 +274,10 @@ export async function exerciseSites(sites: Site[], ca: string, upstream: Upstrea
           continue;
         }
         if (forwarded.url !== path) problems.push(`${at} GET ${path}: upstream saw ${forwarded.url}`);
+        // Browsers refuse a missing header and a doubled one ("*, *") alike.
+        if (reply.headers['access-control-allow-origin'] !== '*') {
+          problems.push(`${at} GET ${path}: Access-Control-Allow-Origin from the homeserver arrives as ${reply.headers['access-control-allow-origin']}`);
+        }
         if (forwarded.headers.host !== site.name) problems.push(`${at} GET ${path}: upstream Host ${forwarded.headers.host}`);
         if (forwarded.headers['x-forwarded-for'] !== address) problems.push(`${at} GET ${path}: X-Forwarded-For ${forwarded.headers['x-forwarded-for']}`);
         if (forwarded.headers['x-forwarded-proto'] !== 'https') problems.push(`${at} GET ${path}: X-Forwarded-Proto ${forwarded.headers['x-forwarded-proto']}`);

@@ -103,6 +103,15 @@ async function check(page: Page, base: string, serverName: string, resolvers = [
 
 const findingStatus = (page: Page, id: string) => page.locator(`.fc-finding[data-check="${id}"]`).first().getAttribute('data-status');
 
+/** The worst status among the findings the page shows for checks whose ids start with `prefix` (the report's area rule). */
+async function shownStatus(page: Page, prefix: string): Promise<string | null> {
+  const statuses = await page.locator(`.fc-finding[data-check^="${prefix}"]`).evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
+  return ['fail', 'warn', 'pass', 'info', 'skip'].find((status) => statuses.includes(status)) ?? null;
+}
+
+/** The rig's sign-in rows: each states the auth area it must show. */
+const SIGN_IN = rig.scenarios.filter((row) => row.enabled && row.expect.areas?.auth !== undefined).map((row) => row.id);
+
 describe('checker island with the proxy (npm start)', () => {
   let page: Page;
   beforeAll(async () => {
@@ -123,6 +132,12 @@ describe('checker island with the proxy (npm start)', () => {
       expect(await page.locator('[data-notice="not-tested"]').count()).toBe(0);
     },
   );
+
+  it.each(SIGN_IN)('shows the sign-in area and the verdict the rig expects for %s', async (id) => {
+    const row = scenario(id);
+    const outcome = await check(page, proxy.url, row.serverName);
+    expect({ verdict: outcome.verdict, auth: await shownStatus(page, 'auth.') }).toEqual({ verdict: row.expect.verdict, auth: row.expect.areas!.auth });
+  });
 
   it('shows the proxy\'s certificate finding for an expired certificate', async () => {
     await check(page, proxy.url, scenario('cert-expired').serverName);
@@ -254,6 +269,11 @@ describe('checker island served statically, without a proxy', () => {
     const outcome = await check(page, site.url, scenario('cert-expired').serverName);
     expect(outcome.verdict).toBe('fail');
     expect(await findingStatus(page, 'browser.reachability')).toBe('fail');
+  });
+
+  it.each(SIGN_IN)('shows the sign-in area the rig expects for %s from the page alone', async (id) => {
+    await check(page, site.url, scenario(id).serverName);
+    expect(await shownStatus(page, 'auth.')).toBe(scenario(id).expect.areas!.auth);
   });
 
   it('says it could not read a .well-known without CORS', async () => {

@@ -185,3 +185,15 @@ describe('DNSSEC through a validating resolver', () => {
     expect(JSON.parse(run.stdout).checks.filter((check: { id: string }) => check.id === 'dns.dnssec')).toMatchObject([{ status: 'info', detail }]);
   });
 });
+
+// Sign-in rows: the area the row expects, through `--json`, with the advisory exit code.
+describe('fedcheck --json on the sign-in rows', () => {
+  const rows = rig.scenarios.filter((s) => s.enabled && s.expect.areas?.auth !== undefined);
+  it.concurrent.each(rows.map((row) => [row.id, row] as const))('%s', async (_id, row) => {
+    const run = await fedcheck([row.serverName, '--json']);
+    const report = JSON.parse(run.stdout);
+    expectValidReport(report);
+    expect({ verdict: report.verdict, areas: report.areas }).toMatchObject({ verdict: row.expect.verdict, areas: row.expect.areas });
+    expect(run.code).toBe({ pass: 0, warn: 1, fail: 2 }[row.expect.verdict]);
+  });
+});

@@ -415,6 +415,59 @@ describe('HTTPS: every host answers as its row says', () => {
   });
 });
 
+describe('sign-in rows: what an OAuth client reads, on the wire', () => {
+  const signIn = enabled.filter((s) => s.id.startsWith('auth-'));
+
+  it('covers every sign-in case of the issue, each with its expected auth area', () => {
+    const ids = ['auth-good', 'auth-missing-field', 'auth-issuer-mismatch', 'auth-metadata-no-cors', 'auth-issuer-no-cors', 'auth-jwks-unreachable', 'auth-unstable-only', 'auth-issuer-only', 'auth-none'];
+    expect(signIn.map((s) => s.id).sort()).toEqual([...ids].sort());
+    for (const s of signIn) expect(s.expect.areas?.auth, s.id).toBeDefined();
+  });
+
+  /** A route of the row, found by host name prefix and path. */
+  const routeOf = (s: ResolvedScenario, hostPrefix: string, path: string) => {
+    const host = s.hosts.find((h) => h.names[0]!.startsWith(hostPrefix))!;
+    return { host, route: host.routes.find((r) => r.path === path) };
+  };
+
+  for (const s of signIn) {
+    it(`${s.id}: every route's OAuth document and browser preflight`, async () => {
+      for (const h of s.hosts) {
+        for (const r of h.routes) {
+          const base = { address: h.address, port: 443, servername: h.names[0]!, path: r.path };
+          const o = await get({ ...base, method: 'OPTIONS', headers: { origin: 'https://fedcheck.test', 'access-control-request-method': 'GET' } });
+          expect(o.headers['access-control-allow-origin'], `${s.id} OPTIONS ${h.names[0]}${r.path}`).toBe(r.cors ? '*' : undefined);
+          if (r.path.includes('auth_metadata') || r.path.endsWith('openid-configuration')) {
+            const doc = JSON.parse((await get(base)).body) as Record<string, unknown>;
+            expect(String(doc.issuer), `${s.id} ${r.path}`).toMatch(/^https:\/\/auth\.auth-[\w-]+\.fed\.test\/?$/);
+          }
+        }
+      }
+    });
+  }
+
+  it('the issuer mismatch is exactly the trailing slash; the missing field is missing; the JWKS host does not resolve', async () => {
+    const mismatch = enabled.find((s) => s.id === 'auth-issuer-mismatch')!;
+    const announced = JSON.parse(routeOf(mismatch, 'auth-', '/_matrix/client/v1/auth_metadata').route!.body!);
+    const own = JSON.parse(routeOf(mismatch, 'auth.', '/.well-known/openid-configuration').route!.body!);
+    expect(announced.issuer).toBe(`${own.issuer}/`);
+    const missing = enabled.find((s) => s.id === 'auth-missing-field')!;
+    expect(JSON.parse(routeOf(missing, 'auth-', '/_matrix/client/v1/auth_metadata').route!.body!)).not.toHaveProperty('revocation_endpoint');
+    const jwks = enabled.find((s) => s.id === 'auth-jwks-unreachable')!;
+    const uri = new URL(JSON.parse(routeOf(jwks, 'auth-', '/_matrix/client/v1/auth_metadata').route!.body!).jwks_uri);
+    await expect(resolverFor(rig.dns.server).resolve4(uri.hostname)).rejects.toMatchObject({ code: 'ENOTFOUND' });
+  });
+
+  it('only-unstable and only-auth_issuer rows answer 404 M_UNRECOGNIZED on the stable endpoint', async () => {
+    for (const id of ['auth-unstable-only', 'auth-issuer-only', 'auth-none']) {
+      const s = enabled.find((row) => row.id === id)!;
+      const a = await get({ address: s.address, port: 443, servername: s.serverName, path: '/_matrix/client/v1/auth_metadata' });
+      expect(a.status, id).toBe(404);
+      expect(JSON.parse(a.body)).toMatchObject({ errcode: 'M_UNRECOGNIZED' });
+    }
+  });
+});
+
 describe('connection failures', () => {
   it('closed ports refuse connections', async () => {
     const all = enabled.flatMap((s) => s.closed.map((hp) => ({ s, hp })));

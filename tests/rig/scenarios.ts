@@ -183,6 +183,86 @@ function hops(n: number, final: string): Record<string, Route> {
   return r;
 }
 
+// ---------------------------------------------------------------- sign-in (OAuth 2.0) helpers
+
+const AUTH_METADATA = '/_matrix/client/v1/auth_metadata';
+
+/** The metadata MAS announces for an issuer at https://auth.<row name>/ (trimmed to what clients read). */
+export function masMetadata(serverName: string, changes: Record<string, unknown> = {}): Record<string, unknown> {
+  const issuer = `https://auth.${serverName}/`;
+  const metadata: Record<string, unknown> = {
+    issuer,
+    authorization_endpoint: `${issuer}authorize`,
+    token_endpoint: `${issuer}oauth2/token`,
+    jwks_uri: `${issuer}oauth2/keys.json`,
+    registration_endpoint: `${issuer}oauth2/registration`,
+    revocation_endpoint: `${issuer}oauth2/revoke`,
+    device_authorization_endpoint: `${issuer}oauth2/device`,
+    account_management_uri: `${issuer}account/`,
+    account_management_actions_supported: ['org.matrix.profile', 'org.matrix.sessions_list', 'org.matrix.session_end'],
+    response_types_supported: ['code', 'id_token', 'code id_token'],
+    response_modes_supported: ['form_post', 'query', 'fragment'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
+    code_challenge_methods_supported: ['plain', 'S256'],
+    prompt_values_supported: ['login', 'create'],
+    ...changes,
+  };
+  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined));
+}
+
+interface SignInOptions {
+  /** Changes to the metadata the homeserver announces (undefined removes a field). */
+  metadata?: Record<string, unknown>;
+  /** Where the homeserver announces it: the stable endpoint, the unstable one, or only auth_issuer. */
+  via?: 'stable' | 'unstable' | 'auth_issuer';
+  /** The issuer's own discovery document differs from the announced metadata. */
+  issuerDiscovery?: Record<string, unknown>;
+  metadataRoute?: Partial<Route>;
+  issuerRoute?: Partial<Route>;
+}
+
+/**
+ * A row with Synapse + MAS: the homeserver at the server name (federation on 443 through its
+ * .well-known, client API, sign-in metadata, /login) and MAS at auth.<server name>.
+ */
+function signIn(id: string, addr: number, summary: string, areaStatus: CheckStatus, checks: string[], options: SignInOptions = {}): Scenario {
+  const serverName = `${id}.fed.test`;
+  const metadata = masMetadata(serverName, options.metadata);
+  const via = options.via ?? 'stable';
+  const announced: Record<string, Route> =
+    via === 'auth_issuer'
+      ? { '/_matrix/client/unstable/org.matrix.msc2965/auth_issuer': { json: { issuer: metadata.issuer } } }
+      : { [via === 'stable' ? AUTH_METADATA : '/_matrix/client/unstable/org.matrix.msc2965/auth_metadata']: { json: metadata, ...options.metadataRoute } };
+  return {
+    id,
+    addr,
+    summary,
+    spec: 'client-stack 1',
+    hosts: [
+      {
+        names: [serverName],
+        ports: [443],
+        routes: {
+          ...wk(`${serverName}:443`),
+          ...fed(),
+          ...client(`https://${serverName}`),
+          ...announced,
+          '/_matrix/client/v3/login': { json: { flows: [{ type: 'm.login.sso', oauth_aware_preferred: true }, { type: 'm.login.token' }] } },
+        },
+      },
+      {
+        names: [`auth.${serverName}`],
+        ports: [443],
+        routes: {
+          '/.well-known/openid-configuration': { json: options.issuerDiscovery ?? metadata, ...options.issuerRoute },
+          '/oauth2/keys.json': { json: { keys: [{ kty: 'EC', crv: 'P-256', kid: 'rig', use: 'sig', alg: 'ES256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }] } },
+        },
+      },
+    ],
+    expect: { step: 'well-known-port', verdict: areaStatus === 'pass' || areaStatus === 'info' ? 'pass' : 'warn', areas: { auth: areaStatus, federation: 'pass' }, checks, connect: '{ip}:443' },
+  };
+}
+
 // ---------------------------------------------------------------- the table
 
 export const scenarios: Scenario[] = [
@@ -978,6 +1058,34 @@ export const scenarios: Scenario[] = [
     hosts: [{ names: ['dnssec-unsigned.fed.test'], ports: [8448], routes: fed() }],
     unsignedZone: 'dnssec-unsigned.fed.test',
     expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448', areas: { dns: 'pass' } },
+  },
+
+  // ---- sign-in (OAuth 2.0, MAS) -------------------------------------------------------------------
+  signIn('auth-good', 100, 'Synapse with MAS: stable auth_metadata, issuer discovery and JWKS with CORS, /login with oauth_aware_preferred.', 'pass', []),
+  signIn('auth-missing-field', 101, 'The announced metadata lacks revocation_endpoint: matrix-js-sdk refuses it.', 'fail', ['auth.metadata.fields'], {
+    metadata: { revocation_endpoint: undefined },
+  }),
+  signIn('auth-issuer-mismatch', 102, 'The issuer\'s own discovery names the issuer without its trailing slash.', 'warn', ['auth.issuer'], {
+    issuerDiscovery: masMetadata('auth-issuer-mismatch.fed.test', { issuer: 'https://auth.auth-issuer-mismatch.fed.test' }),
+  }),
+  signIn('auth-metadata-no-cors', 103, 'auth_metadata is served without CORS headers: native clients sign in, Element Web cannot.', 'warn', ['auth.metadata.cors'], {
+    metadataRoute: { cors: false },
+  }),
+  signIn('auth-issuer-no-cors', 104, 'The issuer\'s /.well-known/openid-configuration has no CORS headers.', 'warn', ['auth.issuer.cors'], {
+    issuerRoute: { cors: false },
+  }),
+  signIn('auth-jwks-unreachable', 105, 'jwks_uri names a host that does not resolve.', 'warn', ['auth.jwks'], {
+    metadata: { jwks_uri: 'https://keys.auth-jwks-unreachable.fed.test/oauth2/keys.json' },
+  }),
+  signIn('auth-unstable-only', 106, 'Only the unstable MSC2965 auth_metadata endpoint answers.', 'warn', ['auth.metadata'], { via: 'unstable' }),
+  signIn('auth-issuer-only', 107, 'Only the older auth_issuer endpoint answers; the metadata is at the issuer.', 'warn', ['auth.metadata'], { via: 'auth_issuer' }),
+  {
+    id: 'auth-none',
+    addr: 108,
+    summary: 'Client discovery and federation work; no OAuth 2.0 sign-in (every auth endpoint is 404 M_UNRECOGNIZED).',
+    spec: 'client-stack 1',
+    hosts: [{ names: ['auth-none.fed.test'], ports: [443], routes: { ...wk('auth-none.fed.test:443'), ...fed(), ...client('https://auth-none.fed.test') } }],
+    expect: { step: 'well-known-port', verdict: 'pass', areas: { auth: 'info', federation: 'pass' }, connect: '{ip}:443' },
   },
 ];
 

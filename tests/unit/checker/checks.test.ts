@@ -508,10 +508,163 @@ describe('in the browser (no prober)', () => {
   });
 });
 
+describe('OAuth 2.0 sign-in', () => {
+  const HS = 'https://matrix.example.org';
+  const STABLE = `${HS}/_matrix/client/v1/auth_metadata`;
+  const UNSTABLE = `${HS}/_matrix/client/unstable/org.matrix.msc2965/auth_metadata`;
+  const AUTH_ISSUER = `${HS}/_matrix/client/unstable/org.matrix.msc2965/auth_issuer`;
+  const LOGIN = `${HS}/_matrix/client/v3/login`;
+  const ISSUER = 'https://auth.example.org/';
+  const DISCOVERY = 'https://auth.example.org/.well-known/openid-configuration';
+  const JWKS = 'https://auth.example.org/oauth2/keys.json';
+  /** What MAS announces (trimmed). */
+  const MAS = {
+    issuer: ISSUER,
+    authorization_endpoint: 'https://auth.example.org/authorize',
+    token_endpoint: 'https://auth.example.org/oauth2/token',
+    jwks_uri: JWKS,
+    registration_endpoint: 'https://auth.example.org/oauth2/registration',
+    revocation_endpoint: 'https://auth.example.org/oauth2/revoke',
+    device_authorization_endpoint: 'https://auth.example.org/oauth2/device',
+    response_types_supported: ['code', 'id_token', 'code id_token'],
+    response_modes_supported: ['form_post', 'query', 'fragment'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
+    code_challenge_methods_supported: ['plain', 'S256'],
+    prompt_values_supported: ['none', 'login', 'create'],
+    account_management_uri: 'https://auth.example.org/account/',
+    account_management_actions_supported: ['org.matrix.profile', 'org.matrix.sessions_list'],
+  };
+  const JWK = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' };
+  const SSO = { flows: [{ type: 'm.login.sso', oauth_aware_preferred: true }, { type: 'm.login.token' }] };
+
+  /** The healthy server with MAS: the metadata, the issuer's discovery, keys and /login, all with CORS. */
+  function withMas(routes: Record<string, FakeResponse> = {}, metadata: object = MAS): Scenario {
+    return healthy({
+      routes: {
+        [STABLE]: { body: metadata, headers: CORS },
+        [`OPTIONS ${STABLE}`]: { status: 204, headers: CORS },
+        [DISCOVERY]: { body: metadata, headers: CORS },
+        [`OPTIONS ${DISCOVERY}`]: { status: 204, headers: CORS },
+        [JWKS]: { body: { keys: [JWK] }, headers: CORS },
+        [`OPTIONS ${JWKS}`]: { status: 204, headers: CORS },
+        [LOGIN]: { body: SSO },
+        ...routes,
+      },
+    });
+  }
+  const without = (key: string) => Object.fromEntries(Object.entries(MAS).filter(([name]) => name !== key));
+
+  it('MAS-style metadata passes every sign-in check; the area passes and the verdict stays pass', async () => {
+    const report = await run('example.org', withMas());
+    for (const id of ['auth.metadata', 'auth.metadata.fields', 'auth.metadata.pkce', 'auth.metadata.registration', 'auth.metadata.https', 'auth.issuer', 'auth.jwks', 'auth.metadata.cors', 'auth.issuer.cors', 'auth.jwks.cors', 'auth.account-management', 'auth.prompt-create', 'auth.device-code', 'auth.login-flows']) {
+      expectFindings(report, id, ['pass']);
+    }
+    expect(report.areas.auth).toBe('pass');
+    expect(report.verdict).toBe('pass');
+  });
+
+  it('no OAuth anywhere is info, asks the three endpoints together and nothing more', async () => {
+    const { report, http } = await checkScenario('example.org', healthy());
+    expectFindings(report, 'auth.metadata', ['info'], /No OAuth 2\.0 sign-in offered/);
+    expect(report.areas.auth).toBe('info');
+    expect(http.requests.filter((r) => r.url.startsWith(HS) && r.url.includes('auth')).map((r) => r.url)).toEqual([STABLE, UNSTABLE, AUTH_ISSUER]);
+    expect(http.requests.some((r) => r.url === LOGIN)).toBe(false);
+  });
+
+  it('asks at the server name when there is no client .well-known, and not at all when that host does not answer', async () => {
+    const { http } = await checkScenario('example.org', healthy({ routes: { [CLIENT_WK]: { status: 404 } } }));
+    expect(http.requests.map((r) => r.url)).toContain('https://example.org/_matrix/client/v1/auth_metadata');
+    const unserved = await run('example.org', healthy({ routes: { [CLIENT_WK]: { error: { kind: 'connect' } } } }));
+    expectFindings(unserved, 'auth.metadata', []);
+  });
+
+  it('auth.metadata: only the unstable endpoint or only auth_issuer warns; a 500 warns; unreadable metadata fails', async () => {
+    const unstable = await run('example.org', withMas({ [STABLE]: { status: 404, body: { errcode: 'M_UNRECOGNIZED' } }, [UNSTABLE]: { body: MAS, headers: CORS } }));
+    expectFindings(unstable, 'auth.metadata', ['warn'], /Only https:\/\/matrix\.example\.org\/_matrix\/client\/unstable\/org\.matrix\.msc2965\/auth_metadata answers/);
+    expectFindings(unstable, 'auth.metadata.fields', ['pass']);
+    const issuerOnly = await run('example.org', withMas({ [STABLE]: { status: 404 }, [AUTH_ISSUER]: { body: { issuer: ISSUER }, headers: CORS } }));
+    expectFindings(issuerOnly, 'auth.metadata', ['warn'], /Only \S+\/auth_issuer answers/);
+    expectFindings(issuerOnly, 'auth.issuer', ['pass']);
+    expectFindings(issuerOnly, 'auth.metadata.pkce', ['pass']);
+    expectFindings(await run('example.org', withMas({ [STABLE]: { status: 500 } })), 'auth.metadata', ['warn'], /auth_metadata: HTTP 500/);
+    const broken = await run('example.org', withMas({ [STABLE]: { body: '<html>' } }));
+    expectFindings(broken, 'auth.metadata', ['fail'], /auth_metadata: the body is not JSON/);
+    expect(broken.verdict).toBe('warn');
+    expect(broken.areas.auth).toBe('fail');
+    expectFindings(await run('example.org', withMas({ [STABLE]: { error: { kind: 'tls', message: 'CERT_HAS_EXPIRED' } } })), 'auth.metadata', ['warn'], /tls error: CERT_HAS_EXPIRED/);
+  });
+
+  it('auth.metadata.fields: a missing endpoint, response mode or grant fails, as matrix-js-sdk refuses it', async () => {
+    expectFindings(await run('example.org', withMas({}, without('revocation_endpoint'))), 'auth.metadata.fields', ['fail'], /no revocation_endpoint: clients refuse it/);
+    expectFindings(await run('example.org', withMas({}, { ...MAS, response_modes_supported: ['query'] })), 'auth.metadata.fields', ['fail'], /response_modes_supported lacks "fragment"/);
+    expectFindings(await run('example.org', withMas({}, { ...MAS, grant_types_supported: ['authorization_code'] })), 'auth.metadata.fields', ['fail'], /lacks "refresh_token"/);
+    expectFindings(await run('example.org', withMas({}, { ...MAS, prompt_values_supported: 'create' })), 'auth.metadata.fields', ['fail'], /prompt_values_supported is not a list of strings/);
+  });
+
+  it('auth.metadata.pkce and .registration: no S256 or no registration_endpoint fails', async () => {
+    expectFindings(await run('example.org', withMas({}, { ...MAS, code_challenge_methods_supported: ['plain'] })), 'auth.metadata.pkce', ['fail'], /lacks "S256"/);
+    expectFindings(await run('example.org', withMas({}, without('registration_endpoint'))), 'auth.metadata.registration', ['fail'], /No registration_endpoint/);
+  });
+
+  it('auth.metadata.https: an http endpoint or an issuer with a query fails', async () => {
+    expectFindings(await run('example.org', withMas({}, { ...MAS, token_endpoint: 'http://auth.example.org/oauth2/token' })), 'auth.metadata.https', ['fail'], /Not https.*: token_endpoint\./);
+    expectFindings(await run('example.org', withMas({}, { ...MAS, issuer: 'https://auth.example.org/?x=1' })), 'auth.metadata.https', ['fail'], /with a query\): issuer\./);
+  });
+
+  it('auth.issuer: a different issuer in the issuer\'s own discovery warns; through auth_issuer it fails', async () => {
+    const mismatch = await run('example.org', withMas({ [DISCOVERY]: { body: { ...MAS, issuer: 'https://auth.example.org' }, headers: CORS } }));
+    expectFindings(mismatch, 'auth.issuer', ['warn'], /names "https:\/\/auth\.example\.org"/);
+    expect(mismatch.areas.auth).toBe('warn');
+    const viaIssuer = await run('example.org', withMas({ [STABLE]: { status: 404 }, [AUTH_ISSUER]: { body: { issuer: 'https://auth.example.org' }, headers: CORS } }));
+    expectFindings(viaIssuer, 'auth.issuer', ['fail'], /RFC 8414/);
+  });
+
+  it('auth.jwks: unreachable or empty keys warn; no jwks_uri is info', async () => {
+    expectFindings(await run('example.org', withMas({ [JWKS]: { error: { kind: 'dns' } } })), 'auth.jwks', ['warn'], /dns error/);
+    expectFindings(await run('example.org', withMas({ [JWKS]: { body: { keys: [] }, headers: CORS } })), 'auth.jwks', ['warn'], /"keys" is empty/);
+    const none = await run('example.org', withMas({}, without('jwks_uri')));
+    expectFindings(none, 'auth.jwks', ['info'], /No jwks_uri/);
+    expectFindings(none, 'auth.jwks.cors', []);
+  });
+
+  it('CORS: missing on the GET or the preflight of the metadata, the issuer\'s discovery or the keys warns', async () => {
+    expectFindings(await run('example.org', withMas({ [STABLE]: { body: MAS } })), 'auth.metadata.cors', ['warn'], /no Access-Control-Allow-Origin on GET \(preflight: HTTP 204\)/);
+    expectFindings(await run('example.org', withMas({ [`OPTIONS ${DISCOVERY}`]: { status: 405 } })), 'auth.issuer.cors', ['warn'], /on OPTIONS \(preflight: HTTP 405\)/);
+    expectFindings(await run('example.org', withMas({ [JWKS]: { body: { keys: [JWK] } } })), 'auth.jwks.cors', ['warn'], /keys\.json: no Access-Control-Allow-Origin/);
+  });
+
+  it('in the browser, metadata hidden by missing CORS warns and the issuer check waits for what it can read', async () => {
+    const report = await run('example.org', { ...withMas({ [STABLE]: { error: { kind: 'cors', reachable: true } } }), prober: false });
+    expectFindings(report, 'auth.metadata', ['warn'], /auth_metadata: no CORS headers/);
+    expectFindings(report, 'auth.metadata.fields', []);
+    const issuerHidden = await run('example.org', { ...withMas({ [DISCOVERY]: { error: { kind: 'cors', reachable: true } } }), prober: false });
+    expectFindings(issuerHidden, 'auth.issuer', []);
+    expectFindings(issuerHidden, 'auth.issuer.cors', ['warn'], /no Access-Control-Allow-Origin on GET /);
+  });
+
+  it('optional features: missing ones are info, a half-announced device grant warns', async () => {
+    const bare = { ...without('account_management_uri'), prompt_values_supported: ['login'], grant_types_supported: ['authorization_code', 'refresh_token'] } as Record<string, unknown>;
+    delete bare.device_authorization_endpoint;
+    const report = await run('example.org', withMas({}, bare));
+    expectFindings(report, 'auth.account-management', ['info'], /Not announced/);
+    expectFindings(report, 'auth.prompt-create', ['info'], /Not announced/);
+    expectFindings(report, 'auth.device-code', ['info'], /Not announced/);
+    expectFindings(await run('example.org', withMas({}, { ...MAS, grant_types_supported: ['authorization_code', 'refresh_token'] })), 'auth.device-code', ['warn'], /Only partly announced/);
+  });
+
+  it('auth.login-flows: SSO without the preference is info, no SSO or no /login warns', async () => {
+    expectFindings(await run('example.org', withMas({ [LOGIN]: { body: { flows: [{ type: 'm.login.sso' }] } } })), 'auth.login-flows', ['info'], /without oauth_aware_preferred/);
+    expectFindings(await run('example.org', withMas({ [LOGIN]: { body: { flows: [{ type: 'm.login.sso', 'org.matrix.msc3824.delegated_oidc_compatibility': true }] } } })), 'auth.login-flows', ['pass']);
+    expectFindings(await run('example.org', withMas({ [LOGIN]: { body: { flows: [{ type: 'm.login.password' }] } } })), 'auth.login-flows', ['warn'], /offers no m\.login\.sso/);
+    expectFindings(await run('example.org', withMas({ [LOGIN]: { status: 404 } })), 'auth.login-flows', ['warn'], /HTTP 404/);
+  });
+});
+
 afterAll(() => {
   // Checks whose good state is silence (nothing deprecated, nothing disabled) count "absent" as passing.
   const good = new Set(['pass', 'info', 'absent', 'skip']);
-  const informational = new Set(['dns.dnssec']);
+  // Optional features a server may leave out on purpose: only pass or info.
+  const informational = new Set(['dns.dnssec', 'auth.account-management', 'auth.prompt-create']);
   for (const meta of CHECK_METAS) {
     const statuses = [...(seen.get(meta.id) ?? [])];
     expect(statuses.some((s) => good.has(s)), `${meta.id} seen passing`).toBe(true);

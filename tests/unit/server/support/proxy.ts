@@ -46,8 +46,13 @@ export async function startProxy(config: Partial<ServerConfig>, adapters: NodeAd
   };
 }
 
-/** The proxy on the rig: its DNS, its CA trusted, private addresses allowed, no rate limit. */
-export function startRigProxy(rig: Pick<RigState, 'dns' | 'ca'>, config: Partial<ServerConfig> = {}): Promise<RunningProxy> {
-  const adapters = createNodeAdapters({ dnsServers: [rig.dns.server], allowPrivate: true, extraCa: [readFileSync(rig.ca.root, 'utf8')] });
-  return startProxy({ dnsServers: [rig.dns.server], allowPrivate: true, rateLimit: null, ...config }, adapters);
+/** The proxy on the rig: its DNS (or `dnsServer`), its CA trusted (or `extraCa`), private
+ * addresses allowed, no rate limit. */
+export function startRigProxy(
+  rig: Pick<RigState, 'dns' | 'ca'>,
+  config: Partial<ServerConfig> = {},
+  { dnsServer = rig.dns.server, extraCa = [readFileSync(rig.ca.root, 'utf8')] }: { dnsServer?: string; extraCa?: string[] } = {},
+): Promise<RunningProxy> {
+  const adapters = createNodeAdapters({ dnsServers: [dnsServer], allowPrivate: true, extraCa });
+  return startProxy({ dnsServers: [dnsServer], allowPrivate: true, rateLimit: null, ...config }, adapters);
 }

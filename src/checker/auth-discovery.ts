@@ -1,0 +1,108 @@
+// OAuth 2.0 sign-in (spec v1.15 "OAuth 2.0 API", MSC2965): what a client asks to find the
+// authorization server, in the order clients ask it, plus the documents behind it (the
+// issuer's own discovery, its JWKS) and the /login flows older clients read. Each read of
+// something a web client also reads gets the OPTIONS preflight a browser would send.
+import type { NetworkContext } from './discovery.ts';
+import type { ClientEvidence } from './evidence.ts';
+import type { HttpResult } from './interfaces.ts';
+import { hostForUrl, type ServerName } from './server-name.ts';
+import { isJsonObject, parseJsonObject, type JsonObject } from './well-known.ts';
+import { get, preflight } from './client-discovery.ts';
+
+export interface AuthFetch {
+  url: string;
+  response: HttpResult;
+  /** The browser's preflight for the same URL, where web clients read it. */
+  preflight?: HttpResult;
+}
+
+/** Which homeserver endpoint named the authorization server. */
+export type AuthVia = 'stable' | 'unstable' | 'auth_issuer';
+
+export interface AuthEvidence {
+  baseUrl: string;
+  /** The homeserver endpoints asked (stable, unstable, auth_issuer). */
+  asked: AuthFetch[];
+  via: AuthVia | null;
+  /** The one of them that named the authorization server, with its preflight. */
+  answered?: AuthFetch;
+  /** The metadata document: the homeserver's auth_metadata, or the issuer's discovery for auth_issuer. */
+  metadata?: { value: JsonObject } | { problem: string };
+  /** The issuer the metadata must name: auth_issuer's answer, else the metadata's own issuer. */
+  issuer?: string;
+  /** `{issuer}/.well-known/openid-configuration`. */
+  issuerDiscovery?: AuthFetch;
+  jwks?: AuthFetch;
+  login?: AuthFetch;
+}
+
+const CLIENT_V1 = '/_matrix/client/v1/auth_metadata';
+const UNSTABLE = '/_matrix/client/unstable/org.matrix.msc2965';
+const ENDPOINTS: [AuthVia, string][] = [
+  ['stable', CLIENT_V1],
+  ['unstable', `${UNSTABLE}/auth_metadata`],
+  ['auth_issuer', `${UNSTABLE}/auth_issuer`],
+];
+
+/** OpenID Connect Discovery 1.0 §4: the issuer without a trailing slash, then the path. */
+export function openIdConfigurationUrl(issuer: string): string {
+  return `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+}
+
+export function parseDocument(response: HttpResult): { value: JsonObject } | { problem: string } {
+  if (!response.ok) return { problem: `${response.error.kind} error: ${response.error.message}` };
+  if (response.status !== 200) return { problem: `HTTP ${response.status}` };
+  const parsed = parseJsonObject(response.body);
+  return parsed.ok ? { value: parsed.value } : { problem: parsed.reason };
+}
+
+/** Null when the client side of the server does not answer at all (client.wellknown says so). */
+export async function gatherAuth(name: ServerName, client: ClientEvidence | null, ctx: NetworkContext): Promise<AuthEvidence | null> {
+  const discovered = client?.discovery.outcome === 'VALIDATE' ? client.discovery.homeserverUrl : null;
+  if (!discovered && client && !client.response.ok && client.response.error.kind !== 'cors') return null;
+  const baseUrl = (discovered ?? `https://${hostForUrl(name)}`).replace(/\/$/, '');
+  const evidence: AuthEvidence = { baseUrl, asked: [], via: null };
+  const read = async (id: string, url: string): Promise<AuthFetch> => {
+    const [response, preflightResult] = await Promise.all([get(ctx, id, url), preflight(ctx, id, url)]);
+    return { url, response, preflight: preflightResult };
+  };
+  // Asked together: one round trip whichever of them the server has.
+  evidence.asked = await Promise.all(ENDPOINTS.map(async ([via, path]) => ({ url: baseUrl + path, response: await get(ctx, `auth-${via}`, baseUrl + path) })));
+  const found = evidence.asked.findIndex((fetched) => !fetched.response.ok || fetched.response.status === 200);
+  if (found < 0 || !evidence.asked[found].response.ok) return evidence;
+  evidence.via = ENDPOINTS[found][0];
+  const answered = evidence.asked[found];
+  const answer = parseDocument(answered.response);
+  const named = 'value' in answer ? answer.value.issuer : undefined;
+  const issuer = typeof named === 'string' && URL.canParse(named) ? named : undefined;
+  if (evidence.via !== 'auth_issuer') evidence.metadata = answer;
+  else if (!issuer) {
+    evidence.metadata = { problem: 'value' in answer ? 'auth_issuer gave no "issuer" URL' : answer.problem };
+    return evidence;
+  }
+  const loginUrl = `${baseUrl}/_matrix/client/v3/login`;
+  const [answeredPreflight, issuerDiscovery, login] = await Promise.all([
+    preflight(ctx, `auth-${evidence.via}`, answered.url),
+    issuer ? read('auth-issuer-discovery', openIdConfigurationUrl(issuer)) : undefined,
+    get(ctx, 'auth-login', loginUrl),
+  ]);
+  evidence.answered = { ...answered, preflight: answeredPreflight };
+  evidence.login = { url: loginUrl, response: login };
+  if (issuer && issuerDiscovery) {
+    evidence.issuer = issuer;
+    evidence.issuerDiscovery = issuerDiscovery;
+    if (evidence.via === 'auth_issuer') evidence.metadata = parseDocument(issuerDiscovery.response);
+  }
+  const jwksUri = evidence.metadata && 'value' in evidence.metadata ? evidence.metadata.value.jwks_uri : undefined;
+  if (typeof jwksUri === 'string' && URL.canParse(jwksUri)) evidence.jwks = await read('auth-jwks', jwksUri);
+  return evidence;
+}
+
+/** The JWKS has at least one key (RFC 7517 §5). */
+export function jwksKeys(response: HttpResult): number | string {
+  const parsed = parseDocument(response);
+  if ('problem' in parsed) return parsed.problem;
+  const { keys } = parsed.value;
+  if (!Array.isArray(keys) || !keys.every(isJsonObject)) return '"keys" is not a list of keys';
+  return keys.length === 0 ? '"keys" is empty' : keys.length;
+}
