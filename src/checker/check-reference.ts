@@ -10,9 +10,10 @@ import { descriptions as connection } from './checks/connection.ts';
 import { descriptions as federation } from './checks/federation.ts';
 import { descriptions as keys } from './checks/keys.ts';
 import { descriptions as client } from './checks/client.ts';
+import { descriptions as rtc } from './checks/rtc.ts';
 import { descriptions as support } from './checks/support.ts';
 
-const DESCRIPTIONS: Record<string, string> = { ...name, ...wellKnownServer, ...dns, ...browser, ...connection, ...federation, ...keys, ...client, ...support };
+const DESCRIPTIONS: Record<string, string> = { ...name, ...wellKnownServer, ...dns, ...browser, ...connection, ...federation, ...keys, ...client, ...rtc, ...support };
 
 export interface CheckReferenceEntry extends CheckMeta {
   description: string;

@@ -2,6 +2,7 @@
 // fedcheck.report/1 out. Bad input gives a failing report, never an exception.
 import { gatherClient, gatherSupport } from './client-discovery.ts';
 import { reachFromBrowser } from './connections.ts';
+import { gatherRtc } from './rtc-discovery.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
 import { CHECK_AREAS, connectionKey, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from './evidence.ts';
 import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
@@ -61,6 +62,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     probes: deps.connections ? [] : null,
     browserReach: [],
     client: null,
+    rtc: null,
     support: null,
   };
   try {
@@ -73,6 +75,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
       };
       const client = async () => {
         evidence.client = await gatherClient(parse.name, ctx);
+        evidence.rtc = await gatherRtc(evidence.client, ctx);
       };
       const support = async () => {
         evidence.support = await gatherSupport(parse.name, ctx);
