@@ -1,5 +1,6 @@
 // Every row of the rig's scenario table through GET /api/v1/report on a real socket:
-// the resolution step, targets, Host/SNI/certificate name, verdict and failing checks.
+// the resolution step, targets, Host/SNI/certificate name, verdict, failing checks and the
+// area statuses a row expects.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createNodeAdapters } from '../../src/adapters/node/index.ts';
@@ -44,6 +45,7 @@ describe('the rig scenario table through /api/v1/report', () => {
       if (want.checks?.some((id) => id.startsWith('dns.resolvers.'))) return;
       for (const id of want.checks ?? []) expect(problems(report), context).toContain(id);
       expect(report.verdict, context).toBe(want.verdict);
+      if (want.areas) expect(report.areas, context).toMatchObject(want.areas);
     });
   }
 });
