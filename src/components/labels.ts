@@ -41,5 +41,6 @@ export const AREA_TEXT: Record<string, string> = {
   federation: 'Federation API',
   keys: 'Signing keys',
   client: 'Client discovery',
+  rtc: 'Calls',
   support: 'Support contact',
 };
