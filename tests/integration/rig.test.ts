@@ -106,7 +106,7 @@ describe('scenario table', () => {
     expect(areasOf('rtc-ready')).toMatchObject({ rtc: 'pass' });
     expect(areasOf('rtc-absent')).toMatchObject({ rtc: 'info' });
     expect(areasOf('rtc-transports-no-cors')).toMatchObject({ rtc: 'warn' });
-    expect(areasOf('rtc-legacy-foci')).toMatchObject({ rtc: 'pass' });
+    expect(areasOf('rtc-legacy-foci')).toMatchObject({ rtc: 'warn' });
     expect(areasOf('rtc-service-down')).toMatchObject({ rtc: 'fail' });
     expect(areasOf('rtc-service-no-cors')).toMatchObject({ rtc: 'fail' });
     expect(areasOf('rtc-features-missing')).toMatchObject({ rtc: 'warn' });

@@ -992,13 +992,13 @@ export const scenarios: Scenario[] = [
   {
     id: 'rtc-legacy-foci',
     addr: 133,
-    summary: 'Only the older discovery: rtc_foci in the client .well-known, no transports endpoint; the focus works.',
+    summary: 'Only the older discovery: rtc_foci in the client .well-known, no transports endpoint (Element Call 0.24 and later no longer read it); the focus itself works.',
     spec: 'MSC4143',
     hosts: [
       callsHost('rtc-legacy-foci.fed.test', { clientExtra: foci('https://rtc.rtc-legacy-foci.fed.test/livekit/jwt') }),
       { names: ['rtc.rtc-legacy-foci.fed.test'], ports: [443], routes: lkJwtService() },
     ],
-    expect: { step: 'well-known-port', verdict: 'pass', connect: '{ip}:443', areas: { rtc: 'pass' } },
+    expect: { step: 'well-known-port', verdict: 'warn', connect: '{ip}:443', checks: ['rtc.foci', 'rtc.calls'], areas: { rtc: 'warn' } },
   },
   {
     id: 'rtc-service-down',

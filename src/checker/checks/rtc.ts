@@ -75,12 +75,19 @@ export const rtcFoci: ReportCheck = {
       'legacy-discovery-rtc_foci',
     ),
   }),
-  run: onRtc(({ foci }) => {
+  run: onRtc((rtc) => {
+    const { foci } = rtc;
     if (!foci.present) return [];
     if (foci.problems.length > 0) return [{ status: 'warn', detail: `${foci.problems.join('; ')}.` }];
     const other = foci.otherTypes.length > 0 ? ` Other focus types (not checked): ${foci.otherTypes.join(', ')}.` : '';
     if (foci.livekitUrls.length === 0) return [{ status: 'info', detail: `"${RTC_FOCI_KEY}" lists no LiveKit focus.${other}` }];
-    return [{ status: 'pass', detail: `LiveKit focus: ${foci.livekitUrls.join(', ')}.${other}`, data: { livekit_service_urls: foci.livekitUrls } }];
+    const data = { livekit_service_urls: foci.livekitUrls };
+    const listed = `LiveKit focus: ${foci.livekitUrls.join(', ')}.${other}`;
+    // Element Call 0.24 dropped this fallback: it asks the transports endpoint, then its own config.
+    if (!transportsOffered(rtc)) {
+      return [{ status: 'warn', detail: `${listed} Only this older discovery is offered: Element Call 0.24 and later read the transports endpoint only.`, data, fix: rtcTransports.meta.fix }];
+    }
+    return [{ status: 'pass', detail: `${listed} Kept for older clients.`, data }];
   }),
 };
 
@@ -202,7 +209,7 @@ export const descriptions: Descriptions = {
   'rtc.transports':
     'GET /_matrix/client/v1/rtc/transports (unstable /_matrix/client/unstable/org.matrix.msc4143/rtc/transports) needs an access token, so fedcheck asks without one: 401 M_MISSING_TOKEN means the endpoint exists, 404 or M_UNRECOGNIZED that it does not. The 401 must carry CORS headers, or browser clients cannot read the list of transports.',
   'rtc.foci':
-    'The older discovery: "org.matrix.msc4143.rtc_foci" in /.well-known/matrix/client, a list of {"type": "livekit", "livekit_service_url": …}. Element Call still falls back to it when the transports endpoint is missing, and it is the only place a checker without an account can see the authorization service.',
+    'The older discovery: "org.matrix.msc4143.rtc_foci" in /.well-known/matrix/client, a list of {"type": "livekit", "livekit_service_url": …}. Element Call 0.24 and later no longer read it (only the transports endpoint), so offering only this warns; older clients still use it, and it is the only place a checker without an account can see the authorization service.',
   'rtc.authorization-service':
     'For each LiveKit focus: lk-jwt-service answers GET /healthz with 200 (no CORS headers), and its token endpoints /get_token (current) and /sfu/get (older) answer a CORS preflight with 200 and Access-Control-Allow-Origin: *, and a GET with 405 and the same headers. Missing CORS on the token endpoint stops Element Call in a browser; an http URL is blocked from https pages.',
   'rtc.features':
@@ -222,7 +229,7 @@ export const de: CheckTranslations = {
   },
   'rtc.foci': {
     title: 'LiveKit-Foci in der Client-.well-known (rtc_foci)',
-    description: 'Die ältere Erkennung: "org.matrix.msc4143.rtc_foci" in /.well-known/matrix/client, eine Liste von {"type": "livekit", "livekit_service_url": …}. Element Call greift darauf zurück, wenn der Transports-Endpunkt fehlt; nur hier sieht ein Prüfer ohne Konto den Autorisierungsdienst.',
+    description: 'Die ältere Erkennung: "org.matrix.msc4143.rtc_foci" in /.well-known/matrix/client, eine Liste von {"type": "livekit", "livekit_service_url": …}. Element Call liest sie ab Version 0.24 nicht mehr (nur noch den Transports-Endpunkt), daher warnt fedcheck, wenn nur sie angeboten wird; ältere Clients nutzen sie, und nur hier sieht ein Prüfer ohne Konto den Autorisierungsdienst.',
     fix: `Tragen Sie den Fokus in /.well-known/matrix/client ein: "${RTC_FOCI_KEY}": [{"type": "livekit", "livekit_service_url": "https://matrix-rtc.example.org/livekit/jwt"}].`,
   },
   'rtc.authorization-service': {

@@ -515,10 +515,13 @@ describe('calls (MatrixRTC)', () => {
     expectFindings(await run('example.org', calls({ [TRANSPORTS_UNSTABLE]: { status: 502 } })), 'rtc.transports', ['warn'], /does not answer as expected/);
   });
 
-  it('rtc.foci: only the legacy discovery still makes calls ready; a malformed list warns', async () => {
+  it('rtc.foci: kept beside the transports endpoint passes; offered alone it warns (Element Call 0.24 dropped it); a malformed list warns', async () => {
+    expectFindings(await run('example.org', calls()), 'rtc.foci', ['pass'], /Kept for older clients/);
     const legacy = await run('example.org', calls({ [TRANSPORTS_UNSTABLE]: { status: 404, body: { errcode: 'M_UNRECOGNIZED' } } }));
     expectFindings(legacy, 'rtc.transports', ['info']);
-    expectFindings(legacy, 'rtc.calls', ['pass']);
+    expectFindings(legacy, 'rtc.foci', ['warn'], /Only this older discovery is offered: Element Call 0\.24/);
+    expectFindings(legacy, 'rtc.authorization-service', ['pass']);
+    expectFindings(legacy, 'rtc.calls', ['warn'], /Calls: may fail/);
     const malformed = await run('example.org', calls({ [CLIENT_WK]: { body: { 'm.homeserver': { base_url: 'https://matrix.example.org' }, 'org.matrix.msc4143.rtc_foci': [{ type: 'livekit' }] }, headers: CORS } }));
     expectFindings(malformed, 'rtc.foci', ['warn'], /has no "livekit_service_url" URL/);
     expectFindings(malformed, 'rtc.authorization-service', []);
