@@ -10,10 +10,11 @@ import { descriptions as connection } from './checks/connection.ts';
 import { descriptions as federation } from './checks/federation.ts';
 import { descriptions as keys } from './checks/keys.ts';
 import { descriptions as client } from './checks/client.ts';
+import { descriptions as rtc } from './checks/rtc.ts';
 import { descriptions as support } from './checks/support.ts';
 import { descriptions as auth } from './checks/auth.ts';
 
-const DESCRIPTIONS: Record<string, string> = { ...name, ...wellKnownServer, ...dns, ...browser, ...connection, ...federation, ...keys, ...client, ...auth, ...support };
+const DESCRIPTIONS: Record<string, string> = { ...name, ...wellKnownServer, ...dns, ...browser, ...connection, ...federation, ...keys, ...client, ...auth, ...rtc, ...support };
 
 export interface CheckReferenceEntry extends CheckMeta {
   description: string;

@@ -3,6 +3,7 @@
 import { gatherAuth } from './auth-discovery.ts';
 import { gatherClient, gatherSupport } from './client-discovery.ts';
 import { reachFromBrowser } from './connections.ts';
+import { gatherRtc } from './rtc-discovery.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
 import { CHECK_AREAS, connectionKey, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from './evidence.ts';
 import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
@@ -62,6 +63,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     probes: deps.connections ? [] : null,
     browserReach: [],
     client: null,
+    rtc: null,
     support: null,
     auth: null,
   };
@@ -75,8 +77,12 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
       };
       const client = async () => {
         evidence.client = await gatherClient(parse.name, ctx);
-        // Sign-in is found at the client base URL that client discovery gave.
-        evidence.auth = await gatherAuth(parse.name, evidence.client, ctx);
+        // Sign-in and calls are found at the client base URL that client discovery gave.
+        const client = evidence.client;
+        await Promise.all([
+          gatherAuth(parse.name, client, ctx).then((auth) => (evidence.auth = auth)),
+          gatherRtc(client, ctx).then((rtc) => (evidence.rtc = rtc)),
+        ]);
       };
       const support = async () => {
         evidence.support = await gatherSupport(parse.name, ctx);

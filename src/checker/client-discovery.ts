@@ -13,21 +13,28 @@ import { interpretClientVersions, interpretClientWellKnown, interpretSupportWell
 /** The spec sets no limit for these files; this is generous for any real one. */
 const CLIENT_MAX_BYTES = 64 * 1024;
 /** Any origin will do: the server must allow all of them. */
-const PREFLIGHT_ORIGIN = 'https://example.org';
+export const PREFLIGHT_ORIGIN = 'https://example.org';
 
 function httpStepStatus(result: HttpResult): CheckStatus {
   if (result.ok && result.status >= 200 && result.status < 300) return 'pass';
   return result.ok && result.status === 404 ? 'info' : 'warn';
 }
 
-export function get(ctx: NetworkContext, id: string, url: string, extra: Partial<HttpRequest> = {}): Promise<HttpResult> {
+/** One request as one trace step; `statusOf` grades it for the trace (2xx pass, 404 info). */
+export function get(
+  ctx: NetworkContext,
+  id: string,
+  url: string,
+  extra: Partial<HttpRequest> = {},
+  statusOf: (result: HttpResult) => CheckStatus = httpStepStatus,
+): Promise<HttpResult> {
   const method = extra.method ?? 'GET';
   return ctx.trace.step(
     id,
     `${method} ${url}`,
     (requests) =>
       fetchHttp(ctx.http, url, { timeoutMs: ctx.requestTimeoutMs, maxBytes: CLIENT_MAX_BYTES, maxRedirects: MAX_REDIRECTS, signal: ctx.signal, ...extra }, requests),
-    httpStepStatus,
+    statusOf,
   );
 }
 

@@ -39,6 +39,29 @@ export interface SupportEvidence {
   interpretation: SupportWellKnown;
 }
 
+/** One MatrixRTC authorization service (lk-jwt-service) named by a LiveKit focus. */
+export interface RtcAuthorizationService {
+  /** `livekit_service_url` as given. */
+  url: string;
+  /** GET <url>/healthz: 200 without CORS headers on lk-jwt-service. */
+  health: HttpResult;
+  /** The token endpoints, current first: a GET (405 with CORS) and a CORS preflight for a POST. */
+  endpoints: { path: string; get: HttpResult; preflight: HttpResult }[];
+}
+
+/** MatrixRTC (MSC4143): what calls need, found from the client base URL. */
+export interface RtcEvidence {
+  /** GET of the transports endpoint without a token, stable and unstable path. */
+  transports: { path: string; url: string; response: HttpResult }[];
+  /** `org.matrix.msc4143.rtc_foci` in the client .well-known. */
+  foci: RtcFoci;
+  services: RtcAuthorizationService[];
+}
+
+export type RtcFoci =
+  | { present: false }
+  | { present: true; problems: string[]; livekitUrls: string[]; otherTypes: string[] };
+
 export interface Evidence {
   input: string;
   parse: ServerNameParse;
@@ -50,6 +73,8 @@ export interface Evidence {
   probes: ProbeEvidence[] | null;
   browserReach: BrowserReach[];
   client: ClientEvidence | null;
+  /** Null when client discovery gave no working homeserver URL. */
+  rtc: RtcEvidence | null;
   support: SupportEvidence | null;
   /** OAuth 2.0 sign-in; null when not asked (no client side answered, or bad input). */
   auth: AuthEvidence | null;

@@ -29,9 +29,10 @@ import { browserReachability } from './checks/browser.ts';
 import { connectionMetas } from './checks/connection.ts';
 import { federationMetas } from './checks/federation.ts';
 import { keysMetas } from './checks/keys.ts';
-import { clientBaseUrl, clientCors, clientIdentityServer, clientVersions, clientWellKnown } from './checks/client.ts';
+import { clientBaseUrl, clientCors, clientFeatures, clientIdentityServer, clientVersions, clientWellKnown } from './checks/client.ts';
 import { authChecks } from './checks/auth.ts';
-import { supportWellKnown } from './checks/support.ts';
+import { rtcAuthorizationService, rtcCalls, rtcFeatures, rtcFoci, rtcTransports } from './checks/rtc.ts';
+import { supportContacts, supportPgpKeys, supportPolicies, supportWellKnown } from './checks/support.ts';
 
 export const REPORT_CHECKS: readonly ReportCheck[] = [
   nameSyntax,
@@ -57,9 +58,18 @@ export const REPORT_CHECKS: readonly ReportCheck[] = [
   clientBaseUrl,
   clientCors,
   clientVersions,
+  clientFeatures,
   clientIdentityServer,
   ...authChecks,
+  rtcCalls,
+  rtcTransports,
+  rtcFoci,
+  rtcAuthorizationService,
+  rtcFeatures,
   supportWellKnown,
+  supportContacts,
+  supportPolicies,
+  supportPgpKeys,
 ];
 
 /** The checks run once per connection (address and port) that a prober opened. */

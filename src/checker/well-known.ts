@@ -162,9 +162,12 @@ function parseBaseUrl(text: string): string | null {
   return url.href.replace(/\/+$/, '');
 }
 
-export type ClientVersions = { ok: true; versions: string[] } | { ok: false; reason: string };
+export type ClientVersions =
+  | { ok: true; versions: string[]; unstableFeatures: Record<string, boolean> }
+  | { ok: false; reason: string };
 
-/** `GET /_matrix/client/versions`: 200 and `{"versions": [string…]}`. */
+/** `GET /_matrix/client/versions`: 200 and `{"versions": [string…]}`, with the optional
+ * `unstable_features` map of flag to boolean (entries that are not booleans are dropped). */
 export function interpretClientVersions(result: HttpResult): ClientVersions {
   if (!result.ok) return { ok: false, reason: `the request failed: ${result.error.kind} error: ${result.error.message}` };
   if (result.status !== 200) return { ok: false, reason: `HTTP ${result.status}, not 200` };
@@ -174,25 +177,55 @@ export function interpretClientVersions(result: HttpResult): ClientVersions {
   if (!Array.isArray(versions) || !versions.every((version) => typeof version === 'string')) {
     return { ok: false, reason: '"versions" is missing or not a list of strings' };
   }
-  return { ok: true, versions };
+  const features = parsed.value.unstable_features;
+  const unstableFeatures = isJsonObject(features)
+    ? Object.fromEntries(Object.entries(features).filter((entry): entry is [string, boolean] => typeof entry[1] === 'boolean'))
+    : {};
+  return { ok: true, versions, unstableFeatures };
 }
 
-// --- /.well-known/matrix/support (MSC1929) ----------------------------------------------
+// --- /.well-known/matrix/support (MSC1929; DPO role MSC4265, policies MSC4266, PGP keys MSC4439) ---
+
+export interface SupportContact {
+  /** Where it is in the file, for messages: `contacts[0]`. */
+  where: string;
+  role?: string;
+  matrixId?: string;
+  email?: string;
+  /** MSC4439 `pgp_key` (or its unstable name), as given. */
+  pgpKey?: { field: string; value: unknown };
+}
+
+/** MSC4266 `policies` (or its unstable name), as given. */
+export interface SupportPolicies {
+  field: string;
+  value: unknown;
+}
 
 export type SupportWellKnown =
   | { status: 'absent'; reason: string }
-  | { status: 'invalid'; problems: string[]; warnings: string[] }
-  | { status: 'valid'; contacts: number; supportPage?: string; warnings: string[] };
+  | { status: 'invalid'; problems: string[]; warnings: string[]; contacts: SupportContact[]; policies?: SupportPolicies }
+  | { status: 'valid'; supportPage?: string; warnings: string[]; contacts: SupportContact[]; policies?: SupportPolicies };
 
 const SPEC_ROLES = ['m.role.admin', 'm.role.security'];
 const PRE_SPEC_ROLES = ['admin', 'security'];
+export const DPO_ROLE = 'm.role.dpo';
+export const DPO_ROLE_UNSTABLE = 'org.matrix.msc4265.role.dpo';
+export const POLICIES_FIELDS = ['policies', 'org.matrix.msc4266.policies'];
+export const PGP_KEY_FIELDS = ['pgp_key', 'dev.zirco.msc4439.pgp_key'];
+
+/** The first of `fields` (stable name first) that the object has. */
+function firstField(object: JsonObject, fields: string[]): { field: string; value: unknown } | undefined {
+  const field = fields.find((name) => name in object);
+  return field === undefined ? undefined : { field, value: object[field] };
+}
 
 export function interpretSupportWellKnown(result: HttpResult): SupportWellKnown {
   if (!result.ok) return { status: 'absent', reason: `the request failed: ${result.error.kind} error: ${result.error.message}` };
   if (result.status === 404) return { status: 'absent', reason: 'HTTP 404: no support information published' };
-  if (result.status !== 200) return { status: 'invalid', problems: [`HTTP ${result.status}, not 200`], warnings: [] };
+  if (result.status !== 200) return { status: 'invalid', problems: [`HTTP ${result.status}, not 200`], warnings: [], contacts: [] };
   const parsed = parseJsonObject(result.body);
-  if (!parsed.ok) return { status: 'invalid', problems: [parsed.reason], warnings: [] };
+  if (!parsed.ok) return { status: 'invalid', problems: [parsed.reason], warnings: [], contacts: [] };
   const problems: string[] = [];
   const warnings: string[] = [];
   if ('admins' in parsed.value) {
@@ -207,6 +240,7 @@ export function interpretSupportWellKnown(result: HttpResult): SupportWellKnown 
   if (supportPage === undefined && contactList.length === 0) {
     problems.push('neither "support_page" nor at least one entry in "contacts" is given');
   }
+  const parsedContacts: SupportContact[] = [];
   contactList.forEach((contact, index) => {
     const where = `contacts[${index}]`;
     if (!isJsonObject(contact)) {
@@ -215,23 +249,26 @@ export function interpretSupportWellKnown(result: HttpResult): SupportWellKnown 
     }
     const { matrix_id: matrixId, email_address: email, role } = contact;
     if (matrixId === undefined && email === undefined) problems.push(`${where} has neither "matrix_id" nor "email_address"`);
-    if (matrixId !== undefined && (typeof matrixId !== 'string' || !matrixId.startsWith('@') || !matrixId.includes(':'))) {
-      problems.push(`${where}.matrix_id is not a user ID like "@admin:example.org"`);
-    }
-    if (email !== undefined && (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email))) {
-      problems.push(`${where}.email_address is not an email address`);
-    }
+    const validMatrixId = typeof matrixId === 'string' && matrixId.startsWith('@') && matrixId.includes(':');
+    const validEmail = typeof email === 'string' && /^[^@\s]+@[^@\s]+$/.test(email);
+    if (matrixId !== undefined && !validMatrixId) problems.push(`${where}.matrix_id is not a user ID like "@admin:example.org"`);
+    if (email !== undefined && !validEmail) problems.push(`${where}.email_address is not an email address`);
     if (typeof role !== 'string') problems.push(`${where}.role is missing`);
     else if (PRE_SPEC_ROLES.includes(role)) warnings.push(`${where}.role ${quote(role)} is the pre-spec form; use "m.role.${role}"`);
-    else if (!SPEC_ROLES.includes(role) && !role.includes('.')) {
+    else if (!SPEC_ROLES.includes(role) && role !== DPO_ROLE && !role.includes('.')) {
       warnings.push(`${where}.role ${quote(role)} is neither a spec role nor a namespaced one (e.g. "org.example.role")`);
     }
+    const pgpKey = firstField(contact, PGP_KEY_FIELDS);
+    parsedContacts.push({
+      where,
+      ...(typeof role === 'string' ? { role } : {}),
+      ...(validMatrixId ? { matrixId } : {}),
+      ...(validEmail ? { email } : {}),
+      ...(pgpKey ? { pgpKey } : {}),
+    });
   });
-  if (problems.length > 0) return { status: 'invalid', problems, warnings };
-  return {
-    status: 'valid',
-    contacts: contactList.length,
-    ...(typeof supportPage === 'string' ? { supportPage } : {}),
-    warnings,
-  };
+  const policies = firstField(parsed.value, POLICIES_FIELDS);
+  const parts = { warnings, contacts: parsedContacts, ...(policies ? { policies } : {}) };
+  if (problems.length > 0) return { status: 'invalid', problems, ...parts };
+  return { status: 'valid', ...(typeof supportPage === 'string' ? { supportPage } : {}), ...parts };
 }

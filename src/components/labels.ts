@@ -42,5 +42,6 @@ export const AREA_TEXT: Record<string, string> = {
   keys: 'Signing keys',
   client: 'Client discovery',
   auth: 'Sign-in',
+  rtc: 'Calls',
   support: 'Support contact',
 };

@@ -22,19 +22,22 @@ function plan(code: string, ports: Map<number, number>, cert: { cert: string; ke
     if (!mapped) throw new Error(`no test port for ${host}:${port ?? 443}`);
     // Our certificate instead of ACME, and loopback only.
     return `${host}:${mapped} {\n\ttls ${cert.cert} ${cert.key}\n\tbind 127.0.0.1 ::1`;
-  }).replace(/(reverse_proxy \S+ )127\.0\.0\.1:\d+/g, `$1127.0.0.1:${upstream}`);
+  }).replace(/(reverse_proxy (?:\/\S* )?)127\.0\.0\.1:\d+/g, `$1127.0.0.1:${upstream}`);
   for (const { header, body } of blocksOf(code, /^[a-z0-9.-]+(:\d+)? *$/, '"`')) {
     const [host, port] = header.split(':');
     const mapped = ports.get(Number(port ?? 443))!;
     const wellKnown = [...body.matchAll(/^\s*respond \/\.well-known\/matrix\/(server|client|support) /gm)].map((m) => m[1] as Site['wellKnown'][number]);
     const proxied = [...body.matchAll(/^\s*reverse_proxy (\/\S*)\* /gm)].map((m) => m[1]);
+    // handle_path cuts its prefix off before the reverse_proxy inside it.
+    const stripped = [...body.matchAll(/^\s*handle_path (\/\S*)\* \{/gm)].map((m) => m[1]);
     const everything = proxied.includes('/');
     sites.push({
       name: host,
       addresses: [{ address: '127.0.0.1', port: mapped }, { address: '::1', port: mapped }],
       wellKnown,
       proxied,
-      private: proxied.length && !everything ? ['/_synapse/admin/v1/server_version', '/'] : [],
+      stripped,
+      private: (proxied.length || stripped.length) && !everything ? ['/_synapse/admin/v1/server_version', '/'] : [],
     });
   }
   if (sites.length === 0) throw new Error('no site block');

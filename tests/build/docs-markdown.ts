@@ -6,6 +6,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import yaml from 'js-yaml';
 import GithubSlugger from 'github-slugger';
 import { root } from './build-helpers.ts';
+import { interpretRtcFoci, RTC_FOCI_KEY } from '../../src/checker/rtc-discovery.ts';
 
 export const guidesDir = join(root, 'content/docs/docs');
 
@@ -192,6 +193,14 @@ export function wellKnownProblems(kind: WellKnownKind, value: unknown): string[]
       }
       if (url && url.protocol !== 'https:') problems.push(`base_url ${base} is not https`);
       if (url && url.pathname.includes('/_matrix')) problems.push(`base_url ${base} includes /_matrix`);
+    }
+    // MatrixRTC foci, read by the checker's own parser: every focus a LiveKit one with an https URL.
+    if (RTC_FOCI_KEY in doc) {
+      const foci = interpretRtcFoci({ ok: true, url: '', status: 200, headers: {}, body: JSON.stringify(doc), redirects: [], elapsedMs: 0 });
+      if (foci.present) {
+        problems.push(...foci.problems, ...foci.otherTypes.map((type) => `focus type ${type} is not livekit`));
+        problems.push(...foci.livekitUrls.filter((url) => !url.startsWith('https:')).map((url) => `livekit_service_url ${url} is not https`));
+      }
     }
     for (const key of Object.keys(doc)) {
       if (key !== 'm.homeserver' && key !== 'm.identity_server' && !/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(key)) {

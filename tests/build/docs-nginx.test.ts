@@ -38,10 +38,15 @@ function plan(code: string, ports: Map<number, number>, cert: { cert: string; ke
     const wellKnown = locations
       .map((l) => l.header.match(/^location = \/\.well-known\/matrix\/(server|client|support)$/)?.[1])
       .filter((k): k is Site['wellKnown'][number] => Boolean(k));
-    const proxied = locations.filter((l) => /proxy_pass/.test(l.body)).map((l) => l.header.replace(/^location\s+/, ''));
-    for (const prefix of proxied) if (!/^\/\S*$/.test(prefix)) throw new Error(`location ${prefix}: the test expects prefix locations`);
+    // proxy_pass with a URI ("…:8080/;") replaces the location's prefix: a service at its own root.
+    const passes = locations.filter((l) => /proxy_pass/.test(l.body));
+    const strips = (l: { body: string }) => /proxy_pass http:\/\/[^/\s;]+\/;/.test(l.body);
+    const prefixOf = (l: { header: string }) => l.header.replace(/^location\s+/, '');
+    const proxied = passes.filter((l) => !strips(l)).map(prefixOf);
+    const stripped = passes.filter(strips).map(prefixOf);
+    for (const prefix of [...proxied, ...stripped]) if (!/^\/\S*$/.test(prefix)) throw new Error(`location ${prefix}: the test expects prefix locations`);
     const everything = proxied.includes('/');
-    return { name, addresses, wellKnown, proxied, private: everything ? [] : ['/_synapse/admin/v1/server_version', '/'] };
+    return { name, addresses, wellKnown, proxied, stripped, private: everything ? [] : ['/_synapse/admin/v1/server_version', '/'] };
   });
   const config = code
     .replace(/^(\s*)listen\s+(\[::\]:)?(\d+)\s+ssl(\s+default_server)?;/gm, (_, indent, v6, port, def) =>

@@ -212,6 +212,11 @@ export interface Site {
   wellKnown: WellKnownKind[];
   /** Path prefixes the configuration proxies to the homeserver. */
   proxied: string[];
+  /**
+   * Path prefixes proxied with the prefix cut off, to a service that answers at its own root
+   * and sends its own CORS headers (lk-jwt-service under /livekit/jwt/).
+   */
+  stripped?: string[];
   /** Paths that must not reach the homeserver. */
   private: string[];
 }
@@ -281,6 +286,17 @@ export async function exerciseSites(sites: Site[], ca: string, upstream: Upstrea
         if (forwarded.headers.host !== site.name) problems.push(`${at} GET ${path}: upstream Host ${forwarded.headers.host}`);
         if (forwarded.headers['x-forwarded-for'] !== address) problems.push(`${at} GET ${path}: X-Forwarded-For ${forwarded.headers['x-forwarded-for']}`);
         if (forwarded.headers['x-forwarded-proto'] !== 'https') problems.push(`${at} GET ${path}: X-Forwarded-Proto ${forwarded.headers['x-forwarded-proto']}`);
+      }
+      for (const prefix of site.stripped ?? []) {
+        const path = `${prefix}get_token`;
+        const before = upstream.seen.length;
+        const reply = await get(path, 'GET', { Origin: 'https://app.example.net' });
+        if (!reply) continue;
+        const forwarded = upstream.seen[before];
+        if (reply.status !== 200 || !forwarded) problems.push(`${at} GET ${path}: not proxied (status ${reply.status})`);
+        else if (forwarded.url !== '/get_token') problems.push(`${at} GET ${path}: upstream saw ${forwarded.url}, not /get_token`);
+        // The service's own CORS headers must arrive alone: a second Access-Control-Allow-Origin breaks browsers.
+        if (reply.headers['access-control-allow-origin'] !== undefined) problems.push(`${at} GET ${path}: the proxy adds Access-Control-Allow-Origin itself`);
       }
       for (const path of site.private) {
         const before = upstream.seen.length;

@@ -10,6 +10,8 @@ import { once } from 'node:events';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { axeViolations, launchChromium, startServer, watchCsp, watchPage, type RunningServer } from './browser.ts';
+import { areaStatuses } from '../../src/checker/check.ts';
+import type { Finding } from '../../src/checker/report.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -322,5 +324,36 @@ describe('checker island served statically, with ?proxy=', () => {
     expect(await page.locator('.fc-proxy[data-proxy="unreachable"]').innerText()).toContain(site.url);
     expect(outcome.verdict).toBe('pass');
     expect(await page.locator('[data-notice="not-tested"]').count()).toBe(1);
+  });
+});
+
+/** The area statuses the page shows: each area's worst finding, as the report computes them. */
+async function shownAreas(page: Page) {
+  const shown = await page.locator('.fc-finding[data-check]').evaluateAll((items) =>
+    items.map((item) => ({ id: item.getAttribute('data-check'), status: item.getAttribute('data-status') })),
+  );
+  return areaStatuses(shown as Finding[]);
+}
+
+// Calls and support rows (and any other row that states area statuses): the page's own
+// fetches are the truth for CORS, with the proxy and without it.
+describe('rows with expected area statuses in the island', () => {
+  const rows = rig.scenarios.filter((row) => row.enabled && row.expect.areas);
+  let page: Page;
+  beforeAll(async () => {
+    page = await newPage();
+  });
+
+  it.each(rows.map((row) => [row.id]))('%s, with the proxy', async (id) => {
+    const row = scenario(id);
+    const outcome = await check(page, proxy.url, row.serverName);
+    expect(await shownAreas(page), outcome.text).toMatchObject(row.expect.areas!);
+    expect(outcome.verdict).toBe(row.expect.verdict);
+  });
+
+  it.each(rows.map((row) => [row.id]))('%s, served statically without a proxy', async (id) => {
+    const row = scenario(id);
+    const outcome = await check(page, site.url, row.serverName);
+    expect(await shownAreas(page), outcome.text).toMatchObject(row.expect.areas!);
   });
 });

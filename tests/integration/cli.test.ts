@@ -112,6 +112,22 @@ describe.each(CASES)('fedcheck $id ($verdict)', ({ id, verdict, code, nagios }) 
   });
 });
 
+// Rows that state area statuses (calls, support, …): the JSON report carries them, and the
+// exit code stays the federation verdict's (the client-side areas cap it at warn).
+describe('rows with expected area statuses through --json', () => {
+  const EXIT = { pass: 0, warn: 1, fail: 2 } as const;
+  for (const row of rig.scenarios.filter((s) => s.enabled && s.expect.areas)) {
+    it.concurrent(`${row.id}: ${JSON.stringify(row.expect.areas)}`, async () => {
+      const run = await fedcheck([row.serverName, '--json']);
+      const report = JSON.parse(run.stdout);
+      const context = JSON.stringify(report.checks.filter((c: { status: string }) => c.status !== 'pass').map((c: { id: string; status: string; detail: string }) => `${c.status} ${c.id}: ${c.detail}`), null, 1);
+      expect(report.areas, context).toMatchObject(row.expect.areas!);
+      expect(report.verdict, context).toBe(row.expect.verdict);
+      expect(run.code).toBe(EXIT[row.expect.verdict]);
+    });
+  }
+});
+
 describe('fedcheck could not check', () => {
   it.each([
     [['matrix.org:99999'], /"matrix\.org:99999": port must be 1-65535/],

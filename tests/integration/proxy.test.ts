@@ -1,5 +1,6 @@
 // Every row of the rig's scenario table through GET /api/v1/report on a real socket:
-// the resolution step, targets, Host/SNI/certificate name, verdict and failing checks.
+// the resolution step, targets, Host/SNI/certificate name, verdict, failing checks and the
+// area statuses a row expects.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../src/checker/report.ts';

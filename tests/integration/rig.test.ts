@@ -101,6 +101,19 @@ describe('scenario table', () => {
     expect(routes.some(([p]) => p === '/.well-known/matrix/client')).toBe(true);
   });
 
+  it('covers the calls (MatrixRTC) and support cases of issue 13, each with its expected area status', () => {
+    const areasOf = (id: string) => rig.scenarios.find((s) => s.id === id)?.expect.areas;
+    expect(areasOf('rtc-ready')).toMatchObject({ rtc: 'pass' });
+    expect(areasOf('rtc-absent')).toMatchObject({ rtc: 'info' });
+    expect(areasOf('rtc-transports-no-cors')).toMatchObject({ rtc: 'warn' });
+    expect(areasOf('rtc-legacy-foci')).toMatchObject({ rtc: 'warn' });
+    expect(areasOf('rtc-service-down')).toMatchObject({ rtc: 'fail' });
+    expect(areasOf('rtc-service-no-cors')).toMatchObject({ rtc: 'fail' });
+    expect(areasOf('rtc-features-missing')).toMatchObject({ rtc: 'warn' });
+    expect(areasOf('support-extended')).toMatchObject({ support: 'pass' });
+    expect(areasOf('support-unreachable-contact')).toMatchObject({ support: 'warn' });
+  });
+
   it('names only check ids the checker registry knows', async () => {
     const { CHECK_METAS } = await import('../../src/checker/registry.ts');
     const known = new Set(CHECK_METAS.map((m) => m.id));
@@ -357,6 +370,12 @@ describe('HTTPS: every host answers as its row says', () => {
               }
               expect(a.headers['content-type'], what).toBe(r.contentType);
               expect(a.body, what).toBe(r.body);
+              // Per-method answers (e.g. lk-jwt-service's 200 to a preflight), with the route's CORS.
+              for (const [method, answer] of Object.entries(r.methods)) {
+                const m = await get({ ...loose, path: r.path, method, headers: { origin: 'https://fedcheck.test', 'access-control-request-method': 'POST' } });
+                expect(m.status, `${what} ${method}`).toBe(answer.status);
+                expect(m.headers['access-control-allow-origin'], `${what} ${method} CORS`).toBe(r.cors ? '*' : undefined);
+              }
               if (r.keys) {
                 const body = JSON.parse(a.body) as Record<string, unknown>;
                 const signer = body.server_name as string;
@@ -387,7 +406,7 @@ describe('HTTPS: every host answers as its row says', () => {
             if (pre) {
               const o = await get({ ...loose, path: pre.path, method: 'OPTIONS', headers: { origin: 'https://fedcheck.test', 'access-control-request-method': 'GET' } });
               if (pre.cors) {
-                expect(o.status, `${s.id} OPTIONS ${pre.path}`).toBe(204);
+                expect(o.status, `${s.id} OPTIONS ${pre.path}`).toBe(pre.methods.OPTIONS?.status ?? 204);
                 expect(o.headers['access-control-allow-origin']).toBe('*');
               } else {
                 expect(o.headers['access-control-allow-origin']).toBeUndefined();

@@ -53,6 +53,8 @@ export interface ResolvedRoute {
   contentType: string;
   cors: boolean;
   headers: Record<string, string>;
+  /** Route.methods: answers for other methods. */
+  methods: NonNullable<Route['methods']>;
   redirect?: string;
   /** The exact body served (absent for redirects). */
   body?: string;
@@ -246,6 +248,7 @@ function resolveRoute(path: string, r: Route, serverName: string, makeKeys: Keys
     contentType: r.contentType ?? 'application/json',
     cors: r.cors ?? true,
     headers: { ...(r.headers ?? {}) },
+    methods: { ...(r.methods ?? {}) },
   };
   if (r.redirect !== undefined) return { ...base, status: r.status ?? 301, redirect: r.redirect };
   if (r.hang) return { ...base, status: 0, hang: true };
@@ -422,13 +425,16 @@ export function nginxConf(scenarios: ResolvedScenario[], l: Layout, bodyFile: (h
     if (h.hostWithPortStatus !== undefined) out.push(`    if ($http_host ~ ":[0-9]+$") { return ${h.hostWithPortStatus}; }`);
     const locations = [...h.routes];
     if (!locations.some((r) => r.path === '/')) {
-      locations.push({ path: '/', status: 404, contentType: 'application/json', cors: true, headers: {}, body: '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}' });
+      locations.push({ path: '/', status: 404, contentType: 'application/json', cors: true, headers: {}, methods: {}, body: '{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}' });
     }
     locations.forEach((r, i) => {
       out.push(`    location ${r.path === '/' ? '' : '= '}${r.path} {`);
       out.push(`      default_type ${r.contentType};`);
       const hdrs = [...cors(r.cors), ...Object.entries(r.headers).map(([k, v]) => `add_header ${k} ${nginxString(v)} always;`)];
-      if (r.cors) out.push(`      if ($request_method = OPTIONS) { ${hdrs.join(' ')} return 204; }`);
+      for (const [method, answer] of Object.entries(r.methods)) {
+        out.push(`      if ($request_method = ${method}) { ${hdrs.join(' ')} return ${answer.status} ${nginxString(answer.body ?? '')}; }`);
+      }
+      if (r.cors && !r.methods.OPTIONS) out.push(`      if ($request_method = OPTIONS) { ${hdrs.join(' ')} return 204; }`);
       for (const x of hdrs) out.push(`      ${x}`);
       if (r.hang) out.push(`      proxy_pass http://127.0.0.1:${l.dnsBlackhole};`, '      proxy_read_timeout 600s;');
       else if (r.redirect !== undefined) out.push(`      return ${r.status} ${nginxString(r.redirect)};`);

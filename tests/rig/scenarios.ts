@@ -56,7 +56,14 @@ export interface Route {
   headers?: Record<string, string>;
   /** Never answer: nginx waits on the rig's TCP tarpit (a homeserver that hangs on this path). */
   hang?: boolean;
+  /**
+   * Answers for other request methods at this path (status and raw body), e.g. an OPTIONS
+   * preflight answered 200 instead of the default 204. Headers and CORS as for the route.
+   */
+  methods?: Partial<Record<RouteMethod, { status: number; body?: string }>>;
 }
+
+export type RouteMethod = 'OPTIONS' | 'HEAD' | 'POST';
 
 export interface HostSpec {
   /** DNS names (SNI/Host/certificate SANs) or IP literals ("{ip}", "::1") this server answers for. */
@@ -165,6 +172,47 @@ export function support(serverName: string): Record<string, Route> {
       },
     },
   };
+}
+
+// ---------------------------------------------------------------- calls (MatrixRTC) and server features
+
+const MISSING_TOKEN = { errcode: 'M_MISSING_TOKEN', error: 'Missing access token' };
+/** Synapse serves only the unstable path (rest/client/matrixrtc.py). */
+const TRANSPORTS_UNSTABLE = '/_matrix/client/unstable/org.matrix.msc4143/rtc/transports';
+const CALL_FEATURES = { 'org.matrix.msc4140': true, 'im.nheko.summary': true, 'org.matrix.msc4143': true };
+
+/**
+ * One host for federation (port 443 by delegation), the client API and the client and support
+ * files, as a small all-in-one homeserver: `clientExtra` adds keys to the client .well-known,
+ * `routes` adds or replaces paths (the transports endpoint, the support file, …).
+ */
+function callsHost(name: string, opts: { clientExtra?: Record<string, unknown>; unstableFeatures?: Record<string, boolean>; routes?: Record<string, Route> } = {}): HostSpec {
+  return {
+    names: [name], ports: [443],
+    routes: {
+      ...wk(`${name}:443`),
+      ...fed(),
+      '/_matrix/client/versions': { json: { versions: ['v1.11', 'v1.12'], unstable_features: opts.unstableFeatures ?? CALL_FEATURES } },
+      '/.well-known/matrix/client': { json: { 'm.homeserver': { base_url: `https://${name}` }, ...opts.clientExtra } },
+      ...opts.routes,
+    },
+  };
+}
+
+/** `org.matrix.msc4143.rtc_foci` naming one LiveKit focus. */
+function foci(serviceUrl: string): Record<string, unknown> {
+  return { 'org.matrix.msc4143.rtc_foci': [{ type: 'livekit', livekit_service_url: serviceUrl }] };
+}
+
+/**
+ * lk-jwt-service as its handler.go answers, under /livekit/jwt (the prefix the reverse proxy
+ * strips): /healthz 200 without CORS; /get_token and /sfu/get answer OPTIONS with 200 and GET
+ * with 405, both with CORS headers (`cors: false`: a proxy in front that drops them). The 405
+ * body is "{}" where the service sends none: nginx serves its HTML error page for an empty one.
+ */
+function lkJwtService(opts: { cors?: boolean } = {}): Record<string, Route> {
+  const token: Route = { status: 405, json: {}, cors: opts.cors ?? true, methods: { OPTIONS: { status: 200 } } };
+  return { '/livekit/jwt/healthz': { body: '', cors: false }, '/livekit/jwt/get_token': token, '/livekit/jwt/sfu/get': token };
 }
 
 /** 60 KiB of valid JSON: over the 50 KiB limit (Synapse < 51 200 B). */
@@ -1086,6 +1134,113 @@ export const scenarios: Scenario[] = [
     spec: 'client-stack 1',
     hosts: [{ names: ['auth-none.fed.test'], ports: [443], routes: { ...wk('auth-none.fed.test:443'), ...fed(), ...client('https://auth-none.fed.test') } }],
     expect: { step: 'well-known-port', verdict: 'pass', areas: { auth: 'info', federation: 'pass' }, connect: '{ip}:443' },
+  },
+
+  // ---- calls (MatrixRTC) and server features: octets 130-159 ------------------------------------
+  {
+    id: 'rtc-ready',
+    addr: 130,
+    summary: 'Calls ready: transports endpoint (401 M_MISSING_TOKEN with CORS), a LiveKit focus in rtc_foci, lk-jwt-service answering as handler.go does, MSC4140 and MSC3266 advertised.',
+    spec: 'MSC4143, MSC4195',
+    hosts: [
+      callsHost('rtc-ready.fed.test', { clientExtra: foci('https://rtc.rtc-ready.fed.test/livekit/jwt'), routes: { [TRANSPORTS_UNSTABLE]: { status: 401, json: MISSING_TOKEN } } }),
+      { names: ['rtc.rtc-ready.fed.test'], ports: [443], routes: lkJwtService() },
+    ],
+    expect: { step: 'well-known-port', verdict: 'pass', connect: '{ip}:443', areas: { rtc: 'pass', client: 'pass' } },
+  },
+  {
+    id: 'rtc-absent',
+    addr: 131,
+    summary: 'No calls: no transports endpoint (404 M_UNRECOGNIZED) and no rtc_foci; not offered is info, not a failure.',
+    spec: 'MSC4143',
+    hosts: [callsHost('rtc-absent.fed.test', { unstableFeatures: {} })],
+    expect: { step: 'well-known-port', verdict: 'pass', connect: '{ip}:443', areas: { rtc: 'info' } },
+  },
+  {
+    id: 'rtc-transports-no-cors',
+    addr: 132,
+    summary: 'The transports endpoint exists, but its 401 carries no CORS headers: browser clients cannot use it.',
+    spec: 'MSC4143',
+    hosts: [callsHost('rtc-transports-no-cors.fed.test', { routes: { [TRANSPORTS_UNSTABLE]: { status: 401, json: MISSING_TOKEN, cors: false } } })],
+    expect: { step: 'well-known-port', verdict: 'warn', connect: '{ip}:443', checks: ['rtc.transports', 'rtc.calls'], areas: { rtc: 'warn' } },
+  },
+  {
+    id: 'rtc-legacy-foci',
+    addr: 133,
+    summary: 'Only the older discovery: rtc_foci in the client .well-known, no transports endpoint (Element Call 0.24 and later no longer read it); the focus itself works.',
+    spec: 'MSC4143',
+    hosts: [
+      callsHost('rtc-legacy-foci.fed.test', { clientExtra: foci('https://rtc.rtc-legacy-foci.fed.test/livekit/jwt') }),
+      { names: ['rtc.rtc-legacy-foci.fed.test'], ports: [443], routes: lkJwtService() },
+    ],
+    expect: { step: 'well-known-port', verdict: 'warn', connect: '{ip}:443', checks: ['rtc.foci', 'rtc.calls'], areas: { rtc: 'warn' } },
+  },
+  {
+    id: 'rtc-service-down',
+    addr: 134,
+    summary: 'The LiveKit focus names an authorization service that refuses connections (nothing listens on its port).',
+    spec: 'MSC4195',
+    hosts: [callsHost('rtc-service-down.fed.test', { clientExtra: foci('https://rtc.rtc-service-down.fed.test:8443/livekit/jwt'), routes: { [TRANSPORTS_UNSTABLE]: { status: 401, json: MISSING_TOKEN } } })],
+    dns: [{ name: 'rtc.rtc-service-down.fed.test', type: 'A', value: '{ip}' }],
+    expect: { step: 'well-known-port', verdict: 'warn', connect: '{ip}:443', checks: ['rtc.authorization-service', 'rtc.calls'], areas: { rtc: 'fail' } },
+  },
+  {
+    id: 'rtc-service-no-cors',
+    addr: 135,
+    summary: 'The authorization service answers, but its token endpoints carry no CORS headers (a proxy in front drops them): Element Call in a browser cannot get a token.',
+    spec: 'MSC4195',
+    hosts: [
+      callsHost('rtc-service-no-cors.fed.test', { clientExtra: foci('https://rtc.rtc-service-no-cors.fed.test/livekit/jwt'), routes: { [TRANSPORTS_UNSTABLE]: { status: 401, json: MISSING_TOKEN } } }),
+      { names: ['rtc.rtc-service-no-cors.fed.test'], ports: [443], routes: lkJwtService({ cors: false }) },
+    ],
+    expect: { step: 'well-known-port', verdict: 'warn', connect: '{ip}:443', checks: ['rtc.authorization-service', 'rtc.calls'], areas: { rtc: 'fail' } },
+  },
+  {
+    id: 'rtc-features-missing',
+    addr: 136,
+    summary: 'Calls offered (transports endpoint with CORS), but /_matrix/client/versions advertises neither delayed events (MSC4140) nor room summaries (MSC3266).',
+    spec: 'MSC4140, MSC3266',
+    hosts: [callsHost('rtc-features-missing.fed.test', { unstableFeatures: { 'org.matrix.msc4143': true }, routes: { [TRANSPORTS_UNSTABLE]: { status: 401, json: MISSING_TOKEN } } })],
+    expect: { step: 'well-known-port', verdict: 'warn', connect: '{ip}:443', checks: ['rtc.features', 'rtc.calls'], areas: { rtc: 'warn' } },
+  },
+  {
+    id: 'support-extended',
+    addr: 137,
+    summary: 'A support file with admin, security and DPO (m.role.dpo) contacts, a PGP key URI (MSC4439, unstable name) and policies (MSC4266, unstable name).',
+    spec: 'MSC1929, MSC4265, MSC4266, MSC4439',
+    hosts: [callsHost('support-extended.fed.test', {
+      unstableFeatures: {},
+      routes: {
+        '/.well-known/matrix/support': {
+          json: {
+            contacts: [
+              { matrix_id: '@admin:support-extended.fed.test', role: 'm.role.admin' },
+              { email_address: 'security@support-extended.fed.test', role: 'm.role.security', 'dev.zirco.msc4439.pgp_key': 'https://support-extended.fed.test/security.asc' },
+              { email_address: 'dpo@support-extended.fed.test', role: 'm.role.dpo' },
+            ],
+            'org.matrix.msc4266.policies': {
+              privacy_policy: { version: '1.0', en: { name: 'Privacy Policy', url: 'https://support-extended.fed.test/privacy.html' } },
+            },
+          },
+        },
+      },
+    })],
+    expect: { step: 'well-known-port', verdict: 'pass', connect: '{ip}:443', areas: { support: 'pass' } },
+  },
+  {
+    id: 'support-unreachable-contact',
+    addr: 138,
+    summary: 'A support file whose DPO contact has no matrix_id and no email_address: nobody can reach it.',
+    spec: 'MSC1929, MSC4265',
+    hosts: [callsHost('support-unreachable-contact.fed.test', {
+      unstableFeatures: {},
+      routes: {
+        '/.well-known/matrix/support': {
+          json: { contacts: [{ email_address: 'admin@support-unreachable-contact.fed.test', role: 'm.role.admin' }, { role: 'm.role.dpo' }] },
+        },
+      },
+    })],
+    expect: { step: 'well-known-port', verdict: 'warn', connect: '{ip}:443', checks: ['support.contacts', 'support.wellknown'], areas: { support: 'warn' } },
   },
 ];
 

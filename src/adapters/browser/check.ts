@@ -38,7 +38,7 @@ export type BrowserCheck = (serverName: string, options: BrowserCheckOptions) =>
 /** What only the proxy can test: raw connections, TLS details, the federation API and keys. */
 const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys']);
 /** What the page itself sees best: what web clients, which need CORS, see. */
-const PAGE_AREAS = new Set(['client', 'auth', 'support']);
+const PAGE_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
 
 export const checkFromBrowser: BrowserCheck = async (serverName, options) => {
   const report = await runCheck(serverName, {

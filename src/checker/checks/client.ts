@@ -1,7 +1,8 @@
 // Client-server discovery: /.well-known/matrix/client, its CORS headers, and the
 // homeserver and identity server it points to (client-server API "Server Discovery").
-import { describeFailure, headerValue, meta, type ClientEvidence, type Evidence, type Outcome, type ReportCheck, type Descriptions } from '../evidence.ts';
+import { describeFailure, headerValue, meta, type ClientEvidence, type Evidence, type Outcome, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 import { parseJsonObject } from '../well-known.ts';
+import { KNOWN_UNSTABLE_FEATURES } from '../unstable-features.ts';
 
 const CLIENT_EXAMPLE = '{"m.homeserver": {"base_url": "https://matrix.example.org"}}';
 
@@ -97,6 +98,39 @@ export const clientVersions: ReportCheck = {
   }),
 };
 
+const KNOWN_FEATURES = new Map(KNOWN_UNSTABLE_FEATURES.map(([flag, msc, title]) => [flag, { msc, title }]));
+
+/** How a flag reads in a finding: its MSC and title when known, else just the flag. */
+function featureName(flag: string): string {
+  const known = KNOWN_FEATURES.get(flag);
+  if (!known) return flag;
+  return known.msc === null ? `${known.title} (${flag})` : `MSC${known.msc} ${known.title} (${flag})`;
+}
+
+export const clientFeatures: ReportCheck = {
+  meta: meta({
+    id: 'client.features',
+    title: 'Spec versions and unstable features the homeserver advertises',
+    area: 'client',
+    fix: 'Nothing to fix here: this lists what /_matrix/client/versions advertises. Upgrade the homeserver or enable the experimental features your clients need.',
+  }),
+  run: onClient(({ versions }) => {
+    if (!versions || !versions.interpretation.ok) return [];
+    const { versions: specVersions, unstableFeatures } = versions.interpretation;
+    const unstable = Object.entries(unstableFeatures).map(([flag, enabled]) => {
+      const known = KNOWN_FEATURES.get(flag);
+      return { flag, enabled, msc: known?.msc ?? null, title: known?.title ?? null };
+    });
+    const on = unstable.filter((feature) => feature.enabled).map((feature) => featureName(feature.flag));
+    const off = unstable.length - on.length;
+    const detail =
+      `Spec versions: ${specVersions.join(', ') || 'none'}. ` +
+      (on.length > 0 ? `Unstable features on: ${on.join('; ')}.` : 'No unstable feature is on.') +
+      (off > 0 ? ` ${off} more listed as off.` : '');
+    return [{ status: 'info', detail, data: { versions: specVersions, unstable } }];
+  }),
+};
+
 export const clientIdentityServer: ReportCheck = {
   meta: meta({
     id: 'client.identity-server',
@@ -126,6 +160,41 @@ export const descriptions: Descriptions = {
     'Web clients (Element Web and others) can only read the file when it has CORS headers, on the GET, on the OPTIONS preflight and on each redirect.',
   'client.versions':
     'GET <base_url>/_matrix/client/versions must return 200 and {"versions": [...]}; clients validate base_url this way.',
+  'client.features':
+    'Lists the spec versions and the unstable features (MSC flags) that GET <base_url>/_matrix/client/versions advertises, each flag named with its MSC and title where fedcheck knows it. Clients decide what to offer from this list; a feature that is off or missing is not offered.',
   'client.identity-server':
     'If the file names an identity server, clients check <base_url>/_matrix/identity/v2. A broken entry makes the identity server unusable; it does not stop homeserver discovery.',
+};
+
+export const de: CheckTranslations = {
+  'client.wellknown': {
+    title: 'Client-Erkennung (.well-known/matrix/client)',
+    description: 'Clients finden den Homeserver von "@nutzer:servername" über diese Datei. Die Spezifikation legt die Ergebnisse fest: 404 heißt keine Angaben (IGNORE: der Client fragt nach der URL); andere Fehler, kaputtes JSON oder ein fehlendes m.homeserver.base_url heißen FAIL_PROMPT; eine base_url, die keine URL ist oder deren /_matrix/client/versions nicht antwortet, heißt FAIL_ERROR (der Client gibt auf).',
+    fix: `Stellen Sie ${CLIENT_EXAMPLE} unter https://<Servername>/.well-known/matrix/client bereit, mit der URL, unter der Clients den Homeserver erreichen.`,
+  },
+  'client.wellknown.base-url': {
+    title: 'base_url des Homeservers nutzt https',
+    description: 'Clients senden Passwörter und Zugangstoken an base_url; reines http legt sie offen.',
+    fix: `Verwenden Sie eine https://-base_url: ${CLIENT_EXAMPLE}`,
+  },
+  'client.wellknown.cors': {
+    title: 'Client-.well-known hat CORS-Header',
+    description: 'Web-Clients (Element Web und andere) können die Datei nur mit CORS-Headern lesen: auf dem GET, auf dem OPTIONS-Preflight und bei jeder Weiterleitung.',
+    fix: 'Setzen Sie "Access-Control-Allow-Origin: *" auf die Datei und auf OPTIONS-Anfragen dafür (nginx: `add_header Access-Control-Allow-Origin * always;`), auch bei jeder Weiterleitung.',
+  },
+  'client.versions': {
+    title: 'Client-API antwortet unter base_url',
+    description: 'GET <base_url>/_matrix/client/versions muss 200 und {"versions": [...]} liefern; so prüfen Clients base_url.',
+    fix: 'Leiten Sie /_matrix/client/ auf dem Host der base_url an den Homeserver weiter, oder korrigieren Sie base_url in /.well-known/matrix/client.',
+  },
+  'client.features': {
+    title: 'Spec-Versionen und instabile Funktionen, die der Homeserver anbietet',
+    description: 'Zeigt die Spec-Versionen und instabilen Funktionen (MSC-Flags), die GET <base_url>/_matrix/client/versions meldet, jedes Flag mit MSC-Nummer und Titel, soweit fedcheck es kennt. Clients richten ihr Angebot danach; eine abgeschaltete oder fehlende Funktion bieten sie nicht an.',
+    fix: 'Hier gibt es nichts zu beheben: das ist die Liste aus /_matrix/client/versions. Aktualisieren Sie den Homeserver oder schalten Sie die experimentellen Funktionen ein, die Ihre Clients brauchen.',
+  },
+  'client.identity-server': {
+    title: 'Identitätsserver in der Client-Erkennung',
+    description: 'Nennt die Datei einen Identitätsserver, prüfen Clients <base_url>/_matrix/identity/v2. Ein kaputter Eintrag macht den Identitätsserver unbrauchbar; die Erkennung des Homeservers hält er nicht auf.',
+    fix: 'Korrigieren Sie "m.identity_server.base_url", oder entfernen Sie "m.identity_server", wenn Sie keinen betreiben oder empfehlen.',
+  },
 };

@@ -455,6 +455,166 @@ describe('client discovery', () => {
   });
 });
 
+describe('server features', () => {
+  it('client.features: lists spec versions and unstable flags, named from the table where known', async () => {
+    const report = await run('example.org', healthy({ routes: { [VERSIONS]: { body: { versions: ['v1.11', 'v1.12'], unstable_features: { 'org.matrix.msc4140': true, 'org.example.unknown': true, 'org.matrix.msc3881': false, bogus: 'yes' } } } } }));
+    expectFindings(report, 'client.features', ['info'], /Spec versions: v1\.11, v1\.12\. Unstable features on: MSC4140 Delayed events \(org\.matrix\.msc4140\); org\.example\.unknown\. 1 more listed as off\./);
+    expect(findings(report, 'client.features')[0].data).toEqual({
+      versions: ['v1.11', 'v1.12'],
+      unstable: [
+        { flag: 'org.matrix.msc4140', enabled: true, msc: 4140, title: 'Delayed events' },
+        { flag: 'org.example.unknown', enabled: true, msc: null, title: null },
+        { flag: 'org.matrix.msc3881', enabled: false, msc: 3881, title: 'Remotely toggled pushers' },
+      ],
+    });
+    expectFindings(await run('example.org', healthy({ routes: { [VERSIONS]: { status: 500 } } })), 'client.features', []);
+  });
+});
+
+describe('calls (MatrixRTC)', () => {
+  const TRANSPORTS = 'https://matrix.example.org/_matrix/client/v1/rtc/transports';
+  const TRANSPORTS_UNSTABLE = 'https://matrix.example.org/_matrix/client/unstable/org.matrix.msc4143/rtc/transports';
+  const JWT = 'https://rtc.example.org/livekit/jwt';
+  const MISSING_TOKEN = { errcode: 'M_MISSING_TOKEN', error: 'Missing access token' };
+  const FEATURES = { versions: ['v1.12'], unstable_features: { 'org.matrix.msc4140': true, 'im.nheko.summary': true } };
+  /** A focus in the client .well-known and an lk-jwt-service answering as handler.go does. */
+  function calls(routes: Record<string, FakeResponse> = {}, options: Partial<Scenario> = {}): Scenario {
+    return healthy({
+      ...options,
+      routes: {
+        [CLIENT_WK]: { body: { 'm.homeserver': { base_url: 'https://matrix.example.org' }, 'org.matrix.msc4143.rtc_foci': [{ type: 'livekit', livekit_service_url: JWT }] }, headers: CORS },
+        [VERSIONS]: { body: FEATURES },
+        [TRANSPORTS_UNSTABLE]: { status: 401, body: MISSING_TOKEN, headers: CORS },
+        [`${JWT}/healthz`]: { status: 200 },
+        [`${JWT}/get_token`]: { status: 405, headers: CORS },
+        [`OPTIONS ${JWT}/get_token`]: { status: 200, headers: CORS },
+        [`${JWT}/sfu/get`]: { status: 405, headers: CORS },
+        [`OPTIONS ${JWT}/sfu/get`]: { status: 200, headers: CORS },
+        ...routes,
+      },
+    });
+  }
+
+  it('a complete setup: transports endpoint with CORS, a focus, a working authorization service, the features', async () => {
+    const report = await run('example.org', calls());
+    expectFindings(report, 'rtc.calls', ['pass'], /^Calls: ready\.$/);
+    expectFindings(report, 'rtc.transports', ['pass'], /unstable\/org\.matrix\.msc4143\/rtc\/transports \(HTTP 401\)/);
+    expectFindings(report, 'rtc.foci', ['pass'], /LiveKit focus: https:\/\/rtc\.example\.org\/livekit\/jwt/);
+    expectFindings(report, 'rtc.authorization-service', ['pass'], /healthz answers; \/get_token answers with CORS headers/);
+    expectFindings(report, 'rtc.features', ['pass'], /Delayed events \(MSC4140\) are on; room summaries \(MSC3266\) are advertised/);
+    expect(report.areas.rtc).toBe('pass');
+    expect(report.verdict).toBe('pass');
+  });
+
+  it('no transports endpoint and no foci: calls are not offered (info), nothing else is reported', async () => {
+    const report = await run('example.org', healthy());
+    expectFindings(report, 'rtc.calls', ['info'], /Calls: not offered/);
+    expectFindings(report, 'rtc.transports', ['info'], /No transports endpoint/);
+    for (const id of ['rtc.foci', 'rtc.authorization-service', 'rtc.features']) expectFindings(report, id, []);
+    expect(report.areas.rtc).toBe('info');
+  });
+
+  it('without a working client discovery, calls are not checked', async () => {
+    const report = await run('example.org', healthy({ routes: { [CLIENT_WK]: { status: 404 } } }));
+    expectFindings(report, 'rtc.calls', ['skip'], /not checked/);
+  });
+
+  it('rtc.transports: a 401 without CORS headers warns, from Node (headers) and from a page (unreadable)', async () => {
+    const node = await run('example.org', calls({ [TRANSPORTS_UNSTABLE]: { status: 401, body: MISSING_TOKEN } }));
+    expectFindings(node, 'rtc.transports', ['warn'], /without CORS headers: .*HTTP 401.*Browser clients/);
+    expectFindings(node, 'rtc.calls', ['warn'], /Calls: may fail, because The endpoint answers without CORS/);
+    const page = await run('example.org', calls({ [TRANSPORTS_UNSTABLE]: { error: { kind: 'cors', reachable: true } } }, { prober: false }));
+    expectFindings(page, 'rtc.transports', ['warn'], /answers, but this browser cannot read it/);
+    expectFindings(await run('example.org', calls({ [TRANSPORTS_UNSTABLE]: { status: 502 } })), 'rtc.transports', ['warn'], /does not answer as expected/);
+  });
+
+  it('rtc.foci: kept beside the transports endpoint passes; offered alone it warns (Element Call 0.24 dropped it); a malformed list warns', async () => {
+    expectFindings(await run('example.org', calls()), 'rtc.foci', ['pass'], /Kept for older clients/);
+    const legacy = await run('example.org', calls({ [TRANSPORTS_UNSTABLE]: { status: 404, body: { errcode: 'M_UNRECOGNIZED' } } }));
+    expectFindings(legacy, 'rtc.transports', ['info']);
+    expectFindings(legacy, 'rtc.foci', ['warn'], /Only this older discovery is offered: Element Call 0\.24/);
+    expectFindings(legacy, 'rtc.authorization-service', ['pass']);
+    expectFindings(legacy, 'rtc.calls', ['warn'], /Calls: may fail/);
+    const malformed = await run('example.org', calls({ [CLIENT_WK]: { body: { 'm.homeserver': { base_url: 'https://matrix.example.org' }, 'org.matrix.msc4143.rtc_foci': [{ type: 'livekit' }] }, headers: CORS } }));
+    expectFindings(malformed, 'rtc.foci', ['warn'], /has no "livekit_service_url" URL/);
+    expectFindings(malformed, 'rtc.authorization-service', []);
+  });
+
+  it('rtc.authorization-service: down, without CORS, only the old endpoint, http, no health', async () => {
+    const down = { error: { kind: 'connect' as const, message: 'ECONNREFUSED' } };
+    const unreachable = await run('example.org', calls({ [`${JWT}/healthz`]: down, [`${JWT}/get_token`]: down, [`OPTIONS ${JWT}/get_token`]: down, [`${JWT}/sfu/get`]: down, [`OPTIONS ${JWT}/sfu/get`]: down }));
+    expectFindings(unreachable, 'rtc.authorization-service', ['fail'], /is not reachable \(connect error: ECONNREFUSED\)/);
+    expectFindings(unreachable, 'rtc.calls', ['fail'], /^Calls: broken, because https:\/\/rtc\.example\.org\/livekit\/jwt is not reachable/);
+    expect(unreachable.verdict).toBe('warn');
+    const noCors = await run('example.org', calls({ [`${JWT}/get_token`]: { status: 405 }, [`OPTIONS ${JWT}/get_token`]: { status: 200 } }));
+    expectFindings(noCors, 'rtc.authorization-service', ['fail'], /\/get_token answers without CORS headers/);
+    const noPreflight = await run('example.org', calls({ [`OPTIONS ${JWT}/get_token`]: { status: 405 } }));
+    expectFindings(noPreflight, 'rtc.authorization-service', ['fail'], /without CORS headers/);
+    const pageNoCors = await run('example.org', calls({ [`${JWT}/get_token`]: { error: { kind: 'cors', reachable: true } } }, { prober: false }));
+    expectFindings(pageNoCors, 'rtc.authorization-service', ['fail'], /without CORS headers/);
+    // A page's own OPTIONS request is preflighted for OPTIONS, which lk-jwt-service refuses: not held against it.
+    const pagePreflight = await run('example.org', calls({ [`${JWT}/healthz`]: { error: { kind: 'cors', reachable: true } }, [`OPTIONS ${JWT}/get_token`]: { error: { kind: 'cors', reachable: true } } }, { prober: false }));
+    expectFindings(pagePreflight, 'rtc.authorization-service', ['pass']);
+    const old = await run('example.org', calls({ [`${JWT}/get_token`]: { status: 404 }, [`OPTIONS ${JWT}/get_token`]: { status: 404 } }));
+    expectFindings(old, 'rtc.authorization-service', ['warn'], /Only the old \/sfu\/get endpoint works/);
+    const neither = await run('example.org', calls({ [`${JWT}/get_token`]: { status: 404 }, [`${JWT}/sfu/get`]: { status: 404 } }));
+    expectFindings(neither, 'rtc.authorization-service', ['fail'], /has no token endpoint/);
+    const sick = await run('example.org', calls({ [`${JWT}/healthz`]: { status: 503 } }));
+    expectFindings(sick, 'rtc.authorization-service', ['warn'], /healthz gave HTTP 503/);
+    const http = 'http://rtc.example.org/jwt';
+    const plain = await run('example.org', calls({ [CLIENT_WK]: { body: { 'm.homeserver': { base_url: 'https://matrix.example.org' }, 'org.matrix.msc4143.rtc_foci': [{ type: 'livekit', livekit_service_url: http }] }, headers: CORS } }));
+    expectFindings(plain, 'rtc.authorization-service', ['fail'], /is not https/);
+  });
+
+  it('rtc.features: delayed events missing warns; room summaries count from the flag or spec v1.15', async () => {
+    const missing = await run('example.org', calls({ [VERSIONS]: { body: { versions: ['v1.12'], unstable_features: {} } } }));
+    expectFindings(missing, 'rtc.features', ['warn'], /Delayed events \(MSC4140, "org\.matrix\.msc4140"\) are not advertised.*room summaries \(MSC3266\) are not advertised/);
+    expectFindings(missing, 'rtc.calls', ['warn'], /Delayed events/);
+    const stable = await run('example.org', calls({ [VERSIONS]: { body: { versions: ['v1.15'], unstable_features: { 'org.matrix.msc4140': true } } } }));
+    expectFindings(stable, 'rtc.features', ['pass'], /room summaries \(MSC3266\) are advertised/);
+  });
+});
+
+describe('support file extensions', () => {
+  const contact = (extra: object) => ({ body: { contacts: [{ email_address: 'admin@example.org', role: 'm.role.admin' }, extra] } });
+
+  it('support.contacts: lists roles including the DPO; a contact without a way to reach it warns', async () => {
+    const report = await run('example.org', healthy({ routes: { [SUPPORT_WK]: contact({ matrix_id: '@dpo:example.org', role: 'm.role.dpo' }) } }));
+    expectFindings(report, 'support.contacts', ['pass'], /admin: admin@example\.org; data protection officer: @dpo:example\.org\. Note: no security contact/);
+    expect(findings(report, 'support.contacts')[0].data).toEqual({ contacts: [
+      { role: 'm.role.admin', matrix_id: null, email_address: 'admin@example.org' },
+      { role: 'm.role.dpo', matrix_id: '@dpo:example.org', email_address: null },
+    ] });
+    const unstable = await run('example.org', healthy({ routes: { [SUPPORT_WK]: contact({ email_address: 'dpo@example.org', role: 'org.matrix.msc4265.role.dpo' }) } }));
+    expectFindings(unstable, 'support.contacts', ['pass'], /unstable name "org\.matrix\.msc4265\.role\.dpo"/);
+    const unreachable = await run('example.org', healthy({ routes: { [SUPPORT_WK]: contact({ matrix_id: 'dpo', role: 'm.role.dpo' }) } }));
+    expectFindings(unreachable, 'support.contacts', ['warn'], /contacts\[1\] cannot be reached/);
+    expectFindings(unreachable, 'support.wellknown', ['warn'], /matrix_id is not a user ID/);
+  });
+
+  it('support.policies: MSC4266 documents pass, a missing one is info, a bad URL warns', async () => {
+    const policies = { privacy_policy: { version: '1.0', en: { name: 'Privacy', url: 'https://example.org/privacy' }, de: { name: 'Datenschutz', url: 'https://example.org/datenschutz' } } };
+    const good = await run('example.org', healthy({ routes: { [SUPPORT_WK]: { body: { support_page: 'https://example.org/help', 'org.matrix.msc4266.policies': policies } } } }));
+    expectFindings(good, 'support.policies', ['pass'], /Policies under "org\.matrix\.msc4266\.policies": privacy_policy \(en, de\)/);
+    expectFindings(await run('example.org', healthy()), 'support.policies', ['info'], /No policy documents/);
+    const bad = await run('example.org', healthy({ routes: { [SUPPORT_WK]: { body: { support_page: 'https://example.org/help', policies: { terms: { en: { name: 'Terms', url: 'http://example.org/t' } } } } } } }));
+    expectFindings(bad, 'support.policies', ['warn'], /"terms" has no "version" string; "terms"\.en\.url "http:\/\/example\.org\/t" is not an https URL/);
+    expectFindings(await run('example.org', healthy({ routes: { [SUPPORT_WK]: { body: { support_page: 'https://example.org/help', policies: [] } } } })), 'support.policies', ['warn'], /not an object/);
+  });
+
+  it('support.pgp-keys: a key URI passes; key material, a non-URI or a key without email warns', async () => {
+    const good = await run('example.org', healthy({ routes: { [SUPPORT_WK]: contact({ email_address: 'security@example.org', role: 'm.role.security', 'dev.zirco.msc4439.pgp_key': 'openpgp4fpr:67FAAA655DBD691E7957E0951594E544D8F8F21E' }) } }));
+    expectFindings(good, 'support.pgp-keys', ['pass'], /contacts\[1\]: openpgp4fpr:67FA/);
+    expectFindings(await run('example.org', healthy()), 'support.pgp-keys', []);
+    const raw = await run('example.org', healthy({ routes: { [SUPPORT_WK]: contact({ email_address: 's@example.org', role: 'm.role.security', pgp_key: '-----BEGIN PGP PUBLIC KEY BLOCK-----\nabc' }) } }));
+    expectFindings(raw, 'support.pgp-keys', ['warn'], /holds the key itself/);
+    const noEmail = await run('example.org', healthy({ routes: { [SUPPORT_WK]: contact({ matrix_id: '@s:example.org', role: 'm.role.security', pgp_key: 'https://example.org/s.asc' }) } }));
+    expectFindings(noEmail, 'support.pgp-keys', ['warn'], /no "email_address"/);
+    const notUri = await run('example.org', healthy({ routes: { [SUPPORT_WK]: contact({ email_address: 's@example.org', role: 'm.role.security', pgp_key: 'my key' }) } }));
+    expectFindings(notUri, 'support.pgp-keys', ['warn'], /is not a URI/);
+  });
+});
+
 describe('in the browser (no prober)', () => {
   it('connection, TLS and keys checks are skipped with directions, never passed', async () => {
     const { report, http } = await checkScenario('example.org', healthy({ prober: false, routes: { 'https://matrix.example.org:443/_matrix/federation/v1/version': { body: { server: { name: 'Synapse', version: '1' } } } } }));
@@ -664,7 +824,7 @@ afterAll(() => {
   // Checks whose good state is silence (nothing deprecated, nothing disabled) count "absent" as passing.
   const good = new Set(['pass', 'info', 'absent', 'skip']);
   // Optional features a server may leave out on purpose: only pass or info.
-  const informational = new Set(['dns.dnssec', 'auth.account-management', 'auth.prompt-create']);
+  const informational = new Set(['dns.dnssec', 'auth.account-management', 'auth.prompt-create', 'client.features']);
   for (const meta of CHECK_METAS) {
     const statuses = [...(seen.get(meta.id) ?? [])];
     expect(statuses.some((s) => good.has(s)), `${meta.id} seen passing`).toBe(true);

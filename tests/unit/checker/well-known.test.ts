@@ -112,7 +112,12 @@ describe('interpretClientWellKnown (client-server API discovery outcomes)', () =
 
 describe('interpretClientVersions', () => {
   it('accepts a versions list', () => {
-    expect(interpretClientVersions(response(200, { versions: ['r0.6.1', 'v1.11'], unstable_features: {} }))).toEqual({ ok: true, versions: ['r0.6.1', 'v1.11'] });
+    expect(interpretClientVersions(response(200, { versions: ['r0.6.1', 'v1.11'], unstable_features: {} }))).toEqual({ ok: true, versions: ['r0.6.1', 'v1.11'], unstableFeatures: {} });
+  });
+  it('keeps the boolean unstable_features and drops the rest', () => {
+    const body = { versions: ['v1.12'], unstable_features: { 'org.matrix.msc4140': true, 'org.matrix.msc3881': false, odd: 'yes', nested: {} } };
+    expect(interpretClientVersions(response(200, body))).toEqual({ ok: true, versions: ['v1.12'], unstableFeatures: { 'org.matrix.msc4140': true, 'org.matrix.msc3881': false } });
+    expect(interpretClientVersions(response(200, { versions: ['v1.12'], unstable_features: [] }))).toEqual({ ok: true, versions: ['v1.12'], unstableFeatures: {} });
   });
   it.each([[response(404, '')], [response(200, {})], [response(200, { versions: [1] })], [response(200, '[]')]])('rejects %#', (input) => {
     expect(interpretClientVersions(input).ok).toBe(false);
@@ -128,7 +133,35 @@ describe('interpretSupportWellKnown (MSC1929)', () => {
       ],
       support_page: 'https://example.org/support.html',
     };
-    expect(interpretSupportWellKnown(response(200, example))).toEqual({ status: 'valid', contacts: 2, supportPage: 'https://example.org/support.html', warnings: [] });
+    expect(interpretSupportWellKnown(response(200, example))).toEqual({
+      status: 'valid',
+      supportPage: 'https://example.org/support.html',
+      warnings: [],
+      contacts: [
+        { where: 'contacts[0]', role: 'm.role.admin', matrixId: '@admin:example.org', email: 'admin@example.org' },
+        { where: 'contacts[1]', role: 'm.role.security', email: 'security@example.org' },
+      ],
+    });
+  });
+
+  it('reads the DPO role (MSC4265), policies (MSC4266) and PGP keys (MSC4439), stable names before unstable ones', () => {
+    const policies = { privacy_policy: { version: '1', en: { name: 'Privacy', url: 'https://example.org/p' } } };
+    const result = interpretSupportWellKnown(response(200, {
+      contacts: [
+        { email_address: 'dpo@example.org', role: 'm.role.dpo', pgp_key: 'https://example.org/dpo.asc', 'dev.zirco.msc4439.pgp_key': 'ignored:x' },
+        { matrix_id: '@dpo:example.org', role: 'org.matrix.msc4265.role.dpo', 'dev.zirco.msc4439.pgp_key': 'openpgp4fpr:AB' },
+      ],
+      'org.matrix.msc4266.policies': policies,
+    }));
+    expect(result).toEqual({
+      status: 'valid',
+      warnings: [],
+      contacts: [
+        { where: 'contacts[0]', role: 'm.role.dpo', email: 'dpo@example.org', pgpKey: { field: 'pgp_key', value: 'https://example.org/dpo.asc' } },
+        { where: 'contacts[1]', role: 'org.matrix.msc4265.role.dpo', matrixId: '@dpo:example.org', pgpKey: { field: 'dev.zirco.msc4439.pgp_key', value: 'openpgp4fpr:AB' } },
+      ],
+      policies: { field: 'org.matrix.msc4266.policies', value: policies },
+    });
   });
 
   it('accepts an email-only contact (etkecc/mrs#34)', () => {
@@ -136,7 +169,7 @@ describe('interpretSupportWellKnown (MSC1929)', () => {
   });
 
   it('accepts only a support page, and namespaced roles', () => {
-    expect(interpretSupportWellKnown(response(200, { support_page: 'https://example.org' }))).toMatchObject({ status: 'valid', contacts: 0 });
+    expect(interpretSupportWellKnown(response(200, { support_page: 'https://example.org' }))).toMatchObject({ status: 'valid', contacts: [] });
     expect(interpretSupportWellKnown(response(200, { contacts: [{ matrix_id: '@a:b', role: 'org.example.moderator' }] }))).toMatchObject({ status: 'valid', warnings: [] });
   });
 

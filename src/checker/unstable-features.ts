@@ -1,0 +1,47 @@
+// Known `unstable_features` flags of GET /_matrix/client/versions: flag, MSC number (null for
+// vendor flags without one) and what it means. Data only. Flag names as Synapse advertises
+// them (rust/src/handlers/versions.rs, UnstableFeatureMap), plus MSC3266's "im.nheko.summary"
+// and MSC4222's flag as conduwuit-family servers advertise them.
+export type KnownFeature = readonly [flag: string, msc: number | null, title: string];
+
+export const KNOWN_UNSTABLE_FEATURES: readonly KnownFeature[] = [
+  ['org.matrix.label_based_filtering', 2326, 'Label-based filtering'],
+  ['org.matrix.e2e_cross_signing', 1756, 'Cross-signing'],
+  ['org.matrix.msc2432', 2432, 'Room alias listing endpoints'],
+  ['uk.half-shot.msc2666.query_mutual_rooms.stable', 2666, 'Mutual rooms'],
+  ['org.matrix.msc3026.busy_presence', 3026, 'Busy presence state'],
+  ['org.matrix.msc2285.stable', 2285, 'Private read receipts'],
+  ['org.matrix.msc3827.stable', 3827, 'Filter public rooms by room type'],
+  ['org.matrix.msc3440.stable', 3440, 'Threads'],
+  ['org.matrix.msc3771', 3771, 'Thread read receipts'],
+  ['org.matrix.msc3773', 3773, 'Thread notification counts'],
+  ['fi.mau.msc2815', 2815, 'Moderators see redacted content'],
+  ['fi.mau.msc2659.stable', 2659, 'Application service ping'],
+  ['org.matrix.msc3882', 3882, 'Sign-in token for another device'],
+  ['org.matrix.msc3881', 3881, 'Remotely toggled pushers'],
+  ['org.matrix.msc3874', 3874, 'Filter /messages by relation'],
+  ['org.matrix.msc3912', 3912, 'Redact related events'],
+  ['org.matrix.msc3981', 3981, 'Recursive relations'],
+  ['org.matrix.msc3391', 3391, 'Delete account data'],
+  ['org.matrix.msc4069', 4069, 'Skip profile propagation to rooms'],
+  ['org.matrix.msc4028', 4028, 'Push for encrypted events'],
+  ['org.matrix.msc4108', 4108, 'Sign in with a QR code'],
+  ['org.matrix.msc4140', 4140, 'Delayed events'],
+  ['org.matrix.simplified_msc3575', 4186, 'Simplified sliding sync'],
+  ['uk.tcpip.msc4133', 4133, 'Extensible profiles'],
+  ['uk.tcpip.msc4133.stable', 4133, 'Extensible profiles (stable endpoints)'],
+  ['org.matrix.msc4155', 4155, 'Invite filtering'],
+  ['org.matrix.msc4306', 4306, 'Thread subscriptions'],
+  ['com.beeper.msc4169', 4169, 'Redactions sent through /send'],
+  ['org.matrix.msc4354', 4354, 'Sticky events'],
+  ['org.matrix.msc4380.stable', 4380, 'Invite blocking'],
+  ['org.matrix.msc4445.initial_sync_timeline_topological_ordering', 4445, 'Sync timeline order'],
+  ['uk.timedout.msc4491.create_room_invite_reasons', 4491, 'Invite reasons at room creation'],
+  ['org.matrix.msc4143', 4143, 'MatrixRTC transports'],
+  ['com.beeper.msc4446', 4446, 'Move the read marker backwards'],
+  ['io.element.e2ee_forced.public', null, 'New public rooms are encrypted'],
+  ['io.element.e2ee_forced.private', null, 'New private rooms are encrypted'],
+  ['io.element.e2ee_forced.trusted_private', null, 'New trusted private rooms are encrypted'],
+  ['im.nheko.summary', 3266, 'Room summaries'],
+  ['org.matrix.msc4222.use_state_after', 4222, 'State after the timeline in /sync'],
+];
