@@ -125,8 +125,15 @@ export function openApiDocument(version: string) {
           description: 'A proxy is here: the island probes this at load to find a same-origin proxy.',
           type: 'object',
           additionalProperties: false,
-          required: ['ok', 'version'],
-          properties: { ok: { const: true }, version: { type: 'string', description: 'The fedcheck version.' } },
+          required: ['ok', 'version', 'allowPrivate'],
+          properties: {
+            ok: { const: true },
+            version: { type: 'string', description: 'The fedcheck version.' },
+            allowPrivate: {
+              type: 'boolean',
+              description: 'FEDCHECK_ALLOW_PRIVATE is set: the proxy connects to private addresses, and the page it serves does not flag them.',
+            },
+          },
         },
         Error: {
           description: 'The proxy’s one error shape: a stable code and a message for people.',
