@@ -46,7 +46,14 @@ function plan(code: string, ports: Map<number, number>, cert: { cert: string; ke
     const stripped = passes.filter(strips).map(prefixOf);
     for (const prefix of [...proxied, ...stripped]) if (!/^\/\S*$/.test(prefix)) throw new Error(`location ${prefix}: the test expects prefix locations`);
     const everything = proxied.includes('/');
-    return { name, addresses, wellKnown, proxied, stripped, private: everything ? [] : ['/_synapse/admin/v1/server_version', '/'] };
+    // Prefixes a snippet refuses itself (`return 403;` / `return 404;`) must stay away from the
+    // homeserver even when everything else is proxied.
+    const refused = locations
+      .filter((l) => !/proxy_pass/.test(l.body) && /^\s*return 40[34];/m.test(l.body))
+      .map((l) => l.header.match(/^location\s+(\/\S*\/)$/)?.[1])
+      .filter((prefix): prefix is string => prefix !== undefined)
+      .map((prefix) => `${prefix}v1/server_version`);
+    return { name, addresses, wellKnown, proxied, stripped, private: everything ? refused : ['/_synapse/admin/v1/server_version', '/', ...refused] };
   });
   const config = code
     .replace(/^(\s*)listen\s+(\[::\]:)?(\d+)\s+ssl(\s+default_server)?;/gm, (_, indent, v6, port, def) =>
