@@ -11,8 +11,9 @@ import { descriptions as federation } from './checks/federation.ts';
 import { descriptions as keys } from './checks/keys.ts';
 import { descriptions as client } from './checks/client.ts';
 import { descriptions as support } from './checks/support.ts';
+import { descriptions as outgoing } from './checks/outgoing.ts';
 
-const DESCRIPTIONS: Record<string, string> = { ...name, ...wellKnownServer, ...dns, ...browser, ...connection, ...federation, ...keys, ...client, ...support };
+const DESCRIPTIONS: Record<string, string> = { ...name, ...wellKnownServer, ...dns, ...browser, ...connection, ...federation, ...keys, ...client, ...support, ...outgoing };
 
 export interface CheckReferenceEntry extends CheckMeta {
   description: string;

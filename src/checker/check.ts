@@ -3,6 +3,7 @@
 import { gatherClient, gatherSupport } from './client-discovery.ts';
 import { reachFromBrowser } from './connections.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
+import type { OutgoingTesting } from './outgoing.ts';
 import { CHECK_AREAS, connectionKey, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from './evidence.ts';
 import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
 import { CHECK_METAS, REPORT_CHECKS } from './registry.ts';
@@ -24,6 +25,8 @@ export interface CheckDeps {
   timeoutMs?: number;
   /** Test rigs and LANs: private addresses are expected there, so they are not flagged. */
   allowPrivateAddresses?: boolean;
+  /** The outgoing federation test (outgoing.ts), for front ends that can receive a fetch. */
+  outgoing?: OutgoingTesting;
   /** Receives everything the checks were run over, for views that need more than the
    * report (the federation-tester-compatible API). */
   onEvidence?: (evidence: Evidence) => void;
@@ -62,6 +65,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     browserReach: [],
     client: null,
     support: null,
+    outgoing: deps.outgoing ? { kind: 'not-run' } : null,
   };
   try {
     if (parse.ok) {
@@ -70,6 +74,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
         evidence.discovery = await discover(parse.name, ctx);
         if (deps.connections) evidence.probes = await deps.connections.probeAll(evidence.discovery, ctx);
         else evidence.browserReach = await reachFromBrowser(evidence.discovery, ctx);
+        if (deps.outgoing) evidence.outgoing = await deps.outgoing.run(input, evidence.discovery, evidence.probes ?? [], ctx);
       };
       const client = async () => {
         evidence.client = await gatherClient(parse.name, ctx);
@@ -141,8 +146,13 @@ export function findingConnection(finding: Finding): string | undefined {
   return typeof data?.connection === 'string' ? data.connection : undefined;
 }
 
-/** About clients, not federation: their failures cap the verdict at warn. */
-const ADVISORY_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
+/**
+ * Their failures cap the verdict at warn. client, auth, rtc, support: about clients, not
+ * federation. outgoing: the verdict answers "can others federate with this server" (as
+ * FederationOK and probe_success do), and an outgoing test also depends on fedcheck's own
+ * name being reachable and on the target's key fetching, which may back off after a failure.
+ */
+const ADVISORY_AREAS = new Set(['client', 'auth', 'rtc', 'support', 'outgoing']);
 
 /** Worst first: an area's status is the first of these that any of its findings has. */
 const AREA_STATUS_ORDER: readonly CheckStatus[] = ['fail', 'warn', 'pass', 'info', 'skip'];

@@ -3,6 +3,7 @@
 import type { Discovery } from './discovery.ts';
 import type { HttpResult, ProbeRequest, ProbeResult } from './interfaces.ts';
 import type { ServerKeys } from './keys.ts';
+import type { OutgoingEvidence } from './outgoing.ts';
 import type { CheckStatus, ResolutionTarget } from './report.ts';
 import type { ServerNameParse } from './server-name.ts';
 import type { ClientVersions, ClientWellKnown, SupportWellKnown } from './well-known.ts';
@@ -50,6 +51,8 @@ export interface Evidence {
   browserReach: BrowserReach[];
   client: ClientEvidence | null;
   support: SupportEvidence | null;
+  /** null when the front end cannot test outgoing federation (the page). */
+  outgoing: OutgoingEvidence | null;
 }
 
 /** In report order: the order in which a peer meets them. */

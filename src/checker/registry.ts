@@ -31,6 +31,7 @@ import { federationMetas } from './checks/federation.ts';
 import { keysMetas } from './checks/keys.ts';
 import { clientBaseUrl, clientCors, clientIdentityServer, clientVersions, clientWellKnown } from './checks/client.ts';
 import { supportWellKnown } from './checks/support.ts';
+import { outgoingNotarySignature, outgoingReached } from './checks/outgoing.ts';
 
 export const REPORT_CHECKS: readonly ReportCheck[] = [
   nameSyntax,
@@ -58,6 +59,8 @@ export const REPORT_CHECKS: readonly ReportCheck[] = [
   clientVersions,
   clientIdentityServer,
   supportWellKnown,
+  outgoingReached,
+  outgoingNotarySignature,
 ];
 
 /** The checks run once per connection (address and port) that a prober opened. */
