@@ -38,19 +38,19 @@ function reached(outgoing: OutgoingEvidence, server: string): Outcome {
       return { status: 'skip', detail: `${COULD_NOT}: no connection to ${server} worked, so there was nowhere to send the key query.` };
     case 'refused':
       return {
-        status: 'skip',
+        status: 'info',
         detail: `${COULD_NOT}: ${outgoing.query.url} (on ${outgoing.query.connection}) did not answer the key query: ${outgoing.reason}. Servers need not act as notaries for others; this says nothing about its outgoing federation.`,
         data: queryData(outgoing),
       };
     case 'cached':
       return {
-        status: 'skip',
+        status: 'info',
         detail: `${COULD_NOT}: ${server} answered with a copy of ${outgoing.ourServerName}'s keys it had before this test (valid until ${new Date(outgoing.validUntilTs).toISOString()}) instead of fetching them again, although the query asked for keys valid until at least ${new Date(outgoing.query.minimumValidUntilTs).toISOString()}.`,
         data: queryData(outgoing),
       };
     case 'timeout':
       return outgoing.anyFetchDuringTest
-        ? { status: 'skip', detail: `${COULD_NOT}: ${server} did not answer the key query within ${outgoing.query.elapsedMs} ms, so the fetches of ${outgoing.ourServerName}'s keys that arrived meanwhile cannot be told apart.`, data: queryData(outgoing) }
+        ? { status: 'info', detail: `${COULD_NOT}: ${server} did not answer the key query within ${outgoing.query.elapsedMs} ms, so the fetches of ${outgoing.ourServerName}'s keys that arrived meanwhile cannot be told apart.`, data: queryData(outgoing) }
         : {
             status: 'fail',
             detail: `${server} did not answer the key query within ${outgoing.query.elapsedMs} ms, and nothing fetched ${outgoing.ourServerName}'s keys meanwhile: its connections out seem to hang (a firewall that drops outgoing packets looks like this).`,
