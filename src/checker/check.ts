@@ -4,7 +4,7 @@ import { gatherClient, gatherSupport } from './client-discovery.ts';
 import { reachFromBrowser } from './connections.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
 import type { OutgoingTesting } from './outgoing.ts';
-import { CHECK_AREAS, connectionKey, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from './evidence.ts';
+import { CHECK_AREAS, connectionKey, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type ReportCheck } from './evidence.ts';
 import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
 import { CHECK_METAS, REPORT_CHECKS } from './registry.ts';
 import { REPORT_SCHEMA, type CheckStatus, type ConnectionReport, type Finding, type Report, type Verdict } from './report.ts';
@@ -87,7 +87,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
   } finally {
     clearTimeout(timer);
   }
-  const checks = evaluate(evidence, deps.connections?.checks ?? []);
+  const checks = evaluate(evidence, deps.connections?.checks ?? [], deps.outgoing?.checks ?? []);
   deps.onEvidence?.(evidence);
   return {
     schema: REPORT_SCHEMA,
@@ -105,13 +105,20 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
 }
 
 /** Runs every registered check over the evidence, in registry order. */
-function evaluate(evidence: Evidence, connectionChecks: readonly ConnectionCheck[]): Finding[] {
-  const reportChecks = new Map(REPORT_CHECKS.map((check) => [check.meta.id, check]));
+function evaluate(evidence: Evidence, connectionChecks: readonly ConnectionCheck[], outgoingChecks: readonly ReportCheck[]): Finding[] {
+  const reportChecks = new Map([...REPORT_CHECKS, ...outgoingChecks].map((check) => [check.meta.id, check]));
   const perConnection = new Map(connectionChecks.map((check) => [check.meta.id, check]));
   return CHECK_METAS.flatMap((meta) => {
     const check = reportChecks.get(meta.id);
-    return check ? check.run(evidence).map((outcome) => toFinding(meta, outcome)) : connectionFindings(meta, perConnection.get(meta.id), evidence);
+    if (check) return check.run(evidence).map((outcome) => toFinding(meta, outcome));
+    return meta.area === 'outgoing' ? notTestedOutgoing(meta, evidence) : connectionFindings(meta, perConnection.get(meta.id), evidence);
   });
+}
+
+/** The page says where to get the outgoing test; other front ends without it stay silent. */
+function notTestedOutgoing(meta: CheckMeta, evidence: Evidence): Finding[] {
+  if (evidence.probes !== null || !evidence.discovery || meta.id !== 'outgoing.reached') return [];
+  return [toFinding(meta, { status: 'skip', detail: 'Not tested from this page: the fedcheck proxy or CLI tests it when run with a server name of its own.' })];
 }
 
 /** Without probes (or without the check's logic, which comes with them) it is not tested. */

@@ -5,7 +5,8 @@
 // federation identity of their own (the proxy and the CLI with FEDCHECK_SERVER_NAME) load
 // this module; the page gets the result through the proxy's report.
 import type { Discovery, NetworkContext } from './discovery.ts';
-import { connectionKey, type ProbeEvidence } from './evidence.ts';
+import { outgoingNotarySignature, outgoingReached } from './checks/outgoing.ts';
+import { connectionKey, type ProbeEvidence, type ReportCheck } from './evidence.ts';
 import { decodeBase64, verifyJsonSignature, type SignatureCheck } from './keys.ts';
 import { fetchHttp } from './trace.ts';
 import { describeJson, isJsonObject, parseJsonObject, type JsonObject } from './well-known.ts';
@@ -79,12 +80,15 @@ export type OutgoingEvidence =
     };
 
 export interface OutgoingTesting {
+  /** The logic of the registry's OUTGOING_METAS. */
+  checks: readonly ReportCheck[];
   run(serverName: string, discovery: Discovery, probes: ProbeEvidence[], ctx: NetworkContext): Promise<OutgoingEvidence>;
 }
 
 /** The outgoing test for a front end with an identity; `null`: the report says how to get one. */
 export function outgoingTesting(identity: OurIdentity | null): OutgoingTesting {
   return {
+    checks: [outgoingReached, outgoingNotarySignature],
     async run(serverName, discovery, probes, ctx) {
       if (identity === null) return { kind: 'disabled' };
       const probe = probes.find(worked);

@@ -31,7 +31,7 @@ import { federationMetas } from './checks/federation.ts';
 import { keysMetas } from './checks/keys.ts';
 import { clientBaseUrl, clientCors, clientIdentityServer, clientVersions, clientWellKnown } from './checks/client.ts';
 import { supportWellKnown } from './checks/support.ts';
-import { outgoingNotarySignature, outgoingReached } from './checks/outgoing.ts';
+import { outgoingMetas } from './checks/outgoing.ts';
 
 export const REPORT_CHECKS: readonly ReportCheck[] = [
   nameSyntax,
@@ -59,9 +59,10 @@ export const REPORT_CHECKS: readonly ReportCheck[] = [
   clientVersions,
   clientIdentityServer,
   supportWellKnown,
-  outgoingReached,
-  outgoingNotarySignature,
 ];
+
+/** Checks over the whole evidence whose logic comes with the outgoing test (outgoing.ts), which only the proxy and the CLI load. */
+export const OUTGOING_METAS: readonly CheckMeta[] = Object.values(outgoingMetas);
 
 /** The checks run once per connection (address and port) that a prober opened. */
 export const CONNECTION_METAS: readonly CheckMeta[] = [
@@ -73,7 +74,7 @@ export const CONNECTION_METAS: readonly CheckMeta[] = [
 const areaRank = (meta: CheckMeta) => CHECK_AREAS.indexOf(meta.area);
 
 /** By area, in the order a peer meets them; within an area, as listed above. */
-export const CHECK_METAS: readonly CheckMeta[] = [...REPORT_CHECKS.map((check) => check.meta), ...CONNECTION_METAS].sort(
+export const CHECK_METAS: readonly CheckMeta[] = [...REPORT_CHECKS.map((check) => check.meta), ...OUTGOING_METAS, ...CONNECTION_METAS].sort(
   (a, b) => areaRank(a) - areaRank(b),
 );
 

@@ -8,19 +8,26 @@ import type { OutgoingEvidence } from '../outgoing.ts';
 const GUIDE = '/docs/outgoing-federation/';
 const COULD_NOT = 'Could not test outgoing federation';
 
-export const outgoingReached: ReportCheck = {
-  meta: meta({
+/** The metadata apart from the logic: the page lists these checks (as not tested) without loading the logic. */
+export const outgoingMetas = {
+  reached: meta({
     id: 'outgoing.reached',
     title: 'Reaches other servers (outgoing federation)',
     area: 'outgoing',
     fix: `Let the homeserver open HTTPS connections out (port 443 and 8448, and the ports other servers' SRV records name), give it a working DNS resolver and an up-to-date CA bundle, and IPv4 egress as well as IPv6; see ${GUIDE}.`,
   }),
-  run({ outgoing, parse, discovery, probes }) {
-    if (!parse.ok || !discovery) return [];
-    if (outgoing === null) {
-      // The page (no prober) says where to get the test; other front ends without it stay silent.
-      return probes === null ? [{ status: 'skip', detail: 'Not tested from this page: outgoing federation is tested by the fedcheck proxy or the CLI running with a server name of their own.' }] : [];
-    }
+  notarySignature: meta({
+    id: 'outgoing.notary-signature',
+    title: 'Signs the keys it fetched from others',
+    area: 'outgoing',
+    fix: 'The server must sign its key query answers with a key it publishes at /_matrix/key/v2/server and pass the fetched keys on unchanged; check that its signing key file matches the published keys (a key restored from an old backup does not).',
+  }),
+};
+
+export const outgoingReached: ReportCheck = {
+  meta: outgoingMetas.reached,
+  run({ outgoing, parse, discovery }) {
+    if (!parse.ok || !discovery || outgoing === null) return [];
     return [reached(outgoing, parse.name.host)];
   },
 };
@@ -79,12 +86,7 @@ function queryData(outgoing: Extract<OutgoingEvidence, { query: unknown }>): Rec
 }
 
 export const outgoingNotarySignature: ReportCheck = {
-  meta: meta({
-    id: 'outgoing.notary-signature',
-    title: 'Signs the keys it fetched from others',
-    area: 'outgoing',
-    fix: 'The server must sign its key query answers with a key it publishes at /_matrix/key/v2/server and pass the fetched keys on unchanged; check that its signing key file matches the published keys (a key restored from an old backup does not).',
-  }),
+  meta: outgoingMetas.notarySignature,
   run({ outgoing }) {
     if (outgoing?.kind !== 'reached') return [];
     const { notarySignature, ourSignature, ourServerName } = outgoing;
