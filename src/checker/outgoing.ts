@@ -151,7 +151,8 @@ async function queryThrough(
     };
     const ourServerName = identity.serverName;
     if (!response.ok) {
-      if (response.error.kind === 'timeout') return { kind: 'timeout', ourServerName, query, anyFetchDuringTest: watch.anyFetchSince() };
+      // The report's own deadline cut the wait short: as much a timeout as the query's own.
+      if (response.error.kind === 'timeout' || ctx.signal.aborted) return { kind: 'timeout', ourServerName, query, anyFetchDuringTest: watch.anyFetchSince() };
       return { kind: 'refused', ourServerName, query, reason: `${response.error.kind} error: ${response.error.message}` };
     }
     if (response.status !== 200) return { kind: 'refused', ourServerName, query, reason: `HTTP ${response.status}${errcodeOf(response.body)}` };

@@ -566,6 +566,14 @@ describe('outgoing federation (the key query through the server)', () => {
     expectFindings(await runWith(timeout), 'outgoing.reached', ['fail'], /did not answer the key query within 15000 ms, and nothing fetched/);
   });
 
+  it('sends no key query, anywhere, when no connection to the server worked', async () => {
+    const base = healthy({ prober: { closed: [`${V4}:443`, `[${V6}]:443`] } });
+    const http = fakeHttp(base.routes!, { canPinAddress: true });
+    const report = await run('example.org', { ...base, deps: { outgoing: outgoingTesting(ours), http } });
+    expectFindings(report, 'outgoing.reached', ['skip'], /^Could not test outgoing federation: no connection to example\.org worked/);
+    expect(http.requests.filter((request) => request.method === 'POST')).toEqual([]);
+  });
+
   it('says how to enable it without an identity, and that a page cannot test it', async () => {
     expectFindings(await run('example.org', healthy({ deps: { outgoing: outgoingTesting(null) } })), 'outgoing.reached', ['skip'], /Set FEDCHECK_SERVER_NAME/);
     expectFindings(await run('example.org', healthy({ prober: false })), 'outgoing.reached', ['skip'], /Not tested from this page/);
