@@ -13,8 +13,9 @@ import { descriptions as client } from './checks/client.ts';
 import { descriptions as rtc } from './checks/rtc.ts';
 import { descriptions as support } from './checks/support.ts';
 import { descriptions as auth } from './checks/auth.ts';
+import { descriptions as outgoing } from './checks/outgoing.ts';
 
-const DESCRIPTIONS: Record<string, string> = { ...name, ...wellKnownServer, ...dns, ...browser, ...connection, ...federation, ...keys, ...client, ...auth, ...rtc, ...support };
+const DESCRIPTIONS: Record<string, string> = { ...name, ...wellKnownServer, ...dns, ...browser, ...connection, ...federation, ...keys, ...outgoing, ...client, ...auth, ...rtc, ...support };
 
 export interface CheckReferenceEntry extends CheckMeta {
   description: string;

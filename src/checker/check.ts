@@ -5,7 +5,8 @@ import { gatherClient, gatherSupport } from './client-discovery.ts';
 import { reachFromBrowser } from './connections.ts';
 import { gatherRtc } from './rtc-discovery.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
-import { CHECK_AREAS, connectionKey, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from './evidence.ts';
+import type { OutgoingTesting } from './outgoing.ts';
+import { CHECK_AREAS, connectionKey, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type ReportCheck } from './evidence.ts';
 import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
 import { CHECK_METAS, REPORT_CHECKS } from './registry.ts';
 import { REPORT_SCHEMA, type CheckStatus, type ConnectionReport, type Finding, type Report, type Verdict } from './report.ts';
@@ -26,6 +27,8 @@ export interface CheckDeps {
   timeoutMs?: number;
   /** Test rigs and LANs: private addresses are expected there, so they are not flagged. */
   allowPrivateAddresses?: boolean;
+  /** The outgoing federation test (outgoing.ts), for front ends that can receive a fetch. */
+  outgoing?: OutgoingTesting;
   /** Receives everything the checks were run over, for views that need more than the
    * report (the federation-tester-compatible API). */
   onEvidence?: (evidence: Evidence) => void;
@@ -66,6 +69,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     rtc: null,
     support: null,
     auth: null,
+    outgoing: deps.outgoing ? { kind: 'not-run' } : null,
   };
   try {
     if (parse.ok) {
@@ -74,6 +78,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
         evidence.discovery = await discover(parse.name, ctx);
         if (deps.connections) evidence.probes = await deps.connections.probeAll(evidence.discovery, ctx);
         else evidence.browserReach = await reachFromBrowser(evidence.discovery, ctx);
+        if (deps.outgoing) evidence.outgoing = await deps.outgoing.run(input, evidence.discovery, evidence.probes ?? [], ctx);
       };
       const client = async () => {
         evidence.client = await gatherClient(parse.name, ctx);
@@ -92,7 +97,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
   } finally {
     clearTimeout(timer);
   }
-  const checks = evaluate(evidence, deps.connections?.checks ?? []);
+  const checks = evaluate(evidence, deps.connections?.checks ?? [], deps.outgoing?.checks ?? []);
   deps.onEvidence?.(evidence);
   return {
     schema: REPORT_SCHEMA,
@@ -110,13 +115,20 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
 }
 
 /** Runs every registered check over the evidence, in registry order. */
-function evaluate(evidence: Evidence, connectionChecks: readonly ConnectionCheck[]): Finding[] {
-  const reportChecks = new Map(REPORT_CHECKS.map((check) => [check.meta.id, check]));
+function evaluate(evidence: Evidence, connectionChecks: readonly ConnectionCheck[], outgoingChecks: readonly ReportCheck[]): Finding[] {
+  const reportChecks = new Map([...REPORT_CHECKS, ...outgoingChecks].map((check) => [check.meta.id, check]));
   const perConnection = new Map(connectionChecks.map((check) => [check.meta.id, check]));
   return CHECK_METAS.flatMap((meta) => {
     const check = reportChecks.get(meta.id);
-    return check ? check.run(evidence).map((outcome) => toFinding(meta, outcome)) : connectionFindings(meta, perConnection.get(meta.id), evidence);
+    if (check) return check.run(evidence).map((outcome) => toFinding(meta, outcome));
+    return meta.area === 'outgoing' ? notTestedOutgoing(meta, evidence) : connectionFindings(meta, perConnection.get(meta.id), evidence);
   });
+}
+
+/** The page says where to get the outgoing test; other front ends without it stay silent. */
+function notTestedOutgoing(meta: CheckMeta, evidence: Evidence): Finding[] {
+  if (evidence.probes !== null || !evidence.discovery || meta.id !== 'outgoing.reached') return [];
+  return [toFinding(meta, { status: 'skip', detail: 'Not tested from this page: the fedcheck proxy or CLI tests it when run with a server name of its own.' })];
 }
 
 /** Without probes (or without the check's logic, which comes with them) it is not tested. */
@@ -151,8 +163,13 @@ export function findingConnection(finding: Finding): string | undefined {
   return typeof data?.connection === 'string' ? data.connection : undefined;
 }
 
-/** About clients, not federation: their failures cap the verdict at warn. */
-const ADVISORY_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
+/**
+ * Their failures cap the verdict at warn. client, auth, rtc, support: about clients, not
+ * federation. outgoing: the verdict answers "can others federate with this server" (as
+ * FederationOK and probe_success do), and an outgoing test also depends on fedcheck's own
+ * name being reachable and on the target's key fetching, which may back off after a failure.
+ */
+const ADVISORY_AREAS = new Set(['client', 'auth', 'rtc', 'support', 'outgoing']);
 
 /** Worst first: an area's status is the first of these that any of its findings has. */
 export const AREA_STATUS_ORDER: readonly CheckStatus[] = ['fail', 'warn', 'pass', 'info', 'skip'];

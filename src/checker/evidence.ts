@@ -4,6 +4,7 @@ import type { AuthEvidence } from './auth-discovery.ts';
 import type { Discovery } from './discovery.ts';
 import type { HttpResult, ProbeRequest, ProbeResult } from './interfaces.ts';
 import type { ServerKeys } from './keys.ts';
+import type { OutgoingEvidence } from './outgoing.ts';
 import type { CheckStatus, ResolutionTarget } from './report.ts';
 import type { ServerNameParse } from './server-name.ts';
 import type { ClientVersions, ClientWellKnown, SupportWellKnown } from './well-known.ts';
@@ -78,6 +79,8 @@ export interface Evidence {
   support: SupportEvidence | null;
   /** OAuth 2.0 sign-in; null when not asked (no client side answered, or bad input). */
   auth: AuthEvidence | null;
+  /** null when the front end cannot test outgoing federation (the page). */
+  outgoing: OutgoingEvidence | null;
 }
 
 /** In report order: the order in which a peer meets them. */

@@ -46,7 +46,9 @@ export interface DnsClient {
 
 export interface HttpRequest {
   url: string;
-  method?: 'GET' | 'OPTIONS';
+  /** POST only for the outgoing test's key query; only the Node client sends a body. */
+  method?: 'GET' | 'OPTIONS' | 'POST';
+  body?: string;
   headers?: Record<string, string>;
   timeoutMs: number;
   /** The body is cut (error kind "too-large") once more than this many bytes arrived. */

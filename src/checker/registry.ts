@@ -33,6 +33,7 @@ import { clientBaseUrl, clientCors, clientFeatures, clientIdentityServer, client
 import { authChecks } from './checks/auth.ts';
 import { rtcAuthorizationService, rtcCalls, rtcFeatures, rtcFoci, rtcTransports } from './checks/rtc.ts';
 import { supportContacts, supportPgpKeys, supportPolicies, supportWellKnown } from './checks/support.ts';
+import { outgoingMetas } from './checks/outgoing.ts';
 
 export const REPORT_CHECKS: readonly ReportCheck[] = [
   nameSyntax,
@@ -72,6 +73,9 @@ export const REPORT_CHECKS: readonly ReportCheck[] = [
   supportPgpKeys,
 ];
 
+/** Checks over the whole evidence whose logic comes with the outgoing test (outgoing.ts), which only the proxy and the CLI load. */
+export const OUTGOING_METAS: readonly CheckMeta[] = Object.values(outgoingMetas);
+
 /** The checks run once per connection (address and port) that a prober opened. */
 export const CONNECTION_METAS: readonly CheckMeta[] = [
   ...Object.values(connectionMetas),
@@ -82,7 +86,7 @@ export const CONNECTION_METAS: readonly CheckMeta[] = [
 const areaRank = (meta: CheckMeta) => CHECK_AREAS.indexOf(meta.area);
 
 /** By area, in the order a peer meets them; within an area, as listed above. */
-export const CHECK_METAS: readonly CheckMeta[] = [...REPORT_CHECKS.map((check) => check.meta), ...CONNECTION_METAS].sort(
+export const CHECK_METAS: readonly CheckMeta[] = [...REPORT_CHECKS.map((check) => check.meta), ...OUTGOING_METAS, ...CONNECTION_METAS].sort(
   (a, b) => areaRank(a) - areaRank(b),
 );
 

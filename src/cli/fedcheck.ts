@@ -6,9 +6,12 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { createNodeAdapters } from '../adapters/node/index.ts';
 import { runCheck } from '../checker/check.ts';
 import { reportToMarkdown } from '../checker/markdown.ts';
+import { outgoingTesting } from '../checker/outgoing.ts';
 import { parseServerName } from '../checker/server-name.ts';
 import { renderProbeExposition } from '../monitoring/probe-exposition.ts';
-import { ConfigError, loadConfig } from '../server/config.ts';
+import { ConfigError, loadConfig, type ServerConfig } from '../server/config.ts';
+import { createIdentity, identityRoutes } from '../server/identity.ts';
+import { listen } from '../server/listen.ts';
 import { EXIT_CODE, EXIT_COULD_NOT_CHECK, formatNagios, formatNagiosUnknown, formatTap, formatText } from './formats.ts';
 
 const HELP = `Usage: fedcheck NAME [--json | --markdown | --tap | --nagios | --prometheus] [--timeout SECONDS]
@@ -34,6 +37,9 @@ Exit codes: 0 pass, 1 warn, 2 fail, 3 could not check (bad name, usage, internal
 
 Environment: FEDCHECK_DNS_SERVERS=ip[:port],...  FEDCHECK_ALLOW_PRIVATE=1
   NODE_EXTRA_CA_CERTS=file.pem  NO_COLOR=1  FEDCHECK_DOCS_URL (default ${packageJson.homepage})
+  Outgoing federation: FEDCHECK_SERVER_NAME and FEDCHECK_KEY_FILE, and HOST/PORT (with
+  FEDCHECK_TLS_CERT/FEDCHECK_TLS_KEY, or behind a reverse proxy) where that name's HTTPS
+  arrives: fedcheck listens there while the check runs.
 
 Examples:
   npx fedcheck matrix.org
@@ -93,13 +99,16 @@ async function main(argv: string[]): Promise<number> {
     const parsed = parseServerName(options.name!);
     if (!parsed.ok) return couldNotCheck(parsed.error);
     const config = loadConfig();
+    const identity = config.identity ? createIdentity(config.identity) : null;
+    const listener = identity ? await listenForFetches(config, identityRoutes(identity, { version: packageJson.version, trustProxy: config.trustProxy }).fetch) : null;
     const report = await runCheck(options.name!, {
       ...createNodeAdapters({ dnsServers: config.dnsServers, allowPrivate: config.allowPrivate }),
+      outgoing: outgoingTesting(identity),
       clock: { now: () => Date.now() },
       source: 'cli',
       timeoutMs: options.timeoutMs,
       allowPrivateAddresses: config.allowPrivate,
-    });
+    }).finally(() => listener?.close());
     const docsBase = process.env.FEDCHECK_DOCS_URL || packageJson.homepage;
     const output = await {
       text: () => formatText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, docsBase }),
@@ -116,6 +125,24 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return couldNotCheck(error.message);
     return couldNotCheck(`internal error: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** The identity's routes on HOST:PORT for the length of the check; a port in use is a clear error. */
+function listenForFetches(config: ServerConfig, fetch: Parameters<typeof listen>[1]): Promise<{ close(): void }> {
+  return new Promise((resolve, reject) => {
+    const server = listen(config, fetch, () =>
+      resolve({
+        close: () => {
+          server.close();
+          // A peer's kept-alive connection would hold the process open after the report.
+          (server as import('node:http').Server).closeAllConnections();
+        },
+      }),
+    );
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new ConfigError([`cannot listen on ${config.host}:${config.port} for the outgoing federation test: ${error.code ?? error.message}`])),
+    );
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -40,6 +40,7 @@ export const AREA_TEXT: Record<string, string> = {
   tls: 'TLS certificate',
   federation: 'Federation API',
   keys: 'Signing keys',
+  outgoing: 'Outgoing federation',
   client: 'Client discovery',
   auth: 'Sign-in',
   rtc: 'Calls',

@@ -7,12 +7,14 @@ import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import packageJson from '../../package.json' with { type: 'json' };
 import { createNodeAdapters, type NodeAdapters } from '../adapters/node/index.ts';
+import { outgoingTesting } from '../checker/outgoing.ts';
 import { accessLog } from './access-log.ts';
 import { apiCompat } from './api-compat.ts';
 import { apiV1 } from './api-v1.ts';
 import { clientAddress, clientKey } from './client.ts';
 import type { ServerConfig } from './config.ts';
 import { apiError } from './errors.ts';
+import { createIdentity, identityRoutes, type Identity } from './identity.ts';
 import { concurrencyCapped, createConcurrencyGate, createRateLimiter, rateLimited } from './limits.ts';
 import { createServiceMetrics, metricsRoute } from './metrics.ts';
 import { openApiRoute } from './openapi.ts';
@@ -29,6 +31,8 @@ export interface AppOptions {
   check?: ReportServiceOptions['check'];
   /** Where access-log lines go; defaults to stdout. */
   log?: (line: string) => void;
+  /** Defaults to the one config.identity names (its key file is read or created here). */
+  identity?: Identity | null;
 }
 
 /** What a report route module needs: mount it before the site files below. */
@@ -43,7 +47,9 @@ export function createApp(options: AppOptions): Hono {
   const adapters = options.adapters ?? createNodeAdapters({ dnsServers: config.dnsServers, allowPrivate: config.allowPrivate });
   const gate = createConcurrencyGate(config.maxConcurrentReports);
   const metrics = createServiceMetrics({ gate, maxConcurrentReports: config.maxConcurrentReports });
+  const identity = options.identity !== undefined ? options.identity : config.identity ? createIdentity(config.identity) : null;
   const reports = createReportService({
+    outgoing: outgoingTesting(identity),
     adapters,
     reportTimeoutMs: config.reportTimeoutMs,
     allowPrivate: config.allowPrivate,
@@ -77,6 +83,8 @@ export function createApp(options: AppOptions): Hono {
   app.route('/api', openApiRoute(packageJson.version));
   app.route('/', probeRoute(kit));
   app.route('/', metricsRoute(metrics));
+  // fedcheck's own federation identity: only with FEDCHECK_SERVER_NAME do these routes exist.
+  if (identity) app.route('/', identityRoutes(identity, { version: packageJson.version, trustProxy: config.trustProxy }));
   app.use('*', siteFiles(siteDir));
 
   const sitePage = sitePageNotFound(siteDir);

@@ -25,6 +25,10 @@ export interface ServerConfig {
   trustProxy: boolean;
   /** A prebuilt site to serve as it is, instead of building dist/ when it is stale. */
   siteDir?: string;
+  /** FEDCHECK_SERVER_NAME and FEDCHECK_KEY_FILE: fedcheck's own federation identity (identity.ts). */
+  identity?: { serverName: string; keyFile: string };
+  /** FEDCHECK_TLS_CERT and FEDCHECK_TLS_KEY (PEM files): serve HTTPS without a reverse proxy. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export class ConfigError extends Error {
@@ -77,6 +81,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   };
   const siteDir = env.FEDCHECK_SITE_DIR?.trim();
   if (siteDir) config.siteDir = siteDir;
+  const serverName = env.FEDCHECK_SERVER_NAME?.trim();
+  const keyFile = env.FEDCHECK_KEY_FILE?.trim();
+  if (serverName && keyFile) config.identity = { serverName, keyFile };
+  else if (serverName) problems.push('FEDCHECK_SERVER_NAME needs FEDCHECK_KEY_FILE: the file that keeps its signing key (created on first start)');
+  else if (keyFile) problems.push('FEDCHECK_KEY_FILE is set without FEDCHECK_SERVER_NAME: give the public name whose HTTPS reaches fedcheck');
+  const tlsCert = env.FEDCHECK_TLS_CERT?.trim();
+  const tlsKey = env.FEDCHECK_TLS_KEY?.trim();
+  if (tlsCert && tlsKey) config.tls = { certFile: tlsCert, keyFile: tlsKey };
+  else if (tlsCert || tlsKey) problems.push('FEDCHECK_TLS_CERT and FEDCHECK_TLS_KEY go together: the certificate chain and its private key, PEM files');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

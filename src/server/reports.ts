@@ -7,6 +7,7 @@
 import type { NodeAdapters } from '../adapters/node/index.ts';
 import { runCheck, type CheckDeps } from '../checker/check.ts';
 import type { Evidence } from '../checker/evidence.ts';
+import type { OutgoingTesting } from '../checker/outgoing.ts';
 import type { Report } from '../checker/report.ts';
 
 /** A report with what the checks saw, for views that need more than the report. */
@@ -39,6 +40,8 @@ export interface ReportServiceOptions {
   /** The checker core; replaceable in tests. */
   check?: typeof runCheck;
   observer?: ReportObserver;
+  /** The outgoing federation test; absent, the report leaves the area out. */
+  outgoing?: OutgoingTesting;
   now?: () => number;
 }
 
@@ -51,7 +54,7 @@ interface SharedRun {
 }
 
 export function createReportService(options: ReportServiceOptions): ReportService {
-  const { adapters, reportTimeoutMs, allowPrivate, reuseMs, check = runCheck, observer, now = Date.now } = options;
+  const { adapters, reportTimeoutMs, allowPrivate, reuseMs, check = runCheck, observer, outgoing, now = Date.now } = options;
   const runs = new Map<string, SharedRun>();
 
   const start = (serverName: string): SharedRun => {
@@ -59,6 +62,7 @@ export function createReportService(options: ReportServiceOptions): ReportServic
     let evidence: Evidence | undefined;
     const deps: CheckDeps = {
       ...adapters,
+      ...(outgoing ? { outgoing } : {}),
       clock: { now },
       source: 'proxy',
       signal: controller.signal,

@@ -2,10 +2,10 @@
 // a prebuilt one), then serve the site and the proxy API from one Node server until
 // SIGINT/SIGTERM.
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import { buildSite } from '../build/astro-build.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { listen } from './listen.ts';
 import { staleSiteReason } from './site-build.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,9 +17,11 @@ async function main(): Promise<void> {
     console.log(`fedcheck: building the site (${stale})`);
     await buildSite();
   }
-  const server = serve({ fetch: createApp({ config }).fetch, hostname: config.host, port: config.port }, (info) => {
-    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-    console.log(`fedcheck: serving http://${host}:${info.port}/ (site + proxy API)`);
+  // The key file is read (or created) here, before listening: a bad one stops the start.
+  const app = createApp({ config });
+  const server = listen(config, app.fetch, (url) => {
+    const identity = config.identity ? `, federation identity ${config.identity.serverName}` : '';
+    console.log(`fedcheck: serving ${url} (site + proxy API${identity})`);
   });
   server.on('error', (error) => {
     console.error(`fedcheck: cannot listen on ${config.host}:${config.port}: ${error.message}`);

@@ -38,8 +38,8 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   });
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
+export async function freePort(address = '127.0.0.1'): Promise<number> {
+  const server = createServer().listen(0, address);
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
   server.close();
@@ -54,18 +54,21 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-/** Runs `npm start`'s entry point with Node 24 and waits until it prints its URL. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
+/**
+ * Runs `npm start`'s entry point with Node 24 and waits until it prints its URL: by default
+ * plain HTTP on 127.0.0.1, or where `listen` says (HTTPS when env has FEDCHECK_TLS_CERT).
+ */
+export async function startServer(env: Record<string, string> = {}, listen: { host: string; port: number } = { host: '127.0.0.1', port: 0 }): Promise<RunningServer> {
+  const port = listen.port || (await freePort());
   const child = spawn(process.execPath, ['src/server/start.ts'], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: { ...process.env, HOST: listen.host, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const url = `http://127.0.0.1:${port}/`;
+  const url = `${env.FEDCHECK_TLS_CERT ? 'https' : 'http'}://${listen.host}:${port}/`;
   const deadline = Date.now() + 90_000;
   while (!output.includes(url)) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);

@@ -2,7 +2,7 @@
 // configs. No processes here (see rig.ts).
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { infraHosts, type CertKind, type DnsRecord, type Expectation, type Route, type Scenario } from './scenarios.ts';
+import { identityNames, infraHosts, type NotaryVariant, type CertKind, type DnsRecord, type Expectation, type Route, type Scenario } from './scenarios.ts';
 
 export interface Layout {
   slot: number;
@@ -76,6 +76,8 @@ export interface ResolvedHost {
   routes: ResolvedRoute[];
   /** HostSpec.hostWithPortStatus. */
   hostWithPortStatus?: number;
+  /** Served by the notary stand-in (notary.ts), not nginx. */
+  notary?: NotaryVariant;
 }
 
 export interface ResolvedRecord {
@@ -159,6 +161,7 @@ export function resolveScenarios(table: Scenario[], l: Layout, makeKeys: KeysMak
         cert: tls && !tarpit ? { kind: h.cert ?? 'good', names: h.cert === 'wrong-name' ? ['wrong-name.invalid'] : (h.certNames ?? h.names) } : null,
         routes,
         ...(h.hostWithPortStatus !== undefined ? { hostWithPortStatus: h.hostWithPortStatus } : {}),
+        ...(h.notary ? { notary: h.notary } : {}),
       };
     });
     shareCertificates(hosts, row.hosts);
@@ -287,6 +290,7 @@ export function zoneFile(scenarios: ResolvedScenario[], zone: 'a' | 'b', l: Layo
   if (origin === 'fed.test') {
     lines.push('ns IN A 127.0.0.1', ...children.map((child) => `${child}. IN NS ns.fed.test.`));
     for (const [name, octet] of Object.entries(infraHosts)) lines.push(`${name}. IN A ${l.infraNet}.${octet}`);
+    if (l.ipv6) lines.push(`${identityNames.v6}. IN AAAA ::1`);
   }
   const abs = (n: string) => (n === '.' || n.endsWith('.') ? n : `${n}.`);
   const belongs = (name: string) => (origin === 'fed.test' ? !children.some((child) => within(name, child)) : within(name, origin));
@@ -404,7 +408,7 @@ export function nginxConf(scenarios: ResolvedScenario[], l: Layout, bodyFile: (h
   const cors = (on: boolean) => (on ? Object.entries(CORS_HEADERS).map(([k, v]) => `add_header ${k} ${nginxString(v)} always;`) : []);
   // Default server per listen socket: prefer IP-literal hosts (no SNI), else the first one.
   const defaults = new Map<string, string>();
-  const hosts = scenarios.filter((s) => s.enabled).flatMap((s) => s.hosts).filter((h) => !h.tarpit);
+  const hosts = scenarios.filter((s) => s.enabled).flatMap((s) => s.hosts).filter((h) => !h.tarpit && !h.notary);
   for (const h of [...hosts].sort((a, b) => Number(b.names.some((n) => isIP(n))) - Number(a.names.some((n) => isIP(n))))) {
     for (const p of h.ports) {
       const k = hostPort(h.address, p);

@@ -27,7 +27,9 @@ import * as dnsPacket from '@leichtgewicht/dns-packet';
 import { obtainCertificates, type CertRequest } from './certs.ts';
 import type { HelperConfig } from './helper.ts';
 import { makeKeysResponse } from './keys.ts';
-import { infraHosts, scenarios as defaultScenarios, type Scenario } from './scenarios.ts';
+import type { NotaryConfig } from './notary.ts';
+import { identityNames, infraHosts, scenarios as defaultScenarios, type Scenario } from './scenarios.ts';
+import { loadSigningKey } from '../../src/server/identity.ts';
 
 export const RIG_DIR = dirname(fileURLToPath(import.meta.url));
 export const RUN_ROOT = join(RIG_DIR, '.run');
@@ -87,6 +89,12 @@ export interface RigState {
     /** The CA and leaves of an earlier start were reused (same table, < 14 days old). */
     reused: boolean;
   };
+  /**
+   * fedcheck's own identity for outgoing tests: a test's proxy serves `names.v4:<its port>`
+   * on `address` (or `names.v6` on ::1) with TLS from `chainFile`/`keyFile`, and signs with
+   * (a copy of) `signingKeyFile`, which the from-cache notary also knows.
+   */
+  identity: { names: typeof identityNames; address: string; chainFile: string; keyFile: string; signingKeyFile: string; v6: boolean };
   /** HOME for Chromium: $HOME/.pki/nssdb trusts the root. */
   nss: { home: string; db: string };
   /** Chromium --host-resolver-rules value. */
@@ -338,7 +346,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       const child = spawn(cmd, args, {
         cwd: runDir,
         detached: true,
-        stdio: ['ignore', name === 'helper' ? 'pipe' : fd, fd],
+        stdio: ['ignore', name === 'helper' || name === 'notary' ? 'pipe' : fd, fd],
         env: { ...process.env, HOME: join(runDir, 'home') },
       });
       closeSync(fd);
@@ -368,8 +376,9 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     const reqs = new Map<string, CertRequest>();
     const keyOf = (r: CertRequest) => `${r.kind}|${r.names.join(',')}`;
     for (const h of hosts) if (h.cert) reqs.set(keyOf(h.cert), { kind: h.cert.kind, names: h.cert.names });
-    const dohNames = Object.keys(infraHosts);
-    reqs.set(keyOf({ kind: 'good', names: dohNames }), { kind: 'good', names: dohNames });
+    const infraNames = [...Object.keys(infraHosts), identityNames.v6];
+    const dohNames = Object.keys(infraHosts).filter((name) => name !== identityNames.v4);
+    reqs.set(keyOf({ kind: 'good', names: infraNames }), { kind: 'good', names: infraNames });
     const reqList = [...reqs.values()];
     const certs = await obtainCertificates(join(RUN_ROOT, 'certs', `slot-${slot}`), `slot ${slot}`, reqList, options.freshCa ?? process.env.FEDCHECK_RIG_FRESH_CA === '1');
     const issued = certs.issued;
@@ -381,7 +390,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       h.cert.chainFile = c.chainFile;
       h.cert.keyFile = c.keyFile;
     }
-    const dohCert = byKey.get(keyOf({ kind: 'good', names: dohNames }))!;
+    const dohCert = byKey.get(keyOf({ kind: 'good', names: infraNames }))!;
 
     // Bodies, zones, configs.
     const bodyFile = (h: { id: string }, i: number) => join(www, `${h.id}.${i}.body`);
@@ -415,6 +424,23 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       }
     }
     writes.push(writeFile(join(runDir, 'helper.json'), JSON.stringify(helperCfg, null, 1)));
+    const signingKeyFile = join(runDir, 'fedcheck-signing.key');
+    loadSigningKey(signingKeyFile);
+    const notaryCfg: NotaryConfig = {
+      dnsServer: `127.0.0.1:${l.dnsA}`,
+      caFile: certs.rootFile,
+      fedcheckKeyFile: signingKeyFile,
+      notaries: resolved
+        .filter((s) => s.enabled)
+        .flatMap((s) =>
+          s.hosts.flatMap((h) =>
+            h.notary && h.cert
+              ? h.ports.map((port) => ({ serverName: s.serverName, variant: h.notary!, address: h.address, port: innerPort(l, port), chainFile: h.cert!.chainFile!, keyFile: h.cert!.keyFile! }))
+              : [],
+          ),
+        ),
+    };
+    writes.push(writeFile(join(runDir, 'notary.json'), JSON.stringify(notaryCfg, null, 1)));
     await Promise.all(writes);
     mark('configs');
 
@@ -422,19 +448,26 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     const nginx = start('nginx', 'nginx', ['-c', join(runDir, 'nginx.conf'), '-p', runDir, '-e', join(logs, 'nginx-error.log')]);
     const dnsdist = start('dnsdist', 'dnsdist', ['--supervised', '--disable-syslog', '-C', join(runDir, 'dnsdist.conf')]);
     const helper = start('helper', process.execPath, [join(RIG_DIR, 'helper.ts'), join(runDir, 'helper.json')]);
+    const notary = start('notary', process.execPath, [join(RIG_DIR, 'notary.ts'), join(runDir, 'notary.json')]);
     record();
 
-    let helperReady = false;
-    helper.child.stdout!.on('data', (b: Buffer) => {
-      if (b.toString().includes('ready')) helperReady = true;
-    });
+    const said = (proc: Proc) => {
+      let ready = false;
+      proc.child.stdout!.on('data', (b: Buffer) => {
+        if (b.toString().includes('ready')) ready = true;
+      });
+      return async () => ready;
+    };
+    const helperReady = said(helper);
+    const notaryReady = said(notary);
     const firstHttp = [...httpSockets.values()][0];
     await Promise.all([
       waitFor('knot a', knotA, () => tcpReady('127.0.0.1', l.knotA)),
       waitFor('knot b', knotB, () => tcpReady('127.0.0.1', l.knotB)),
       waitFor('nginx', nginx, async () => (firstHttp ? tcpReady(firstHttp.address, innerPort(l, firstHttp.port)) : true)),
       waitFor('dnsdist', dnsdist, () => tcpReady(infra('doh.fed.test'), innerPort(l, 443))),
-      waitFor('helper', helper, async () => helperReady),
+      waitFor('helper', helper, helperReady),
+      waitFor('notary', notary, notaryReady),
     ]);
     // unbound needs fed.test's key, which knot made when it signed the zone.
     const trustAnchorFile = join(runDir, 'fed.test.trust-anchor');
@@ -447,6 +480,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     await waitFor('unbound', unbound, () => tcpReady('127.0.0.1', l.dnsValidating));
     mark('ready');
     helper.child.stdout!.destroy();
+    notary.child.stdout!.destroy();
     if (mode === 'cli') for (const p of procs) p.child.unref();
 
     const map = hostMap(resolved, l);
@@ -475,6 +509,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
         altJson: 'https://doh-alt.fed.test/resolve',
         altWire: 'https://doh-alt.fed.test/dns-query',
       },
+      identity: { names: identityNames, address: infra(identityNames.v4), chainFile: dohCert.chainFile, keyFile: dohCert.keyFile, signingKeyFile, v6: l.ipv6 },
       ca: { root: certs.rootFile, intermediate: certs.intermediateFile, dir: certs.dir, reused: certs.cached },
       nss: { home: certs.nssHome, db: certs.nssDb },
       hostResolverRules: hostResolverRules(map),

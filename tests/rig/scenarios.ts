@@ -36,6 +36,15 @@ export type CertKind = 'good' | 'expired' | 'wrong-name' | 'self-signed' | 'no-i
 
 export type KeysVariant = 'good' | 'bad-signature' | 'wrong-server-name' | 'expired' | 'padded-signature';
 
+/**
+ * How the rig's notary stand-in (notary.ts) answers a key query for fedcheck's name.
+ * good: fetches it by the spec's rules and answers signed. egress-blocked: never fetches
+ * (answers empty, as Synapse does when its fetch fails). ipv6-only: fetches from IPv6
+ * addresses only. refuses: 404 M_UNRECOGNIZED. from-cache: answers with a copy made before
+ * the test, never fetches. wrong-signature: fetches, but its signature does not verify.
+ */
+export type NotaryVariant = 'good' | 'egress-blocked' | 'ipv6-only' | 'refuses' | 'from-cache' | 'wrong-signature';
+
 export interface Route {
   /** Default 200, or 301 with `redirect`. */
   status?: number;
@@ -81,6 +90,8 @@ export interface HostSpec {
   /** Default true: A/AAAA records for the DNS names at this host's address. */
   dns?: boolean;
   routes?: Record<string, Route>;
+  /** Served by the notary stand-in (version, keys, key query) instead of nginx; `routes` unused. */
+  notary?: NotaryVariant;
   /**
    * The status every request whose Host header carries a port gets, as from a reverse proxy
    * that matches Host exactly (HAProxy `hdr(host)`). Default: the port does not matter.
@@ -100,7 +111,10 @@ export interface DnsRecord {
 
 export interface Expectation {
   step: ResolutionStep;
+  /** Without an outgoing test (a proxy or CLI with no FEDCHECK_SERVER_NAME). */
   verdict: Verdict;
+  /** When the outgoing test runs (FEDCHECK_SERVER_NAME set); default `verdict`. */
+  verdictWithOutgoing?: Verdict;
   /** The report's `areas` entries this row is about (the others are not asserted). */
   areas?: Partial<Record<CheckArea, CheckStatus>>;
   /** Ids of checks expected to fail or warn (best effort; the core team owns the names). */
@@ -1242,11 +1256,54 @@ export const scenarios: Scenario[] = [
     })],
     expect: { step: 'well-known-port', verdict: 'warn', connect: '{ip}:443', checks: ['support.contacts', 'support.wellknown'], areas: { support: 'warn' } },
   },
+
+  // ---- outgoing federation (octets 160-189): the notary stand-in fetches fedcheck's keys ----
+  ...outgoingRows(),
 ];
+
+/**
+ * One row per notary variant (160-165) and ten good notaries (170-179) for the test that
+ * runs ten outgoing tests at once. Port 443 answers .well-known 404 (nginx), 8448 is the
+ * notary stand-in. Each notary fetches from its own address, so a test can tell whose a
+ * fetch was. fedcheck's own name (`identityNames`) has only an IPv4 address.
+ */
+function outgoingRows(): Scenario[] {
+  const variants: { variant: NotaryVariant; addr: number; summary: string; outgoing: CheckStatus; verdictWithOutgoing: Verdict }[] = [
+    { variant: 'good', addr: 160, summary: 'fetches fedcheck\'s keys when asked and answers signed', outgoing: 'pass', verdictWithOutgoing: 'pass' },
+    { variant: 'egress-blocked', addr: 161, summary: 'cannot connect out: answers the key query empty', outgoing: 'fail', verdictWithOutgoing: 'warn' },
+    { variant: 'ipv6-only', addr: 162, summary: 'connects out over IPv6 only, and fedcheck\'s name has only IPv4', outgoing: 'fail', verdictWithOutgoing: 'warn' },
+    { variant: 'refuses', addr: 163, summary: 'refuses key queries (404 M_UNRECOGNIZED): could not test', outgoing: 'info', verdictWithOutgoing: 'pass' },
+    { variant: 'from-cache', addr: 164, summary: 'answers from a copy cached before the test, ignoring minimum_valid_until_ts: could not test', outgoing: 'info', verdictWithOutgoing: 'pass' },
+    { variant: 'wrong-signature', addr: 165, summary: 'fetches fedcheck\'s keys, but its signature over them does not verify', outgoing: 'fail', verdictWithOutgoing: 'warn' },
+  ];
+  const row = (id: string, variant: NotaryVariant, addr: number, summary: string, outgoing: CheckStatus, verdictWithOutgoing: Verdict): Scenario => ({
+    id,
+    addr,
+    summary: `Outgoing federation: a server that ${summary}.`,
+    spec: 'server-server API: Querying keys through another server',
+    hosts: [
+      { names: [`${id}.fed.test`], ports: [443] },
+      { names: [`${id}.fed.test`], ports: [8448], notary: variant },
+    ],
+    expect: { step: 'default', verdict: 'pass', verdictWithOutgoing, areas: { outgoing }, connect: '{ip}:8448' },
+  });
+  return [
+    ...variants.map((v) => row(`outgoing-${v.variant}`, v.variant, v.addr, v.summary, v.outgoing, v.verdictWithOutgoing)),
+    ...Array.from({ length: 10 }, (_, i) => row(`outgoing-many-${i}`, 'good', 170 + i, `fetches fedcheck's keys (one of ten tested at once, ${i})`, 'pass', 'pass')),
+  ];
+}
+
+/**
+ * fedcheck's own names for the outgoing tests: `v4` has an A record in the infra net (a
+ * test's proxy listens there, with TLS, on a port of its own: the server name carries it),
+ * `v6` only an AAAA record for ::1. Both are in the infra certificate.
+ */
+export const identityNames = { v4: 'fedcheck.fed.test', v6: 'fedcheck6.fed.test' } as const;
 
 /** The DoH/infra names, in the infra net (127.0.2.x in slot 0). */
 export const infraHosts = {
   'doh.fed.test': 1, // dnsdist, RFC 8484 wire GET, zone a
   'doh-json.fed.test': 2, // ours, JSON (?name=&type=) + wire, zone a
   'doh-alt.fed.test': 3, // ours, JSON + wire, zone b (disagrees on split-dns)
+  'fedcheck.fed.test': 10, // identityNames.v4: where a test's own proxy listens
 } as const;

@@ -35,8 +35,9 @@ export interface BrowserCheckOutcome {
 
 export type BrowserCheck = (serverName: string, options: BrowserCheckOptions) => Promise<BrowserCheckOutcome>;
 
-/** What only the proxy can test: raw connections, TLS details, the federation API and keys. */
-const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys']);
+/** What only the proxy can test: raw connections, TLS details, the federation API, keys, and
+ * outgoing federation (the target fetching the proxy's own keys). */
+const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys', 'outgoing']);
 /** What the page itself sees best: what web clients, which need CORS, see. */
 const PAGE_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
 

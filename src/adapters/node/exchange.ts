@@ -9,6 +9,7 @@ export interface ExchangeRequest {
   /** Path and query. */
   path: string;
   headers: Record<string, string>;
+  body?: string;
   maxBytes: number;
   /** Aborting it cuts the exchange; a TimeoutError reason makes it a "timeout". */
   signal: AbortSignal;
@@ -78,7 +79,7 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
         });
       });
     });
-    req.end();
+    req.end(request.body);
   });
 }
 

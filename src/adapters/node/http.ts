@@ -70,6 +70,7 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
           method: request.method ?? 'GET',
           path: url.pathname + url.search,
           headers: { host: url.host, 'user-agent': userAgent, ...request.headers },
+          body: request.body,
           maxBytes: request.maxBytes,
           signal,
           connect,

@@ -6,6 +6,13 @@ import type { ProbeResult } from '../../../src/checker/interfaces.ts';
 import type { Report } from '../../../src/checker/report.ts';
 import type { FakeName, FakeResponse } from '../../fixtures/fakes.ts';
 import { checkScenario, findings, NOW, srv, wellKnownUrl, type Scenario } from './helpers.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HttpClient, HttpResult } from '../../../src/checker/interfaces.ts';
+import { outgoingTesting } from '../../../src/checker/outgoing.ts';
+import { createIdentity, signJson, signingKeyFromSeed } from '../../../src/server/identity.ts';
+import { fakeHttp, SPEC_SEED_HEX } from '../../fixtures/fakes.ts';
 
 const V4 = '93.184.215.10';
 const V4B = '93.184.215.11';
@@ -817,6 +824,84 @@ describe('OAuth 2.0 sign-in', () => {
     expectFindings(await run('example.org', withMas({ [LOGIN]: { body: { flows: [{ type: 'm.login.sso', 'org.matrix.msc3824.delegated_oidc_compatibility': true }] } } })), 'auth.login-flows', ['pass']);
     expectFindings(await run('example.org', withMas({ [LOGIN]: { body: { flows: [{ type: 'm.login.password' }] } } })), 'auth.login-flows', ['warn'], /offers no m\.login\.sso/);
     expectFindings(await run('example.org', withMas({ [LOGIN]: { status: 404 } })), 'auth.login-flows', ['warn'], /HTTP 404/);
+  });
+});
+
+describe('outgoing federation (the key query through the server)', () => {
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'fedcheck-outgoing-')), 'signing.key');
+  const ours = createIdentity({ serverName: 'fedcheck.example.net', keyFile });
+  // The healthy fake prober publishes the spec seed's key as example.org's ed25519:1.
+  const notaryKey = signingKeyFromSeed('ed25519:1', Buffer.from(SPEC_SEED_HEX, 'hex'));
+  const QUERY = 'POST https://matrix.example.org:443/_matrix/key/v2/query';
+
+  /** The healthy server's routes, and the key query answered by `route`. */
+  async function runWith(route: FakeResponse | ((body: string) => HttpResult)) {
+    const base = healthy({});
+    const others = fakeHttp(base.routes!, { canPinAddress: true });
+    const http: HttpClient = {
+      canPinAddress: true,
+      async get(url, request) {
+        if (request.method !== 'POST' || `POST ${url}` !== QUERY) return others.get(url, request);
+        if (typeof route === 'function') return route(request.body ?? '');
+        return { ok: true, url, status: route.status ?? 200, headers: {}, body: JSON.stringify(route.body ?? ''), redirects: [], elapsedMs: 5 };
+      },
+    };
+    return run('example.org', { ...base, deps: { outgoing: outgoingTesting(ours), http } });
+  }
+  const fetchAndAnswer = (edit: (signed: Record<string, unknown>) => Record<string, unknown> = (x) => x) => (body: string): HttpResult => {
+    expect(JSON.parse(body)).toEqual({ server_keys: { 'fedcheck.example.net': { [ours.keyId]: { minimum_valid_until_ts: expect.any(Number) } } } });
+    const { body: keys, validUntilTs } = ours.issueKeys();
+    expect(validUntilTs).toBeGreaterThanOrEqual(JSON.parse(body).server_keys['fedcheck.example.net'][ours.keyId].minimum_valid_until_ts);
+    ours.record({ atMs: Date.now(), validUntilTs, address: '2a01:4f8::10', family: 'IPv6', userAgent: 'Synapse/1.140.0', host: 'fedcheck.example.net:443', sni: 'fedcheck.example.net' });
+    const answer = { server_keys: [edit(signJson(keys, 'example.org', notaryKey))] };
+    return { ok: true, url: QUERY, status: 200, headers: {}, body: JSON.stringify(answer), redirects: [], elapsedMs: 40 };
+  };
+
+  it('passes when the server fetched our keys itself and signed them', async () => {
+    const report = await runWith(fetchAndAnswer());
+    expectFindings(report, 'outgoing.reached', ['pass'], /example\.org fetched fedcheck\.example\.net's keys itself, \d+ ms after the query: from 2a01:4f8::10 \(IPv6\), User-Agent "Synapse\/1\.140\.0", SNI fedcheck\.example\.net, Host fedcheck\.example\.net:443/);
+    expectFindings(report, 'outgoing.notary-signature', ['pass'], /signed by the server with ed25519:1/);
+    expect(report.areas.outgoing).toBe('pass');
+    expect(report.steps.find((step) => step.id === 'outgoing')).toMatchObject({ status: 'pass', requests: [{ method: 'POST', url: 'https://matrix.example.org:443/_matrix/key/v2/query', status: 200 }] });
+  });
+
+  it('fails the signature when the server signs wrongly or changes our keys, and caps the verdict at warn', async () => {
+    const wrong = await runWith(fetchAndAnswer((signed) => ({ ...signed, signatures: { ...(signed.signatures as object), 'example.org': { 'ed25519:1': 'A'.repeat(86) } } })));
+    expectFindings(wrong, 'outgoing.notary-signature', ['fail'], /server's signature over them fails: the signature by "ed25519:1" does not verify/);
+    expect(wrong.verdict).toBe('warn');
+    const changed = await runWith(fetchAndAnswer((signed) => ({ ...signed, old_verify_keys: { 'ed25519:x': { key: 'AAAA', expired_ts: 1 } } })));
+    expectFindings(changed, 'outgoing.notary-signature', ['fail'], /changed fedcheck\.example\.net's keys on the way/);
+  });
+
+  it('fails when the server answers without our keys, and caps the verdict at warn', async () => {
+    const report = await runWith({ body: { server_keys: [] } });
+    expectFindings(report, 'outgoing.reached', ['fail'], /answered the key query without fedcheck\.example\.net's keys.*no fetch of them reached fedcheck/);
+    expectFindings(report, 'outgoing.notary-signature', []);
+    expect(report.areas.outgoing).toBe('fail');
+    expect(report.verdict).toBe('warn');
+  });
+
+  it('could not test when the server refuses, answers from its cache, or times out while fetches arrive', async () => {
+    expectFindings(await runWith({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } }), 'outgoing.reached', ['info'], /^Could not test outgoing federation: .* HTTP 404 M_UNRECOGNIZED/);
+    const earlier = ours.issueKeys().body;
+    const cached = await runWith({ body: { server_keys: [signJson(earlier, 'example.org', notaryKey)] } });
+    expectFindings(cached, 'outgoing.reached', ['info'], /^Could not test outgoing federation: example\.org answered with a copy/);
+    expect(cached.verdict).toBe('pass');
+    const timeout = (): HttpResult => ({ ok: false, url: QUERY, error: { kind: 'timeout', message: 'no answer' }, redirects: [], elapsedMs: 15000 });
+    expectFindings(await runWith(timeout), 'outgoing.reached', ['fail'], /did not answer the key query within 15000 ms, and nothing fetched/);
+  });
+
+  it('sends no key query, anywhere, when no connection to the server worked', async () => {
+    const base = healthy({ prober: { closed: [`${V4}:443`, `[${V6}]:443`] } });
+    const http = fakeHttp(base.routes!, { canPinAddress: true });
+    const report = await run('example.org', { ...base, deps: { outgoing: outgoingTesting(ours), http } });
+    expectFindings(report, 'outgoing.reached', ['skip'], /^Could not test outgoing federation: no connection to example\.org worked/);
+    expect(http.requests.filter((request) => request.method === 'POST')).toEqual([]);
+  });
+
+  it('says how to enable it without an identity, and that a page cannot test it', async () => {
+    expectFindings(await run('example.org', healthy({ deps: { outgoing: outgoingTesting(null) } })), 'outgoing.reached', ['skip'], /Set FEDCHECK_SERVER_NAME/);
+    expectFindings(await run('example.org', healthy({ prober: false })), 'outgoing.reached', ['skip'], /Not tested from this page/);
   });
 });
 

@@ -1,30 +1,62 @@
 // The proxy app on a real loopback socket, for tests that go through HTTP like a browser
 // or a monitoring script would.
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { serve, type ServerType } from '@hono/node-server';
 import { createNodeAdapters, type NodeAdapters } from '../../../../src/adapters/node/index.ts';
 import type { Report } from '../../../../src/checker/report.ts';
 import { createApp } from '../../../../src/server/app.ts';
 import { loadConfig, type ServerConfig } from '../../../../src/server/config.ts';
+import { createIdentity, type Identity } from '../../../../src/server/identity.ts';
 import type { RigState } from '../../../rig/rig.ts';
+
+/** Where the proxy's own federation identity is served: HTTPS on `address`, a port of its own. */
+export interface IdentityListener {
+  /** The name's host part; the server name is `${host}:${port}`. */
+  host: string;
+  address: string;
+  chainFile: string;
+  keyFile: string;
+  signingKeyFile: string;
+}
 
 export interface RunningProxy {
   url: string;
+  /** With an identity listener: fedcheck's server name, e.g. fedcheck.fed.test:41234. */
+  identity?: Identity;
   log: string[];
   /** GET /api/v1/report; `from` binds the client socket to that loopback address. */
   report(serverName: string, from?: string): Promise<{ status: number; headers: Headers; body: Report & { error?: { code: string; message: string } } }>;
   close(): Promise<void>;
 }
 
-export async function startProxy(config: Partial<ServerConfig>, adapters: NodeAdapters): Promise<RunningProxy> {
+export async function startProxy(config: Partial<ServerConfig>, adapters: NodeAdapters, identityAt?: IdentityListener): Promise<RunningProxy> {
   const log: string[] = [];
-  const app = createApp({ config: { ...loadConfig({}), ...config }, adapters, log: (line) => log.push(line) });
+  // The identity's name carries the HTTPS port, known once that server listens.
+  let handle: (request: Request, env: unknown) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  let identity: Identity | undefined;
+  let identityServer: ServerType | undefined;
+  if (identityAt) {
+    identityServer = serve({
+      fetch: (request, env) => handle(request, env),
+      hostname: identityAt.address,
+      port: 0,
+      createServer: createHttpsServer,
+      serverOptions: { cert: readFileSync(identityAt.chainFile), key: readFileSync(identityAt.keyFile) },
+    });
+    await new Promise((resolve) => identityServer!.once('listening', resolve));
+    const port = (identityServer.address() as AddressInfo).port;
+    identity = createIdentity({ serverName: `${identityAt.host}:${port}`, keyFile: identityAt.signingKeyFile });
+  }
+  const app = createApp({ config: { ...loadConfig({}), ...config }, adapters, identity: identity ?? null, log: (line) => log.push(line) });
+  handle = app.fetch;
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    identity,
     log,
     async report(serverName, from) {
       const { request } = await import('node:http');
@@ -42,7 +74,13 @@ export async function startProxy(config: Partial<ServerConfig>, adapters: NodeAd
         req.end();
       });
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      for (const open of [server, identityServer]) {
+        if (!open) continue;
+        (open as import('node:http').Server).closeAllConnections();
+        await new Promise<void>((resolve) => open.close(() => resolve()));
+      }
+    },
   };
 }
 
