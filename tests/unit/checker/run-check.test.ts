@@ -3,7 +3,7 @@
 import { CONNECTION_CHECKS, connectionTesting } from '../../../src/checker/probing.ts';
 import { describe, expect, it } from 'vitest';
 import { areaStatuses, runCheck, verdictOf } from '../../../src/checker/check.ts';
-import { CHECK_METAS, CONNECTION_METAS, REPORT_CHECKS, checkMeta } from '../../../src/checker/registry.ts';
+import { CHECK_METAS, CONNECTION_METAS, OUTGOING_METAS, REPORT_CHECKS, checkMeta } from '../../../src/checker/registry.ts';
 import { CHECK_REFERENCE } from '../../../src/checker/check-reference.ts';
 import { CHECK_AREAS } from '../../../src/checker/evidence.ts';
 import type { Finding } from '../../../src/checker/report.ts';
@@ -23,7 +23,7 @@ describe('registry', () => {
       expect(meta.fix.length).toBeGreaterThan(10);
     }
     for (const entry of CHECK_REFERENCE) expect(entry.description.length, entry.id).toBeGreaterThan(20);
-    expect(new Set(CHECK_METAS)).toEqual(new Set([...REPORT_CHECKS.map((check) => check.meta), ...CONNECTION_METAS]));
+    expect(new Set(CHECK_METAS)).toEqual(new Set([...REPORT_CHECKS.map((check) => check.meta), ...OUTGOING_METAS, ...CONNECTION_METAS]));
     expect(checkMeta('keys.signature')?.area).toBe('keys');
     expect(checkMeta('nope')).toBeUndefined();
   });
