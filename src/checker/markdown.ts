@@ -1,6 +1,7 @@
 // A report as Markdown, for pasting into a support room. Everything that came from the
 // checked server (names, details quoting its answers) is escaped so it renders as text:
 // it can neither add Markdown formatting or links nor inject HTML.
+import { areaGroupLine, summarizeAreaGroups } from './area-groups.ts';
 import type { Finding, Report } from './report.ts';
 
 const STATUS_MARK: Record<Finding['status'], string> = { pass: '✅', warn: '⚠️', fail: '❌', info: 'ℹ️', skip: '⏭️' };
@@ -33,6 +34,8 @@ export function reportToMarkdown(report: Report, options: MarkdownOptions = {}):
     `Checked ${escapeMarkdown(report.checkedAt)} from the ${report.source} in ${Math.round(report.durationMs)} ms (fedcheck).`,
     '',
   ];
+  const groups = summarizeAreaGroups(report.areas);
+  if (groups.length > 0) lines.push(...groups.map((group) => `- ${STATUS_MARK[group.status]} ${areaGroupLine(group)}`), '');
   const resolution = report.resolution;
   if (resolution) {
     const delegated = resolution.delegatedServerName ? `, delegated to ${escapeMarkdown(resolution.delegatedServerName)}` : '';

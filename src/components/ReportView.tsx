@@ -1,5 +1,6 @@
-// A finished report: what was not tested or not readable and why, the trace, the proxy's
-// connections and the findings. Loaded when a check starts, not with the page.
+// A finished report: what to fix first, then what was not tested or not readable and why,
+// the trace (folded after a pass), the proxy's connections and the findings by area. Loaded
+// when a check starts, not with the page.
 import { Show } from 'solid-js';
 import type { Report } from '../checker/report.ts';
 import type { BrowserCheckOutcome } from '../adapters/browser/check.ts';
@@ -7,6 +8,7 @@ import { ReportActions } from './ReportActions.tsx';
 import { ResolutionTrace } from './ResolutionTrace.tsx';
 import { Connections } from './Connections.tsx';
 import { Findings } from './Findings.tsx';
+import { Problems } from './Problems.tsx';
 
 export interface ReportViewProps {
   outcome: BrowserCheckOutcome;
@@ -19,6 +21,7 @@ export default function ReportView(props: ReportViewProps) {
   const notTested = () => report().checks.filter((check) => check.status === 'skip').length;
   return (
     <div class="fc-report">
+      <Problems report={report()} />
       <ReportActions report={report()} markdown={props.markdown} />
       <Show when={props.outcome.proxyError}>
         <p class="fc-notice" data-notice="proxy-failed">
@@ -47,7 +50,7 @@ export default function ReportView(props: ReportViewProps) {
           </p>
         </div>
       </Show>
-      <ResolutionTrace report={report()} />
+      <ResolutionTrace report={report()} open={report().verdict !== 'pass'} />
       <Show when={report().connections.length > 0}>
         <Connections connections={report().connections} />
       </Show>

@@ -1,6 +1,7 @@
 // The live region: what is running, then the verdict in one sentence. Its data attributes
 // are the machine-readable outcome (tests, user scripts).
-import { Match, Switch } from 'solid-js';
+import { For, Match, Switch } from 'solid-js';
+import { summarizeAreaGroups } from '../checker/area-groups.ts';
 import type { Report } from '../checker/report.ts';
 import type { RunState } from './Checker.tsx';
 import type { StepProgress } from './RunProgress.tsx';
@@ -35,6 +36,16 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
                 {countFindings(done())}
                 {done().resolution ? ` Found through ${STEP_TEXT[done().resolution!.step]}.` : ''}
               </p>
+              <ul class="fc-area-groups" aria-label="By area">
+                <For each={summarizeAreaGroups(done().areas)}>
+                  {(group) => (
+                    <li data-group={group.group} data-status={group.status}>
+                      <span class="fc-badge">{STATUS_TEXT[group.status]}</span> {group.label}
+                      {group.partlyTested ? ' (partly not tested from this page)' : ''}
+                    </li>
+                  )}
+                </For>
+              </ul>
             </>
           )}
         </Match>

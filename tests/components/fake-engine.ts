@@ -18,7 +18,7 @@ export function report(overrides: Partial<Report> = {}): Report {
     source: 'browser',
     durationMs: 420,
     verdict: 'warn',
-    areas: { 'well-known': 'pass', dns: 'pass' },
+    areas: { 'well-known': 'pass', dns: 'warn', tls: 'skip', client: 'fail' },
     resolution: {
       step: 'well-known-srv',
       delegatedServerName: 'matrix.example.org',
