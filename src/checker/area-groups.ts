@@ -50,16 +50,3 @@ export function summarizeAreaGroups(areas: Report['areas']): AreaGroupSummary[] 
     return [{ group: id, label: AREA_GROUP_TEXT[id], status, partlyTested: status !== 'skip' && statuses.includes('skip') }];
   });
 }
-
-const GROUP_STATUS_TEXT: Record<CheckStatus, string> = {
-  pass: 'OK',
-  warn: 'warning',
-  fail: 'failing',
-  info: 'notes only',
-  skip: 'not tested',
-};
-
-/** "Sign-in: failing", for the plain-text and Markdown summaries. */
-export function areaGroupLine(summary: AreaGroupSummary): string {
-  return `${summary.label}: ${GROUP_STATUS_TEXT[summary.status]}${summary.partlyTested ? ' (partly not tested)' : ''}`;
-}

@@ -1,8 +1,8 @@
 // A report as Markdown, for pasting into a support room. Everything that came from the
 // checked server (names, details quoting its answers) is escaped so it renders as text:
 // it can neither add Markdown formatting or links nor inject HTML.
-import { areaGroupLine, summarizeAreaGroups } from './area-groups.ts';
-import type { Finding, Report } from './report.ts';
+import { summarizeAreaGroups, type AreaGroupSummary } from './area-groups.ts';
+import type { CheckStatus, Finding, Report } from './report.ts';
 
 const STATUS_MARK: Record<Finding['status'], string> = { pass: '✅', warn: '⚠️', fail: '❌', info: 'ℹ️', skip: '⏭️' };
 const VERDICT_TEXT: Record<Report['verdict'], string> = {
@@ -19,6 +19,21 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_{}[\]()#+\-.!|~]/g, (char) => `\\${char}`);
+}
+
+/** How an area group stands, in the words of a summary line. */
+const GROUP_STATUS_TEXT: Record<CheckStatus, string> = {
+  pass: 'OK',
+  warn: 'warning',
+  fail: 'failing',
+  info: 'notes only',
+  skip: 'not tested',
+};
+
+/** "Sign-in: failing", for the plain-text and Markdown summaries (here, out of the page's
+ * first chunk, which shares area-groups.ts). */
+export function areaGroupLine(summary: AreaGroupSummary): string {
+  return `${summary.label}: ${GROUP_STATUS_TEXT[summary.status]}${summary.partlyTested ? ' (partly not tested)' : ''}`;
 }
 
 export interface MarkdownOptions {

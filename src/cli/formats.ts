@@ -1,6 +1,7 @@
 // Plain-text renderings of a Report for the terminal and for monitoring systems.
 // Markdown comes from the checker core; JSON is the report itself.
-import { areaGroupLine, summarizeAreaGroups } from '../checker/area-groups.ts';
+import { summarizeAreaGroups } from '../checker/area-groups.ts';
+import { areaGroupLine } from '../checker/markdown.ts';
 import type { CheckStatus, Finding, Report, Verdict } from '../checker/report.ts';
 
 const STATUS_MARK: Record<CheckStatus, string> = { pass: '✓', warn: '!', fail: '✗', info: 'i', skip: '-' };

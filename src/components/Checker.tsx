@@ -16,7 +16,7 @@ import { preconnect } from './preconnect.ts';
 import './checker.css';
 
 /** What the island needs from the engine module, which it loads once the page is idle. */
-export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'renderMarkdown'>;
+export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'renderMarkdown' | 'connectionKey'>;
 
 const loadEngine = (): Promise<Engine> => import('../adapters/browser/check.ts');
 const ReportView = lazy(() => import('./ReportView.tsx'));
@@ -159,9 +159,7 @@ export default function Checker(props: CheckerProps) {
         <RunProgress steps={steps()} />
       </Show>
       <Show when={finished()}>
-        {(done) => (
-          <ReportView outcome={done().outcome} markdown={done().engine.renderMarkdown} areaOf={done().engine.areaOf} />
-        )}
+        {(done) => <ReportView outcome={done().outcome} engine={done().engine} />}
       </Show>
       <RecentChecks recent={recent()} onRun={start} />
       <SettingsPanel settings={settings()} onChange={changeSettings} />

@@ -59,9 +59,7 @@ function FindingItem(props: { finding: Finding }) {
     <li class="fc-finding fc-brief" data-status={props.finding.status} data-check={props.finding.id}>
       <p class="fc-finding-title">
         <span class="fc-badge">{STATUS_TEXT[props.finding.status]}</span>{' '}
-        <Show when={safeHref(props.finding.docs)} fallback={<strong>{props.finding.title}</strong>}>
-          {(link) => <a href={link()}>{props.finding.title}</a>}
-        </Show>
+        <DocsTitle finding={props.finding} />
       </p>
       <p class="fc-detail">{props.finding.detail}</p>
     </li>
@@ -78,13 +76,20 @@ function NotTested(props: { findings: Finding[] }) {
           {(finding, index) => (
             <>
               {index() > 0 ? ', ' : ''}
-              <Show when={safeHref(finding.docs)} fallback={finding.title}>
-                {(href) => <a href={href()}>{finding.title}</a>}
-              </Show>
+              <DocsTitle finding={finding} />
             </>
           )}
         </For>
       </p>
     </li>
+  );
+}
+
+/** A finding's title, a link to its docs where the URL is one of ours or https. */
+function DocsTitle(props: { finding: Finding }) {
+  return (
+    <Show when={safeHref(props.finding.docs)} fallback={props.finding.title}>
+      {(link) => <a href={link()}>{props.finding.title}</a>}
+    </Show>
   );
 }

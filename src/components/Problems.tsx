@@ -16,7 +16,7 @@ export function Problems(props: { report: Report }) {
   return (
     <Show when={problems().length > 0}>
       <section class="fc-to-fix" aria-labelledby="fc-to-fix-title">
-        <h2 id="fc-to-fix-title">What to fix</h2>
+        <h2 id="fc-to-fix-title">What to fix ({problems().length})</h2>
         <ol>
           <For each={problems()}>
             {(finding) => (

@@ -2,8 +2,8 @@
 // the trace (folded after a pass), the proxy's connections and the findings by area. Loaded
 // when a check starts, not with the page.
 import { Show } from 'solid-js';
-import type { Report } from '../checker/report.ts';
 import type { BrowserCheckOutcome } from '../adapters/browser/check.ts';
+import type { Engine } from './Checker.tsx';
 import { ReportActions } from './ReportActions.tsx';
 import { ResolutionTrace } from './ResolutionTrace.tsx';
 import { Connections } from './Connections.tsx';
@@ -12,8 +12,8 @@ import { Problems } from './Problems.tsx';
 
 export interface ReportViewProps {
   outcome: BrowserCheckOutcome;
-  markdown: (report: Report) => string;
-  areaOf: (id: string) => string;
+  /** The loaded engine: the report view uses its helpers rather than share chunks with it. */
+  engine: Engine;
 }
 
 export default function ReportView(props: ReportViewProps) {
@@ -22,7 +22,7 @@ export default function ReportView(props: ReportViewProps) {
   return (
     <div class="fc-report">
       <Problems report={report()} />
-      <ReportActions report={report()} markdown={props.markdown} />
+      <ReportActions report={report()} markdown={props.engine.renderMarkdown} />
       <Show when={props.outcome.proxyError}>
         <p class="fc-notice" data-notice="proxy-failed">
           The proxy could not run its part ({props.outcome.proxyError}); connections, certificates and keys were not tested.
@@ -52,9 +52,9 @@ export default function ReportView(props: ReportViewProps) {
       </Show>
       <ResolutionTrace report={report()} open={report().verdict !== 'pass'} />
       <Show when={report().connections.length > 0}>
-        <Connections connections={report().connections} />
+        <Connections connections={report().connections} connectionKey={props.engine.connectionKey} />
       </Show>
-      <Findings report={report()} areaOf={props.areaOf} />
+      <Findings report={report()} areaOf={props.engine.areaOf} />
     </div>
   );
 }

@@ -98,7 +98,7 @@ describe('a finished report', () => {
   it('says what is wrong right under the verdict: failures, then warnings, each with title, fix and guide link', async () => {
     history.replaceState(null, '', '/?server=example.org');
     const { findByRole } = renderChecker();
-    const toFix = await findByRole('region', { name: 'What to fix' });
+    const toFix = await findByRole('region', { name: 'What to fix (2)' });
     const problems = [...toFix.querySelectorAll('li.fc-problem')];
     expect(problems.map((problem) => [problem.getAttribute('data-check'), problem.getAttribute('data-status')])).toEqual([
       ['client.wellknown.cors', 'fail'],

@@ -64,6 +64,7 @@ export function fakeEngine(result: Report | ((serverName: string) => Report) = r
     },
     areaOf: (id) => AREAS[id.split('.')[0]] ?? 'other',
     renderMarkdown: (value) => `# ${value.serverName}\n`,
+    connectionKey: (address, port) => `${address}:${port}`,
   };
   return { load: async () => engine, calls };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AREA_GROUPS, areaGroupLine, summarizeAreaGroups } from '../../../src/checker/area-groups.ts';
+import { AREA_GROUPS, summarizeAreaGroups } from '../../../src/checker/area-groups.ts';
 import { CHECK_AREAS } from '../../../src/checker/evidence.ts';
-import { reportToMarkdown } from '../../../src/checker/markdown.ts';
+import { areaGroupLine, reportToMarkdown } from '../../../src/checker/markdown.ts';
 import { REPORT_SCHEMA, type Report } from '../../../src/checker/report.ts';
 import { formatText } from '../../../src/cli/formats.ts';
 
