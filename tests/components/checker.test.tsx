@@ -261,6 +261,45 @@ describe('while a check runs, and after', () => {
     await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
   });
 
+  it('updates a step\'s row in place when it finishes, building no row again', async () => {
+    let finishStep!: () => void;
+    let finishCheck!: () => void;
+    const engine = fakeEngine();
+    const load = async () => {
+      const real = await engine.load();
+      return {
+        ...real,
+        checkFromBrowser: async (...args: Parameters<typeof real.checkFromBrowser>) => {
+          const [, options] = args;
+          const pending = real.checkFromBrowser(...args);
+          options.onProgress({ type: 'step-start', step: { id: 'srv', label: 'SRV lookup', startedMs: 5 } });
+          await new Promise<void>((resolve) => (finishStep = resolve));
+          const step = { id: 'well-known', label: 'Fetch /.well-known/matrix/server', status: 'pass' as const, startedMs: 0, durationMs: 120, requests: [] };
+          options.onProgress({ type: 'step-finish', step });
+          await new Promise<void>((resolve) => (finishCheck = resolve));
+          return pending;
+        },
+      };
+    };
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole } = render(() => <Checker engine={load} detect={noProxy} />);
+    const progress = await findByRole('list', { name: 'Progress' });
+    await waitFor(() => expect(progress.querySelectorAll('li')).toHaveLength(2));
+    const [wellKnown, srv] = [...progress.querySelectorAll('li')];
+    const changes: MutationRecord[] = [];
+    new MutationObserver((records) => changes.push(...records)).observe(progress, { subtree: true, childList: true, characterData: true, attributes: true });
+    finishStep();
+    await waitFor(() => expect(wellKnown.getAttribute('data-status')).toBe('pass'));
+    expect([...progress.querySelectorAll('li')]).toEqual([wellKnown, srv]);
+    expect(wellKnown.textContent).toBe('OKFetch /.well-known/matrix/server 120 ms');
+    expect(srv.textContent).toBe('RunningSRV lookup');
+    // Only the finished row changed: its status, its badge and its new duration.
+    expect(changes.every((change) => wellKnown.contains(change.target))).toBe(true);
+    expect(changes.some((change) => change.type === 'childList' && [...change.removedNodes].some((node) => node.nodeName === 'LI'))).toBe(false);
+    finishCheck();
+    await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
+  });
+
   it('copies the report as the core renders it in Markdown', async () => {
     const copied: string[] = [];
     Object.defineProperty(navigator, 'clipboard', { value: { writeText: async (text: string) => void copied.push(text) }, configurable: true });
