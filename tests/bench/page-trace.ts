@@ -67,7 +67,8 @@ const STYLE_LAYOUT = new Set(['UpdateLayoutTree', 'RecalculateStyles', 'Layout']
 const PAINT = new Set(['PrePaint', 'Paint', 'UpdateLayerTree', 'Layerize']);
 const TASK = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
 
-const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'v8'].join(',');
+/** A kept trace also samples JavaScript stacks (DevTools shows them); the figures need none. */
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'v8', ...(TRACE_DIR ? ['disabled-by-default-v8.cpu_profiler'] : [])].join(',');
 
 export interface PageTrace {
   stop(): Promise<Breakdown>;
