@@ -33,6 +33,17 @@ export type RunState =
   | { phase: 'done'; outcome: BrowserCheckOutcome; engine: Engine }
   | { phase: 'error'; serverName: string; message: string };
 
+/** Runs `work` when the browser is idle; returns what cancels it. Safari has no
+ * requestIdleCallback: a timer at least lets the page's own work go first. */
+function whenIdle(work: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const idle = requestIdleCallback(work);
+    return () => cancelIdleCallback(idle);
+  }
+  const timer = setTimeout(work, 1);
+  return () => clearTimeout(timer);
+}
+
 export default function Checker(props: CheckerProps) {
   // The server render knows no URL and no storage: both are read once hydrated.
   let storage: Storage | null = null;
@@ -105,7 +116,9 @@ export default function Checker(props: CheckerProps) {
       if (own.signal.aborted) return;
       setRun({ phase: 'done', outcome, engine: loaded });
       const { report } = outcome;
-      setRecent((list) => rememberCheck(storage, list, { serverName, verdict: report.verdict, checkedAt: report.checkedAt }));
+      // The report goes on screen first; the list (its first date formatting loads the
+      // locale's data) and localStorage can wait until the browser is idle.
+      whenIdle(() => setRecent((list) => rememberCheck(storage, list, { serverName, verdict: report.verdict, checkedAt: report.checkedAt })));
     } catch (error) {
       if (!own.signal.aborted) setRun({ phase: 'error', serverName, message: (error as Error).message });
     }
@@ -134,14 +147,7 @@ export default function Checker(props: CheckerProps) {
     findProxy();
     const deepLink = params.get('server');
     if (deepLink) void start(deepLink);
-    // Safari has no requestIdleCallback: a timer at least lets the page's own work go first.
-    if (typeof requestIdleCallback === 'function') {
-      const idle = requestIdleCallback(() => void engine());
-      onCleanup(() => cancelIdleCallback(idle));
-    } else {
-      const timer = setTimeout(() => void engine(), 1);
-      onCleanup(() => clearTimeout(timer));
-    }
+    onCleanup(whenIdle(() => void engine()));
   });
   onCleanup(() => controller?.abort());
 

@@ -191,6 +191,20 @@ describe('a finished report', () => {
     await waitFor(() => expect(engine.calls).toHaveLength(2));
     expect(JSON.parse(localStorage.getItem('fedcheck.recent')!)).toMatchObject([{ serverName: 'example.org', verdict: 'warn' }]);
   });
+
+  it('puts the report on screen first and updates the recent list once the browser is idle', async () => {
+    const idle: (() => void)[] = [];
+    vi.stubGlobal('requestIdleCallback', (work: () => void) => idle.push(work));
+    vi.stubGlobal('cancelIdleCallback', () => {});
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole, queryByRole } = renderChecker();
+    await findByRole('region', { name: 'Findings' });
+    expect(queryByRole('button', { name: 'Check example.org again' })).toBeNull();
+    expect(localStorage.getItem('fedcheck.recent')).toBeNull();
+    for (const work of idle.splice(0)) work();
+    expect(await findByRole('button', { name: 'Check example.org again' })).toBeTruthy();
+    expect(JSON.parse(localStorage.getItem('fedcheck.recent')!)).toMatchObject([{ serverName: 'example.org', verdict: 'warn' }]);
+  });
 });
 
 describe('settings', () => {
