@@ -1,6 +1,7 @@
 // The entry point shared by the island, the proxy and the CLI: a server name in, a
 // fedcheck.report/1 out. Bad input gives a failing report, never an exception.
 import { gatherAuth } from './auth-discovery.ts';
+import { worstStatus } from './area-groups.ts';
 import { gatherClient, gatherSupport } from './client-discovery.ts';
 import { reachFromBrowser } from './connections.ts';
 import { gatherRtc } from './rtc-discovery.ts';
@@ -171,9 +172,6 @@ export function findingConnection(finding: Finding): string | undefined {
  */
 const ADVISORY_AREAS = new Set(['client', 'auth', 'rtc', 'support', 'outgoing']);
 
-/** Worst first: an area's status is the first of these that any of its findings has. */
-export const AREA_STATUS_ORDER: readonly CheckStatus[] = ['fail', 'warn', 'pass', 'info', 'skip'];
-
 export function areaStatuses(findings: Finding[]): Report['areas'] {
   const areaOf = new Map(CHECK_METAS.map((meta) => [meta.id, meta.area]));
   const statuses = new Map<CheckArea, Set<CheckStatus>>();
@@ -184,7 +182,7 @@ export function areaStatuses(findings: Finding[]): Report['areas'] {
     statuses.get(area)!.add(finding.status);
   }
   return Object.fromEntries(
-    CHECK_AREAS.filter((area) => statuses.has(area)).map((area) => [area, AREA_STATUS_ORDER.find((status) => statuses.get(area)!.has(status))!]),
+    CHECK_AREAS.filter((area) => statuses.has(area)).map((area) => [area, worstStatus(statuses.get(area)!)!]),
   );
 }
 

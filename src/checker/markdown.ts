@@ -1,7 +1,8 @@
 // A report as Markdown, for pasting into a support room. Everything that came from the
 // checked server (names, details quoting its answers) is escaped so it renders as text:
 // it can neither add Markdown formatting or links nor inject HTML.
-import type { Finding, Report } from './report.ts';
+import { summarizeAreaGroups, type AreaGroupSummary } from './area-groups.ts';
+import type { CheckStatus, Finding, Report } from './report.ts';
 
 const STATUS_MARK: Record<Finding['status'], string> = { pass: '✅', warn: '⚠️', fail: '❌', info: 'ℹ️', skip: '⏭️' };
 const VERDICT_TEXT: Record<Report['verdict'], string> = {
@@ -20,6 +21,21 @@ export function escapeMarkdown(text: string): string {
     .replace(/[\\`*_{}[\]()#+\-.!|~]/g, (char) => `\\${char}`);
 }
 
+/** How an area group stands, in the words of a summary line. */
+const GROUP_STATUS_TEXT: Record<CheckStatus, string> = {
+  pass: 'OK',
+  warn: 'warning',
+  fail: 'failing',
+  info: 'notes only',
+  skip: 'not tested',
+};
+
+/** "Sign-in: failing", for the plain-text and Markdown summaries (here, out of the page's
+ * first chunk, which shares area-groups.ts). */
+export function areaGroupLine(summary: AreaGroupSummary): string {
+  return `${summary.label}: ${GROUP_STATUS_TEXT[summary.status]}${summary.partlyTested ? ' (partly not tested)' : ''}`;
+}
+
 export interface MarkdownOptions {
   /** Prefix for the docs links, e.g. "https://fedcheck.example.org"; they are site-relative otherwise. */
   docsBase?: string;
@@ -33,6 +49,8 @@ export function reportToMarkdown(report: Report, options: MarkdownOptions = {}):
     `Checked ${escapeMarkdown(report.checkedAt)} from the ${report.source} in ${Math.round(report.durationMs)} ms (fedcheck).`,
     '',
   ];
+  const groups = summarizeAreaGroups(report.areas);
+  if (groups.length > 0) lines.push(...groups.map((group) => `- ${STATUS_MARK[group.status]} ${areaGroupLine(group)}`), '');
   const resolution = report.resolution;
   if (resolution) {
     const delegated = resolution.delegatedServerName ? `, delegated to ${escapeMarkdown(resolution.delegatedServerName)}` : '';

@@ -1,5 +1,7 @@
 // Plain-text renderings of a Report for the terminal and for monitoring systems.
 // Markdown comes from the checker core; JSON is the report itself.
+import { summarizeAreaGroups } from '../checker/area-groups.ts';
+import { areaGroupLine } from '../checker/markdown.ts';
 import type { CheckStatus, Finding, Report, Verdict } from '../checker/report.ts';
 
 const STATUS_MARK: Record<CheckStatus, string> = { pass: '✓', warn: '!', fail: '✗', info: 'i', skip: '-' };
@@ -39,6 +41,7 @@ export function formatText(report: Report, options: TextOptions): string {
   const verdictStatus: CheckStatus = report.verdict;
   const lines = [
     `${paint(verdictStatus, VERDICT_WORD[report.verdict])}  ${printable(report.serverName)}: ${VERDICT_MEANING[report.verdict]} (${(report.durationMs / 1000).toFixed(2)} s)`,
+    ...summarizeAreaGroups(report.areas).map((group) => `  ${paint(group.status, STATUS_MARK[group.status])} ${areaGroupLine(group)}`),
     '',
   ];
   const resolution = report.resolution;

@@ -16,7 +16,7 @@ import { preconnect } from './preconnect.ts';
 import './checker.css';
 
 /** What the island needs from the engine module, which it loads once the page is idle. */
-export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'renderMarkdown'>;
+export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'renderMarkdown' | 'connectionKey'>;
 
 const loadEngine = (): Promise<Engine> => import('../adapters/browser/check.ts');
 const ReportView = lazy(() => import('./ReportView.tsx'));
@@ -32,6 +32,17 @@ export type RunState =
   | { phase: 'running'; serverName: string }
   | { phase: 'done'; outcome: BrowserCheckOutcome; engine: Engine }
   | { phase: 'error'; serverName: string; message: string };
+
+/** Runs `work` when the browser is idle; returns what cancels it. Safari has no
+ * requestIdleCallback: a timer at least lets the page's own work go first. */
+function whenIdle(work: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const idle = requestIdleCallback(work);
+    return () => cancelIdleCallback(idle);
+  }
+  const timer = setTimeout(work, 1);
+  return () => clearTimeout(timer);
+}
 
 export default function Checker(props: CheckerProps) {
   // The server render knows no URL and no storage: both are read once hydrated.
@@ -105,7 +116,9 @@ export default function Checker(props: CheckerProps) {
       if (own.signal.aborted) return;
       setRun({ phase: 'done', outcome, engine: loaded });
       const { report } = outcome;
-      setRecent((list) => rememberCheck(storage, list, { serverName, verdict: report.verdict, checkedAt: report.checkedAt }));
+      // The report goes on screen first; the list (its first date formatting loads the
+      // locale's data) and localStorage can wait until the browser is idle.
+      whenIdle(() => setRecent((list) => rememberCheck(storage, list, { serverName, verdict: report.verdict, checkedAt: report.checkedAt })));
     } catch (error) {
       if (!own.signal.aborted) setRun({ phase: 'error', serverName, message: (error as Error).message });
     }
@@ -134,14 +147,7 @@ export default function Checker(props: CheckerProps) {
     findProxy();
     const deepLink = params.get('server');
     if (deepLink) void start(deepLink);
-    // Safari has no requestIdleCallback: a timer at least lets the page's own work go first.
-    if (typeof requestIdleCallback === 'function') {
-      const idle = requestIdleCallback(() => void engine());
-      onCleanup(() => cancelIdleCallback(idle));
-    } else {
-      const timer = setTimeout(() => void engine(), 1);
-      onCleanup(() => clearTimeout(timer));
-    }
+    onCleanup(whenIdle(() => void engine()));
   });
   onCleanup(() => controller?.abort());
 
@@ -159,9 +165,7 @@ export default function Checker(props: CheckerProps) {
         <RunProgress steps={steps()} />
       </Show>
       <Show when={finished()}>
-        {(done) => (
-          <ReportView outcome={done().outcome} markdown={done().engine.renderMarkdown} areaOf={done().engine.areaOf} />
-        )}
+        {(done) => <ReportView outcome={done().outcome} engine={done().engine} />}
       </Show>
       <RecentChecks recent={recent()} onRun={start} />
       <SettingsPanel settings={settings()} proxy={proxy()} onChange={changeSettings} />

@@ -1,10 +1,9 @@
 // What the proxy saw on each address: TCP, TLS, the certificate and the homeserver.
 import { For } from 'solid-js';
 import type { ConnectionReport } from '../checker/report.ts';
-import { connectionKey } from '../checker/evidence.ts';
 import { ScrollTable } from './ScrollTable.tsx';
 
-export function Connections(props: { connections: ConnectionReport[] }) {
+export function Connections(props: { connections: ConnectionReport[]; connectionKey: (address: string, port: number) => string }) {
   return (
     <section class="fc-connections" aria-labelledby="fc-connections-title">
       <h2 id="fc-connections-title">Connections tested by the proxy</h2>
@@ -13,7 +12,7 @@ export function Connections(props: { connections: ConnectionReport[] }) {
           {(connection) => (
             <tr>
               <td>
-                <code>{connectionKey(connection.address, connection.port)}</code>
+                <code>{props.connectionKey(connection.address, connection.port)}</code>
                 {connection.tcp.ok ? '' : ` ${connection.tcp.error ?? 'refused'}`}
               </td>
               <td>{connection.tls ? (connection.tls.ok ? connection.tls.version ?? 'yes' : connection.tls.error ?? 'failed') : '—'}</td>

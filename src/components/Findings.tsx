@@ -1,9 +1,9 @@
-// Findings grouped by area, most severe first, each with its fix, a ready config snippet
-// where one applies, and a link to the check reference. Every string is rendered as text.
+// Findings grouped by area, most severe first, one line each: the title linking to the check
+// reference, then the detail. The problems' fixes and snippets stand at the top (Problems.tsx).
+// Every string is rendered as text.
 import { For, Show } from 'solid-js';
 import type { Finding, Report } from '../checker/report.ts';
 import { AREA_TEXT, STATUS_ORDER, STATUS_TEXT } from './labels.ts';
-import { FixSnippets } from './FixSnippets.tsx';
 
 /** Only our own pages and https URLs become links; a report from a proxy is untrusted input. */
 export function safeHref(url: string): string | undefined {
@@ -37,7 +37,7 @@ export function Findings(props: { report: Report; areaOf: (id: string) => string
           <section class="fc-area" aria-labelledby={`fc-area-${group.area}`}>
             <h3 id={`fc-area-${group.area}`}>{AREA_TEXT[group.area] ?? group.area}</h3>
             <ul>
-              <For each={group.shown}>{(finding) => <FindingItem finding={finding} report={props.report} />}</For>
+              <For each={group.shown}>{(finding) => <FindingItem finding={finding} />}</For>
               <Show when={group.skipped.length > 0}>
                 <NotTested findings={group.skipped} />
               </Show>
@@ -54,37 +54,14 @@ function rank(known: string[], area: string): number {
   return index < 0 ? known.length : index;
 }
 
-/**
- * A problem is a card with its fix, snippet and a link to the check's docs; a passed check
- * or a note is one line, its title the link, so that the problems stand out.
- */
-function FindingItem(props: { finding: Finding; report: Report }) {
-  const problem = () => props.finding.status === 'fail' || props.finding.status === 'warn';
-  const href = () => safeHref(props.finding.docs);
+function FindingItem(props: { finding: Finding }) {
   return (
-    <li class="fc-finding" classList={{ 'fc-brief': !problem() }} data-status={props.finding.status} data-check={props.finding.id}>
+    <li class="fc-finding fc-brief" data-status={props.finding.status} data-check={props.finding.id}>
       <p class="fc-finding-title">
         <span class="fc-badge">{STATUS_TEXT[props.finding.status]}</span>{' '}
-        <Show when={!problem() && href()} fallback={<strong>{props.finding.title}</strong>}>
-          {(link) => <a href={link()}>{props.finding.title}</a>}
-        </Show>
+        <DocsTitle finding={props.finding} />
       </p>
       <p class="fc-detail">{props.finding.detail}</p>
-      <Show when={problem()}>
-        <Show when={props.finding.fix}>
-          <p class="fc-fix">
-            <strong>Fix:</strong> {props.finding.fix}
-          </p>
-        </Show>
-        <FixSnippets finding={props.finding} report={props.report} />
-        <Show when={href()}>
-          {(link) => (
-            <a class="fc-docs" href={link()}>
-              About “{props.finding.title}”
-            </a>
-          )}
-        </Show>
-      </Show>
     </li>
   );
 }
@@ -99,13 +76,20 @@ function NotTested(props: { findings: Finding[] }) {
           {(finding, index) => (
             <>
               {index() > 0 ? ', ' : ''}
-              <Show when={safeHref(finding.docs)} fallback={finding.title}>
-                {(href) => <a href={href()}>{finding.title}</a>}
-              </Show>
+              <DocsTitle finding={finding} />
             </>
           )}
         </For>
       </p>
     </li>
+  );
+}
+
+/** A finding's title, a link to its docs where the URL is one of ours or https. */
+function DocsTitle(props: { finding: Finding }) {
+  return (
+    <Show when={safeHref(props.finding.docs)} fallback={props.finding.title}>
+      {(link) => <a href={link()}>{props.finding.title}</a>}
+    </Show>
   );
 }

@@ -1,17 +1,19 @@
-// A finished report: what was not tested or not readable and why, the trace, the proxy's
-// connections and the findings. Loaded when a check starts, not with the page.
+// A finished report: what to fix first, then what was not tested or not readable and why,
+// the trace (folded after a pass), the proxy's connections and the findings by area. Loaded
+// when a check starts, not with the page.
 import { Show } from 'solid-js';
-import type { Report } from '../checker/report.ts';
 import type { BrowserCheckOutcome } from '../adapters/browser/check.ts';
+import type { Engine } from './Checker.tsx';
 import { ReportActions } from './ReportActions.tsx';
 import { ResolutionTrace } from './ResolutionTrace.tsx';
 import { Connections } from './Connections.tsx';
 import { Findings } from './Findings.tsx';
+import { Problems } from './Problems.tsx';
 
 export interface ReportViewProps {
   outcome: BrowserCheckOutcome;
-  markdown: (report: Report) => string;
-  areaOf: (id: string) => string;
+  /** The loaded engine: the report view uses its helpers rather than share chunks with it. */
+  engine: Engine;
 }
 
 export default function ReportView(props: ReportViewProps) {
@@ -19,7 +21,8 @@ export default function ReportView(props: ReportViewProps) {
   const notTested = () => report().checks.filter((check) => check.status === 'skip').length;
   return (
     <div class="fc-report">
-      <ReportActions report={report()} markdown={props.markdown} />
+      <Problems report={report()} />
+      <ReportActions report={report()} markdown={props.engine.renderMarkdown} />
       <Show when={props.outcome.proxyError}>
         <p class="fc-notice" data-notice="proxy-failed">
           The proxy could not run its part ({props.outcome.proxyError}); connections, certificates and keys were not tested.
@@ -47,11 +50,11 @@ export default function ReportView(props: ReportViewProps) {
           </p>
         </div>
       </Show>
-      <ResolutionTrace report={report()} />
+      <ResolutionTrace report={report()} open={report().verdict !== 'pass'} />
       <Show when={report().connections.length > 0}>
-        <Connections connections={report().connections} />
+        <Connections connections={report().connections} connectionKey={props.engine.connectionKey} />
       </Show>
-      <Findings report={report()} areaOf={props.areaOf} />
+      <Findings report={report()} areaOf={props.engine.areaOf} />
     </div>
   );
 }

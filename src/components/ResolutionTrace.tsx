@@ -1,16 +1,19 @@
 // The resolution trace: which spec step decided, where it leads, the Host header and TLS
-// names to use, and every step with its requests on a shared time axis.
+// names to use; then the waterfall, every step with its requests on a shared time axis.
+// Each is a disclosure, open when the check found a problem: after a pass they are detail
+// that few need, after a problem they are where to look next.
 import { For, Show } from 'solid-js';
 import type { Report } from '../checker/report.ts';
 import { ScrollTable } from './ScrollTable.tsx';
 import { STATUS_TEXT, STEP_TEXT } from './labels.ts';
 
-export function ResolutionTrace(props: { report: Report }) {
+export function ResolutionTrace(props: { report: Report; open: boolean }) {
   const total = () => Math.max(1, ...props.report.steps.map((step) => step.startedMs + step.durationMs));
   const percent = (ms: number) => `${((ms / total()) * 100).toFixed(2)}%`;
   return (
-    <section class="fc-trace" aria-labelledby="fc-trace-title">
-      <h2 id="fc-trace-title">How homeservers find {props.report.serverName}</h2>
+    <>
+    <details class="fc-trace" open={props.open}>
+      <summary>How homeservers find {props.report.serverName}</summary>
       <Show when={props.report.resolution} fallback={<p>Discovery did not get far enough to name a target.</p>}>
         {(resolution) => (
           <>
@@ -52,7 +55,11 @@ export function ResolutionTrace(props: { report: Report }) {
           </>
         )}
       </Show>
-      <h3>Steps</h3>
+    </details>
+    <details class="fc-trace fc-waterfall" open={props.open}>
+      <summary>
+        Steps and requests ({props.report.steps.length} steps, {Math.round(props.report.durationMs)} ms)
+      </summary>
       <ol class="fc-steps">
         <For each={props.report.steps}>
           {(step) => (
@@ -86,6 +93,7 @@ export function ResolutionTrace(props: { report: Report }) {
           )}
         </For>
       </ol>
-    </section>
+    </details>
+    </>
   );
 }

@@ -1,7 +1,8 @@
-// The live region: what is running, then the verdict in one sentence. Its data attributes
-// are the machine-readable outcome (tests, user scripts).
-import { Match, Switch } from 'solid-js';
-import type { Report } from '../checker/report.ts';
+// The live region: what is running, then the verdict in one sentence, the deciding step and
+// one line per area group (Federation, Sign-in, Calls, …). Its data attributes are the
+// machine-readable outcome (tests, user scripts).
+import { For, Match, Show, Switch } from 'solid-js';
+import { summarizeAreaGroups } from '../checker/area-groups.ts';
 import type { RunState } from './Checker.tsx';
 import type { StepProgress } from './RunProgress.tsx';
 import { STATUS_TEXT, STEP_TEXT, VERDICT_TEXT } from './labels.ts';
@@ -31,10 +32,17 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
               <p class="fc-verdict">
                 {VERDICT_TEXT[done().verdict]}: {done().serverName}
               </p>
-              <p>
-                {countFindings(done())}
-                {done().resolution ? ` Found through ${STEP_TEXT[done().resolution!.step]}.` : ''}
-              </p>
+              <Show when={done().resolution}>{(resolution) => <p>Found through {STEP_TEXT[resolution().step]}.</p>}</Show>
+              <ul class="fc-area-groups" aria-label="By area">
+                <For each={summarizeAreaGroups(done().areas)}>
+                  {(group) => (
+                    <li data-group={group.group} data-status={group.status}>
+                      <span class="fc-badge">{STATUS_TEXT[group.status]}</span> {group.label}
+                      {group.partlyTested ? ' (partly not tested from this page)' : ''}
+                    </li>
+                  )}
+                </For>
+              </ul>
             </>
           )}
         </Match>
@@ -48,12 +56,4 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
       </Switch>
     </div>
   );
-}
-
-function countFindings(report: Report): string {
-  const parts = (['fail', 'warn', 'skip'] as const).flatMap((status) => {
-    const count = report.checks.filter((check) => check.status === status).length;
-    return count > 0 ? [`${status === 'skip' ? 'Not tested from this page' : STATUS_TEXT[status]}: ${count}`] : [];
-  });
-  return parts.length > 0 ? `${parts.join(', ')}.` : 'Every check passed.';
 }

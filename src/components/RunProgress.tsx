@@ -1,5 +1,7 @@
-// Live progress: one line per step of the check as the core starts and finishes it.
-import { For, Show } from 'solid-js';
+// Live progress: one line per step of the check as the core starts and finishes it. Steps
+// are only ever appended or updated in place, so rows are keyed by position (Index): a
+// step that finishes changes its badge and duration, and no row is built again.
+import { Index, Show } from 'solid-js';
 import type { CheckStatus } from '../checker/report.ts';
 import { STATUS_TEXT } from './labels.ts';
 
@@ -10,20 +12,22 @@ export interface StepProgress {
   durationMs?: number;
 }
 
+const badge = (status: StepProgress['status']) => (status === 'running' ? 'Running' : STATUS_TEXT[status]);
+
 export function RunProgress(props: { steps: StepProgress[] }) {
   return (
     <ol class="fc-progress" aria-label="Progress">
-      <For each={props.steps}>
+      <Index each={props.steps}>
         {(step) => (
-          <li data-status={step.status}>
-            <span class="fc-badge">{step.status === 'running' ? 'Running' : STATUS_TEXT[step.status]}</span>
-            {step.label}
-            <Show when={step.durationMs !== undefined}>
-              <span class="fc-muted"> {Math.round(step.durationMs!)} ms</span>
+          <li data-status={step().status}>
+            <span class="fc-badge">{badge(step().status)}</span>
+            {step().label}
+            <Show when={step().durationMs !== undefined}>
+              <span class="fc-muted"> {Math.round(step().durationMs!)} ms</span>
             </Show>
           </li>
         )}
-      </For>
+      </Index>
     </ol>
   );
 }

@@ -8,7 +8,8 @@
 // server is bounded in length and the number of series it can add is bounded, so a
 // hostile server cannot flood a time-series database with new label values.
 import { Gauge, Registry } from 'prom-client';
-import { AREA_STATUS_ORDER, findingConnection } from '../checker/check.ts';
+import { STATUS_SEVERITY, worstStatus } from '../checker/area-groups.ts';
+import { findingConnection } from '../checker/check.ts';
 import { checkMeta } from '../checker/registry.ts';
 import type { CheckStatus, Report, Verdict } from '../checker/report.ts';
 import { connectionKey } from '../checker/evidence.ts';
@@ -38,7 +39,7 @@ function areaOf(id: string): string {
   return checkMeta(id)?.area ?? id.split('.')[0];
 }
 
-const worst = (statuses: CheckStatus[]): CheckStatus => AREA_STATUS_ORDER.find((status) => statuses.includes(status)) ?? 'skip';
+const worst = (statuses: CheckStatus[]): CheckStatus => worstStatus(statuses) ?? 'skip';
 
 /** Step ids are `kind` or `kind:subject` / `kind@subject` (trace.ts callers). */
 function stepLabels(id: string): { step: string; subject: string } {
@@ -66,7 +67,7 @@ export async function renderProbeExposition(report: Report, labels: Record<strin
   for (const state of VERDICTS) verdict.set({ verdict: state }, state === report.verdict ? 1 : 0);
 
   const area = gauge('fedcheck_area_status', "Each tested area's worst finding: 1 for the current status, 0 for the others.", ['area', 'status']);
-  for (const [name, status] of Object.entries(report.areas)) enumeration(area, { area: name }, status, AREA_STATUS_ORDER);
+  for (const [name, status] of Object.entries(report.areas)) enumeration(area, { area: name }, status, STATUS_SEVERITY);
 
   const check = gauge('fedcheck_check_status', "Each check's worst finding over all connections: 1 for the current status, 0 for the others.", [
     'id',
@@ -75,7 +76,7 @@ export async function renderProbeExposition(report: Report, labels: Record<strin
   ]);
   const byId = Map.groupBy(report.checks, (finding) => finding.id);
   for (const [id, findings] of byId) {
-    enumeration(check, { id, area: areaOf(id) }, worst(findings.map((f) => f.status)), AREA_STATUS_ORDER);
+    enumeration(check, { id, area: areaOf(id) }, worst(findings.map((f) => f.status)), STATUS_SEVERITY);
   }
 
   const resolution = report.resolution;

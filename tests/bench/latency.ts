@@ -33,11 +33,15 @@ import { launchChromium } from '../e2e/browser.ts';
 import type { ResolvedScenario } from '../rig/build.ts';
 import { startRig, type RigState } from '../rig/rig.ts';
 import { atMost, figure, median, type Figure } from './figure.ts';
+import { BREAKDOWN_PARTS, describeBreakdown, tracePage, type Breakdown } from './page-trace.ts';
+import { quietStart } from './quiet.ts';
 import { scoped } from './resources.ts';
 import { scenarioRow, startRigProxy } from './rig-proxy.ts';
 
 const DELAY_MS = 50;
 const RUNS = 5;
+/** Extra runs of each page case under Chromium's performance trace, for the breakdown. */
+const TRACED_RUNS = 3;
 const RATIO_TARGET = 1.2;
 
 const DNS = 1;
@@ -102,27 +106,48 @@ export function latencyFigures(siteDir: string): Promise<Figure[]> {
     const browser = await launchChromium({ hostResolverRules: rig.hostResolverRules, home: rig.nss.home });
     use({ stop: () => browser.close() });
 
-    const timers: Record<Mode, (row: ResolvedScenario) => Promise<number>> = {
-      proxy: (row) => timeProxyReport(proxyReportUrl(proxy.url, row.serverName), row),
-      browser: (row) => timeBrowserCheck(browser, rig, staticSite.url, row, 'none'),
-      'browser+proxy': (row) => timeBrowserCheck(browser, rig, proxy.url, row, 'found'),
+    /** `traced`: the run's label, to trace it. */
+    const timers: Record<Mode, (row: ResolvedScenario, traced?: string) => Promise<Timed>> = {
+      proxy: async (row) => ({ wallMs: await timeProxyReport(proxyReportUrl(proxy.url, row.serverName), row) }),
+      browser: (row, traced) => timeBrowserCheck(browser, rig, staticSite.url, row, 'none', traced),
+      'browser+proxy': (row, traced) => timeBrowserCheck(browser, rig, proxy.url, row, 'found', traced),
     };
+    const load = await quietStart('latency');
     const figures: Figure[] = [];
-    for (const [mode, time] of Object.entries(timers) as [Mode, (row: ResolvedScenario) => Promise<number>][]) {
+    for (const [mode, time] of Object.entries(timers) as [Mode, (row: ResolvedScenario, traced?: string) => Promise<Timed>][]) {
       await time(scenarioRow(rig, CASES[0].id)); // warm-up: JIT, the engine chunk's first compile
       for (const c of CASES) {
         const row = scenarioRow(rig, c.id);
         const runs: number[] = [];
-        for (let run = 0; run < RUNS; run++) runs.push(await time(row));
+        for (let run = 0; run < RUNS; run++) runs.push((await time(row)).wallMs);
         const wall = median(runs);
         const lowerBound = bound(c, mode);
         const name = `latency.${mode}.${c.id}`;
         figures.push(figure(`${name}.wall`, Math.round(wall), 'ms'), figure(`${name}.bound`, lowerBound, 'ms'), figure(`${name}.ratio`, wall / lowerBound, 'x', atMost(RATIO_TARGET)));
+        if (mode !== 'proxy') figures.push(...(await breakdownFigures(name, row, time)));
       }
     }
-    return figures;
+    return [...figures, ...load.figures()];
   });
 }
+
+interface Timed {
+  wallMs: number;
+  breakdown?: Breakdown;
+}
+
+/** Traced runs of one page case: each printed as it ends, their medians as figures. */
+async function breakdownFigures(name: string, row: ResolvedScenario, time: (row: ResolvedScenario, traced: string) => Promise<Timed>): Promise<Figure[]> {
+  const traced: Required<Timed>[] = [];
+  for (let run = 0; run < TRACED_RUNS; run++) {
+    const result = await time(row, `${name}.${run + 1}`);
+    if (!result.breakdown) throw new Error(`${name}: a traced run came back without its trace`);
+    traced.push(result as Required<Timed>);
+    console.log(`# ${name} traced run ${run + 1}: ${describeBreakdown(result.wallMs, result.breakdown)}`);
+  }
+  return BREAKDOWN_PARTS.map(({ key, label, unit }) => figure(`${name}.traced.${label}`, median(traced.map((run) => run.breakdown[key])), unit));
+}
+
 
 async function timeProxyReport(url: string, row: ResolvedScenario): Promise<number> {
   const started = performance.now();
@@ -139,10 +164,18 @@ async function timeProxyReport(url: string, row: ResolvedScenario): Promise<numb
 
 /**
  * One check in a fresh browser context (no open connections, no caches), timed in the page
- * from the form's submit to the verdict. The step must be the rig's; the verdict may differ
- * from the proxy's, as a page cannot reach an SRV target whose certificate names the server.
+ * from the form's submit to the verdict (under Chromium's performance trace when `traced`).
+ * The step must be the rig's; the verdict may differ from the proxy's, as a page cannot
+ * reach an SRV target whose certificate names the server.
  */
-async function timeBrowserCheck(browser: Browser, rig: RigState, base: string, row: ResolvedScenario, proxyState: 'none' | 'found'): Promise<number> {
+async function timeBrowserCheck(
+  browser: Browser,
+  rig: RigState,
+  base: string,
+  row: ResolvedScenario,
+  proxyState: 'none' | 'found',
+  traced?: string,
+): Promise<Timed> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -160,14 +193,16 @@ async function timeBrowserCheck(browser: Browser, rig: RigState, base: string, r
       }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-verdict'] });
     });
     await page.getByLabel('Matrix server name').fill(row.serverName);
+    const trace = traced ? await tracePage(page, traced) : null;
     await page.keyboard.press('Enter');
     const summary = page.locator('.fc-summary[data-verdict]');
     await summary.waitFor({ timeout: 30_000 });
+    const breakdown = await trace?.stop();
     const step = await summary.getAttribute('data-resolution-step');
     if (step !== row.expect.step) throw new Error(`${row.id}: the page (proxy ${proxyState}) decided by ${step}, the rig expects ${row.expect.step}`);
     const marks = await page.evaluate(() => (window as unknown as MarkedWindow).benchMarks);
     if (marks.submitted === undefined || marks.verdict === undefined) throw new Error(`${row.id}: the page did not record its submit and verdict times`);
-    return marks.verdict - marks.submitted;
+    return { wallMs: marks.verdict - marks.submitted, ...(breakdown ? { breakdown } : {}) };
   } finally {
     await context.close();
   }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { buildFreshSite } from './build.ts';
 import { bytesFigures } from './bytes.ts';
 import { formatFigure, type Figure } from './figure.ts';
+import { heapFigures } from './heap.ts';
 import { latencyFigures } from './latency.ts';
 import { lighthouseFigures } from './lighthouse.ts';
 import { loadFigures } from './load.ts';
@@ -23,7 +24,10 @@ const MEASURES: Record<string, (siteDir: string) => Figure[] | Promise<Figure[]>
   lighthouse: lighthouseFigures,
   latency: latencyFigures,
   load: loadFigures,
+  heap: heapFigures,
 };
+/** Run only when named: an investigation, whose snapshot stops the proxy it measures. */
+const ON_REQUEST = new Set(['heap']);
 const NAMES = ['build', ...Object.keys(MEASURES)];
 
 let interrupted = false;
@@ -41,7 +45,7 @@ if (unknown.length > 0) {
   console.error(`unknown figure(s): ${unknown.join(', ')}; choose from: ${NAMES.join(', ')} (none: all)`);
   process.exit(2);
 }
-const selected = NAMES.filter((name) => wanted.length === 0 || wanted.includes(name));
+const selected = NAMES.filter((name) => (wanted.length === 0 && !ON_REQUEST.has(name)) || wanted.includes(name));
 
 const startedAt = new Date();
 const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverageAtStart: loadavg() };

@@ -76,7 +76,67 @@ describe('a finished report', () => {
     expect(results().textContent).toContain('Federation works, with problems: example.org');
   });
 
-  it('groups findings by area, most severe first, with fix and docs link', async () => {
+  it('sums the report up under the verdict in one line per area group', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    renderChecker();
+    await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
+    const groups = [...results().querySelectorAll('.fc-area-groups li')];
+    expect(groups.map((group) => [group.getAttribute('data-group'), group.getAttribute('data-status'), group.textContent])).toEqual([
+      ['federation', 'warn', 'Warning Federation (partly not tested from this page)'],
+      ['client', 'fail', 'Error Client discovery'],
+    ]);
+  });
+
+  it('shows a group for every area group the report has, outgoing federation, sign-in and calls too', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    renderChecker(fakeEngine(() => report({ verdict: 'pass', areas: { dns: 'pass', outgoing: 'pass', auth: 'info', rtc: 'warn', support: 'pass' } })));
+    await waitFor(() => expect(results().dataset.verdict).toBe('pass'));
+    const groups = [...results().querySelectorAll('.fc-area-groups li')].map((group) => group.textContent);
+    expect(groups).toEqual(['OK Federation', 'OK Outgoing federation', 'Note Sign-in', 'Warning Calls', 'OK Support']);
+  });
+
+  it('says what is wrong right under the verdict: failures, then warnings, each with title, fix and guide link', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole } = renderChecker();
+    const toFix = await findByRole('region', { name: 'What to fix (2)' });
+    const problems = [...toFix.querySelectorAll('li.fc-problem')];
+    expect(problems.map((problem) => [problem.getAttribute('data-check'), problem.getAttribute('data-status')])).toEqual([
+      ['client.wellknown.cors', 'fail'],
+      ['dns.srv.legacy', 'warn'],
+    ]);
+    const legacy = problems[1];
+    expect(legacy.querySelector('strong')!.textContent).toBe('Title of dns.srv.legacy');
+    expect(legacy.querySelector('.fc-detail')!.textContent).toBe('Only the deprecated _matrix._tcp record exists.');
+    expect(legacy.querySelector('.fc-fix')!.textContent).toBe('Fix: Publish _matrix-fed._tcp.');
+    expect(legacy.querySelector('a.fc-docs')!.getAttribute('href')).toBe('/docs/checks/#dns.srv.legacy');
+    // Nothing of the report comes between the verdict and the problems; the rest follows them.
+    const island = document.querySelector('.fc-checker')!;
+    const order = [results(), toFix, island.querySelector('.fc-actions'), ...island.querySelectorAll('details.fc-trace'), await findByRole('region', { name: 'Findings' })];
+    expect(order.every(Boolean)).toBe(true);
+    for (let index = 1; index < order.length; index++) {
+      expect(order[index - 1]!.compareDocumentPosition(order[index]!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    }
+    expect(results().nextElementSibling!.firstElementChild).toBe(toFix);
+  });
+
+  it('folds the trace and the waterfall after a pass, and opens them after a problem', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    const { unmount } = renderChecker();
+    await waitFor(() => expect(document.querySelectorAll('details.fc-trace')).toHaveLength(2));
+    expect([...document.querySelectorAll<HTMLDetailsElement>('details.fc-trace')].map((details) => details.open)).toEqual([true, true]);
+    unmount();
+    renderChecker(fakeEngine(() => report({ verdict: 'pass', areas: { dns: 'pass' }, checks: [finding('dns.srv', 'pass', 'Found.')] })));
+    await waitFor(() => expect(document.querySelectorAll('details.fc-trace')).toHaveLength(2));
+    const folded = [...document.querySelectorAll<HTMLDetailsElement>('details.fc-trace')];
+    expect(folded.map((details) => [details.querySelector('summary')!.textContent, details.open])).toEqual([
+      ['How homeservers find example.org', false],
+      ['Steps and requests (2 steps, 420 ms)', false],
+    ]);
+    expect(folded[1].querySelectorAll('.fc-steps > li')).toHaveLength(2);
+    expect(document.querySelector('.fc-to-fix')).toBeNull();
+  });
+
+  it('lists every finding by area, most severe first, one line each with its docs link', async () => {
     history.replaceState(null, '', '/?server=example.org');
     const { findByRole } = renderChecker();
     const findings = await findByRole('region', { name: 'Findings' });
@@ -84,16 +144,14 @@ describe('a finished report', () => {
     expect(areas).toEqual(['.well-known delegation', 'DNS', 'TLS certificate', 'Client discovery']);
     const legacy = findings.querySelector('[data-check="dns.srv.legacy"]')!;
     expect(legacy.getAttribute('data-status')).toBe('warn');
-    expect(legacy.textContent).toContain('Fix: Publish _matrix-fed._tcp.');
+    expect(legacy.classList.contains('fc-brief')).toBe(true);
     expect(legacy.querySelector('a')!.getAttribute('href')).toBe('/docs/checks/#dns.srv.legacy');
-    // A passed check is one line: its title links to the docs, and there is no fix to show.
+    // The fix is told once, at the top.
+    expect(legacy.querySelector('.fc-fix')).toBeNull();
     const passed = findings.querySelector('[data-check="wellknown.server.m-server"]')!;
-    expect(passed.classList.contains('fc-brief')).toBe(true);
     expect([...passed.querySelectorAll('a')].map((link) => [link.textContent, link.getAttribute('href')])).toEqual([
-      [passed.querySelector('.fc-finding-title a')!.textContent, '/docs/checks/#wellknown.server.m-server'],
+      ['Title of wellknown.server.m-server', '/docs/checks/#wellknown.server.m-server'],
     ]);
-    expect(passed.querySelector('.fc-fix')).toBeNull();
-    expect(legacy.classList.contains('fc-brief')).toBe(false);
   });
 
   it('offers a ready snippet for a config fix', async () => {
@@ -131,6 +189,20 @@ describe('a finished report', () => {
     const again = await findByRole('button', { name: 'Check example.org again' });
     fireEvent.click(again);
     await waitFor(() => expect(engine.calls).toHaveLength(2));
+    expect(JSON.parse(localStorage.getItem('fedcheck.recent')!)).toMatchObject([{ serverName: 'example.org', verdict: 'warn' }]);
+  });
+
+  it('puts the report on screen first and updates the recent list once the browser is idle', async () => {
+    const idle: (() => void)[] = [];
+    vi.stubGlobal('requestIdleCallback', (work: () => void) => idle.push(work));
+    vi.stubGlobal('cancelIdleCallback', () => {});
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole, queryByRole } = renderChecker();
+    await findByRole('region', { name: 'Findings' });
+    expect(queryByRole('button', { name: 'Check example.org again' })).toBeNull();
+    expect(localStorage.getItem('fedcheck.recent')).toBeNull();
+    for (const work of idle.splice(0)) work();
+    expect(await findByRole('button', { name: 'Check example.org again' })).toBeTruthy();
     expect(JSON.parse(localStorage.getItem('fedcheck.recent')!)).toMatchObject([{ serverName: 'example.org', verdict: 'warn' }]);
   });
 });
@@ -200,6 +272,45 @@ describe('while a check runs, and after', () => {
     expect(results().dataset.state).toBe('running');
     expect(results().textContent).toContain('Checking example.org');
     finish();
+    await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
+  });
+
+  it('updates a step\'s row in place when it finishes, building no row again', async () => {
+    let finishStep!: () => void;
+    let finishCheck!: () => void;
+    const engine = fakeEngine();
+    const load = async () => {
+      const real = await engine.load();
+      return {
+        ...real,
+        checkFromBrowser: async (...args: Parameters<typeof real.checkFromBrowser>) => {
+          const [, options] = args;
+          const pending = real.checkFromBrowser(...args);
+          options.onProgress({ type: 'step-start', step: { id: 'srv', label: 'SRV lookup', startedMs: 5 } });
+          await new Promise<void>((resolve) => (finishStep = resolve));
+          const step = { id: 'well-known', label: 'Fetch /.well-known/matrix/server', status: 'pass' as const, startedMs: 0, durationMs: 120, requests: [] };
+          options.onProgress({ type: 'step-finish', step });
+          await new Promise<void>((resolve) => (finishCheck = resolve));
+          return pending;
+        },
+      };
+    };
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole } = render(() => <Checker engine={load} detect={noProxy} />);
+    const progress = await findByRole('list', { name: 'Progress' });
+    await waitFor(() => expect(progress.querySelectorAll('li')).toHaveLength(2));
+    const [wellKnown, srv] = [...progress.querySelectorAll('li')];
+    const changes: MutationRecord[] = [];
+    new MutationObserver((records) => changes.push(...records)).observe(progress, { subtree: true, childList: true, characterData: true, attributes: true });
+    finishStep();
+    await waitFor(() => expect(wellKnown.getAttribute('data-status')).toBe('pass'));
+    expect([...progress.querySelectorAll('li')]).toEqual([wellKnown, srv]);
+    expect(wellKnown.textContent).toBe('OKFetch /.well-known/matrix/server 120 ms');
+    expect(srv.textContent).toBe('RunningSRV lookup');
+    // Only the finished row changed: its status, its badge and its new duration.
+    expect(changes.every((change) => wellKnown.contains(change.target))).toBe(true);
+    expect(changes.some((change) => change.type === 'childList' && [...change.removedNodes].some((node) => node.nodeName === 'LI'))).toBe(false);
+    finishCheck();
     await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
   });
 

@@ -18,7 +18,7 @@ export function report(overrides: Partial<Report> = {}): Report {
     source: 'browser',
     durationMs: 420,
     verdict: 'warn',
-    areas: { 'well-known': 'pass', dns: 'pass' },
+    areas: { 'well-known': 'pass', dns: 'warn', tls: 'skip', client: 'fail' },
     resolution: {
       step: 'well-known-srv',
       delegatedServerName: 'matrix.example.org',
@@ -64,6 +64,7 @@ export function fakeEngine(result: Report | ((serverName: string) => Report) = r
     },
     areaOf: (id) => AREAS[id.split('.')[0]] ?? 'other',
     renderMarkdown: (value) => `# ${value.serverName}\n`,
+    connectionKey: (address, port) => `${address}:${port}`,
   };
   return { load: async () => engine, calls };
 }

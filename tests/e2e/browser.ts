@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import packageJson from '../../package.json' with { type: 'json' };
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -55,12 +56,22 @@ export interface RunningServer {
 }
 
 /**
+ * `npm start`'s Node flags and entry point (package.json), so that tests and the bench run
+ * the proxy as it runs in production: the flags bound its memory (tests/bench/README.md).
+ */
+export function startCommand(): string[] {
+  const [node, ...args] = packageJson.scripts.start.split(/\s+/);
+  if (node !== 'node' || args.at(-1) !== 'src/server/start.ts') throw new Error(`package.json's start script is not "node [flags] src/server/start.ts": ${packageJson.scripts.start}`);
+  return args;
+}
+
+/**
  * Runs `npm start`'s entry point with Node 24 and waits until it prints its URL: by default
  * plain HTTP on 127.0.0.1, or where `listen` says (HTTPS when env has FEDCHECK_TLS_CERT).
  */
 export async function startServer(env: Record<string, string> = {}, listen: { host: string; port: number } = { host: '127.0.0.1', port: 0 }): Promise<RunningServer> {
   const port = listen.port || (await freePort());
-  const child = spawn(process.execPath, ['src/server/start.ts'], {
+  const child = spawn(process.execPath, startCommand(), {
     cwd: root,
     env: { ...process.env, HOST: listen.host, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

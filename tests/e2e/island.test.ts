@@ -147,6 +147,34 @@ describe('checker island with the proxy (npm start)', () => {
     expect(await page.locator('.fc-connections').innerText()).toContain(':8448');
   });
 
+  it('says what is wrong right under the verdict, before the trace, which stays open after a failure', async () => {
+    await check(page, proxy.url, scenario('cert-expired').serverName);
+    const expiry = page.locator('.fc-to-fix .fc-problem[data-check="tls.certificate.expiry"]');
+    expect(await expiry.getAttribute('data-status')).toBe('fail');
+    expect(await expiry.locator('.fc-fix').innerText()).toMatch(/^Fix: \S/);
+    expect(await expiry.locator('a.fc-docs').getAttribute('href')).toBe('/docs/checks/#tls.certificate.expiry');
+    // On the screen: the verdict, then the problems, then the actions and the trace below them.
+    const top = async (selector: string) => (await page.locator(selector).first().boundingBox())!.y;
+    const tops = [await top('.fc-summary'), await top('.fc-to-fix'), await top('.fc-actions'), await top('details.fc-trace')];
+    expect([...tops].sort((a, b) => a - b)).toEqual(tops);
+    expect(await page.evaluate(() => document.querySelector('.fc-summary')!.nextElementSibling!.firstElementChild!.className)).toBe('fc-to-fix');
+    expect(await page.locator('details.fc-trace[open]').count()).toBe(2);
+    expect(await page.locator('.fc-summary .fc-area-groups li[data-group="federation"]').getAttribute('data-status')).toBe('fail');
+  });
+
+  it('folds the trace and the waterfall after a pass, and opens them on a click', async () => {
+    const row = scenario('good');
+    await check(page, proxy.url, row.serverName);
+    expect(await page.locator('.fc-to-fix').count()).toBe(0);
+    expect(await page.locator('details.fc-trace').count()).toBe(2);
+    expect(await page.locator('details.fc-trace[open]').count()).toBe(0);
+    const waterfall = page.locator('details.fc-waterfall');
+    expect(await waterfall.locator('.fc-steps').isVisible()).toBe(false);
+    await waterfall.locator('summary').click();
+    expect(await waterfall.locator('.fc-steps').isVisible()).toBe(true);
+    expect(await page.locator('.fc-summary .fc-area-groups li').first().innerText()).toBe('OK Federation');
+  });
+
   it('uses the proxy\'s discovery when CORS hides the server .well-known from the page', async () => {
     const row = scenario('wk-no-cors');
     const outcome = await check(page, proxy.url, row.serverName);

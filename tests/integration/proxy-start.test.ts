@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeDns, type FakeDnsServer } from '../unit/adapters-node/support/dns-server.ts';
+import { startCommand } from '../e2e/browser.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let dns: FakeDnsServer;
@@ -19,7 +20,7 @@ const siteDir = mkdtempSync(path.join(tmpdir(), 'fedcheck-prebuilt-'));
 beforeAll(async () => {
   writeFileSync(path.join(siteDir, 'index.html'), '<!doctype html><title>prebuilt</title>');
   dns = await startFakeDns({ 'slow.test': { drop: true } });
-  child = spawn(process.execPath, ['src/server/start.ts'], {
+  child = spawn(process.execPath, startCommand(), {
     cwd: root,
     env: {
       ...process.env,

@@ -3,6 +3,7 @@
 // which the island has already requested, merged in for what a page cannot see.
 import { areaStatuses, runCheck, verdictOf } from '../../checker/check.ts';
 import type { ProgressEvent } from '../../checker/trace.ts';
+export { connectionKey } from '../../checker/evidence.ts';
 import { checkMeta } from '../../checker/registry.ts';
 import { reportToMarkdown } from '../../checker/markdown.ts';
 import type { Finding, Report, TraceStep } from '../../checker/report.ts';

@@ -1,0 +1,48 @@
+// What is wrong, first: the failing findings, then the warnings, each with its title, what
+// was seen, the fix in one line, a ready config snippet where one applies and the link to
+// its guide. The findings by area below list them again in one line each, among the rest.
+// Every string is rendered as text.
+import { For, Show } from 'solid-js';
+import type { Report } from '../checker/report.ts';
+import { safeHref } from './Findings.tsx';
+import { FixSnippets } from './FixSnippets.tsx';
+import { STATUS_TEXT } from './labels.ts';
+
+export function Problems(props: { report: Report }) {
+  const problems = () => [
+    ...props.report.checks.filter((finding) => finding.status === 'fail'),
+    ...props.report.checks.filter((finding) => finding.status === 'warn'),
+  ];
+  return (
+    <Show when={problems().length > 0}>
+      <section class="fc-to-fix" aria-labelledby="fc-to-fix-title">
+        <h2 id="fc-to-fix-title">What to fix ({problems().length})</h2>
+        <ol>
+          <For each={problems()}>
+            {(finding) => (
+              <li class="fc-finding fc-problem" data-status={finding.status} data-check={finding.id}>
+                <p>
+                  <span class="fc-badge">{STATUS_TEXT[finding.status]}</span> <strong>{finding.title}</strong>
+                </p>
+                <p class="fc-detail">{finding.detail}</p>
+                <Show when={finding.fix}>
+                  <p class="fc-fix">
+                    <strong>Fix:</strong> {finding.fix}
+                  </p>
+                </Show>
+                <FixSnippets finding={finding} report={props.report} />
+                <Show when={safeHref(finding.docs)}>
+                  {(link) => (
+                    <a class="fc-docs" href={link()}>
+                      Guide: {finding.title}
+                    </a>
+                  )}
+                </Show>
+              </li>
+            )}
+          </For>
+        </ol>
+      </section>
+    </Show>
+  );
+}
