@@ -13,10 +13,11 @@ import { ProxyNote } from './ProxyNote.tsx';
 import { applyUrlParameters, browserStorage, defaultSettings, loadSettings, saveSettings, type Settings } from './settings.ts';
 import { loadRecent, rememberCheck, type RecentCheck } from './recent.ts';
 import { preconnect } from './preconnect.ts';
+import { ENGLISH, TextsContext, type CheckerTexts } from './labels.ts';
 import './checker.css';
 
 /** What the island needs from the engine module, which it loads once the page is idle. */
-export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'renderMarkdown'>;
+export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'defaultFix' | 'renderMarkdown'>;
 
 const loadEngine = (): Promise<Engine> => import('../adapters/browser/check.ts');
 const ReportView = lazy(() => import('./ReportView.tsx'));
@@ -25,6 +26,8 @@ export interface CheckerProps {
   /** Replaced in component tests; the page loads the browser adapters and the core. */
   engine?: () => Promise<Engine>;
   detect?: typeof detectProxy;
+  /** The page's language: its texts, from checker-texts.ts at build time; English without. */
+  texts?: CheckerTexts;
 }
 
 export type RunState =
@@ -146,6 +149,7 @@ export default function Checker(props: CheckerProps) {
   onCleanup(() => controller?.abort());
 
   return (
+    <TextsContext.Provider value={props.texts ?? ENGLISH}>
     <div class="fc-checker not-content">
       <ServerForm value={input()} onInput={setInput} onFocus={prepare} onSubmit={start} busy={run().phase === 'running'} />
       <ProxyNote proxy={proxy()} />
@@ -160,11 +164,17 @@ export default function Checker(props: CheckerProps) {
       </Show>
       <Show when={finished()}>
         {(done) => (
-          <ReportView outcome={done().outcome} markdown={done().engine.renderMarkdown} areaOf={done().engine.areaOf} />
+          <ReportView
+            outcome={done().outcome}
+            markdown={done().engine.renderMarkdown}
+            areaOf={done().engine.areaOf}
+            defaultFix={done().engine.defaultFix}
+          />
         )}
       </Show>
       <RecentChecks recent={recent()} onRun={start} />
       <SettingsPanel settings={settings()} onChange={changeSettings} />
     </div>
+    </TextsContext.Provider>
   );
 }

@@ -2,7 +2,7 @@
 // where one applies, and a link to the check reference. Every string is rendered as text.
 import { For, Show } from 'solid-js';
 import type { Finding, Report } from '../checker/report.ts';
-import { AREA_TEXT, STATUS_ORDER, STATUS_TEXT } from './labels.ts';
+import { fillParts, findingText, localDocs, STATUS_ORDER, useTexts } from './labels.ts';
 import { FixSnippets } from './FixSnippets.tsx';
 
 /** Only our own pages and https URLs become links; a report from a proxy is untrusted input. */
@@ -11,14 +11,15 @@ export function safeHref(url: string): string | undefined {
   return URL.canParse(url) && new URL(url).protocol === 'https:' ? url : undefined;
 }
 
-export function Findings(props: { report: Report; areaOf: (id: string) => string }) {
+export function Findings(props: { report: Report; areaOf: (id: string) => string; defaultFix: (id: string) => string | undefined }) {
+  const texts = useTexts();
   const groups = () => {
     const byArea = new Map<string, Finding[]>();
     for (const finding of props.report.checks) {
       const area = props.areaOf(finding.id);
       byArea.set(area, [...(byArea.get(area) ?? []), finding]);
     }
-    const known = Object.keys(AREA_TEXT);
+    const known = Object.keys(texts.area);
     return [...byArea]
       .sort(([a], [b]) => rank(known, a) - rank(known, b))
       .map(([area, findings]) => ({
@@ -31,15 +32,15 @@ export function Findings(props: { report: Report; areaOf: (id: string) => string
   };
   return (
     <section class="fc-findings" aria-labelledby="fc-findings-title">
-      <h2 id="fc-findings-title">Findings</h2>
+      <h2 id="fc-findings-title">{texts.ui.findings}</h2>
       <For each={groups()}>
         {(group) => (
           <section class="fc-area" aria-labelledby={`fc-area-${group.area}`}>
-            <h3 id={`fc-area-${group.area}`}>{AREA_TEXT[group.area] ?? group.area}</h3>
+            <h3 id={`fc-area-${group.area}`}>{texts.area[group.area] ?? group.area}</h3>
             <ul>
-              <For each={group.shown}>{(finding) => <FindingItem finding={finding} report={props.report} />}</For>
+              <For each={group.shown}>{(finding) => <FindingItem finding={finding} report={props.report} defaultFix={props.defaultFix} />}</For>
               <Show when={group.skipped.length > 0}>
-                <NotTested findings={group.skipped} />
+                <NotTested findings={group.skipped} defaultFix={props.defaultFix} />
               </Show>
             </ul>
           </section>
@@ -58,29 +59,31 @@ function rank(known: string[], area: string): number {
  * A problem is a card with its fix, snippet and a link to the check's docs; a passed check
  * or a note is one line, its title the link, so that the problems stand out.
  */
-function FindingItem(props: { finding: Finding; report: Report }) {
+function FindingItem(props: { finding: Finding; report: Report; defaultFix: (id: string) => string | undefined }) {
+  const texts = useTexts();
   const problem = () => props.finding.status === 'fail' || props.finding.status === 'warn';
-  const href = () => safeHref(props.finding.docs);
+  const href = () => safeHref(localDocs(texts, props.finding.docs));
+  const text = () => findingText(texts, props.finding, props.defaultFix(props.finding.id));
   return (
     <li class="fc-finding" classList={{ 'fc-brief': !problem() }} data-status={props.finding.status} data-check={props.finding.id}>
       <p class="fc-finding-title">
-        <span class="fc-badge">{STATUS_TEXT[props.finding.status]}</span>{' '}
-        <Show when={!problem() && href()} fallback={<strong>{props.finding.title}</strong>}>
-          {(link) => <a href={link()}>{props.finding.title}</a>}
+        <span class="fc-badge">{texts.status[props.finding.status]}</span>{' '}
+        <Show when={!problem() && href()} fallback={<strong>{text().title}</strong>}>
+          {(link) => <a href={link()}>{text().title}</a>}
         </Show>
       </p>
       <p class="fc-detail">{props.finding.detail}</p>
       <Show when={problem()}>
-        <Show when={props.finding.fix}>
+        <Show when={text().fix}>
           <p class="fc-fix">
-            <strong>Fix:</strong> {props.finding.fix}
+            <strong>{texts.ui.fix}</strong> {text().fix}
           </p>
         </Show>
         <FixSnippets finding={props.finding} report={props.report} />
         <Show when={href()}>
           {(link) => (
             <a class="fc-docs" href={link()}>
-              About “{props.finding.title}”
+              {fillParts(texts.ui.about, { title: text().title })}
             </a>
           )}
         </Show>
@@ -90,17 +93,18 @@ function FindingItem(props: { finding: Finding; report: Report }) {
 }
 
 /** Checks the page could not run, in one line: the notice above the trace says why. */
-function NotTested(props: { findings: Finding[] }) {
+function NotTested(props: { findings: Finding[]; defaultFix: (id: string) => string | undefined }) {
+  const texts = useTexts();
   return (
     <li class="fc-finding" data-status="skip">
       <p class="fc-finding-title">
-        <span class="fc-badge">{STATUS_TEXT.skip}</span>{' '}
+        <span class="fc-badge">{texts.status.skip}</span>{' '}
         <For each={props.findings}>
           {(finding, index) => (
             <>
               {index() > 0 ? ', ' : ''}
-              <Show when={safeHref(finding.docs)} fallback={finding.title}>
-                {(href) => <a href={href()}>{finding.title}</a>}
+              <Show when={safeHref(localDocs(texts, finding.docs))} fallback={findingText(texts, finding, props.defaultFix(finding.id)).title}>
+                {(href) => <a href={href()}>{findingText(texts, finding, props.defaultFix(finding.id)).title}</a>}
               </Show>
             </>
           )}

@@ -4,9 +4,10 @@ import { Match, Switch } from 'solid-js';
 import type { Report } from '../checker/report.ts';
 import type { RunState } from './Checker.tsx';
 import type { StepProgress } from './RunProgress.tsx';
-import { STATUS_TEXT, STEP_TEXT, VERDICT_TEXT } from './labels.ts';
+import { fill, useTexts, type CheckerTexts } from './labels.ts';
 
 export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
+  const texts = useTexts();
   const report = () => (props.run.phase === 'done' ? props.run.outcome.report : null);
   return (
     <div
@@ -20,8 +21,11 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
         <Match when={props.run.phase === 'running' && props.run}>
           {(running) => (
             <p>
-              Checking {running().serverName}… {props.steps.filter((step) => step.status !== 'running').length} of{' '}
-              {props.steps.length} steps done
+              {fill(texts.ui.runningSummary, {
+                server: running().serverName,
+                done: props.steps.filter((step) => step.status !== 'running').length,
+                total: props.steps.length,
+              })}
             </p>
           )}
         </Match>
@@ -29,11 +33,11 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
           {(done) => (
             <>
               <p class="fc-verdict">
-                {VERDICT_TEXT[done().verdict]}: {done().serverName}
+                {texts.verdict[done().verdict]}: {done().serverName}
               </p>
               <p>
-                {countFindings(done())}
-                {done().resolution ? ` Found through ${STEP_TEXT[done().resolution!.step]}.` : ''}
+                {countFindings(texts, done())}
+                {done().resolution ? ` ${fill(texts.ui.foundThrough, { step: texts.step[done().resolution!.step] })}` : ''}
               </p>
             </>
           )}
@@ -41,7 +45,7 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
         <Match when={props.run.phase === 'error' && props.run}>
           {(failed) => (
             <p class="fc-error">
-              Could not check {failed().serverName}: {failed().message}
+              {fill(texts.ui.couldNotCheck, { server: failed().serverName, message: failed().message })}
             </p>
           )}
         </Match>
@@ -50,10 +54,10 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
   );
 }
 
-function countFindings(report: Report): string {
+function countFindings(texts: CheckerTexts, report: Report): string {
   const parts = (['fail', 'warn', 'skip'] as const).flatMap((status) => {
     const count = report.checks.filter((check) => check.status === status).length;
-    return count > 0 ? [`${status === 'skip' ? 'Not tested from this page' : STATUS_TEXT[status]}: ${count}`] : [];
+    return count > 0 ? [`${status === 'skip' ? texts.ui.notTestedHere : texts.status[status]}: ${count}`] : [];
   });
-  return parts.length > 0 ? `${parts.join(', ')}.` : 'Every check passed.';
+  return parts.length > 0 ? `${parts.join(', ')}.` : texts.ui.allPassed;
 }

@@ -3,8 +3,10 @@
 import { createSignal, For } from 'solid-js';
 import { parseResolver, type DohFormat } from '../adapters/browser/resolvers.ts';
 import { defaultSettings, type Settings } from './settings.ts';
+import { fill, useTexts } from './labels.ts';
 
 export function SettingsPanel(props: { settings: Settings; onChange: (settings: Settings) => void }) {
+  const texts = useTexts();
   const [resolverUrl, setResolverUrl] = createSignal('');
   const [format, setFormat] = createSignal<DohFormat | ''>('');
   const [error, setError] = createSignal('');
@@ -13,16 +15,16 @@ export function SettingsPanel(props: { settings: Settings; onChange: (settings: 
     event.preventDefault();
     const parsed = parseResolver(resolverUrl(), format() || undefined);
     if (!parsed.ok) return setError(parsed.error);
-    if (props.settings.resolvers.some((resolver) => resolver.url === parsed.resolver.url)) return setError('That resolver is already in the list.');
+    if (props.settings.resolvers.some((resolver) => resolver.url === parsed.resolver.url)) return setError(texts.ui.resolverDuplicate);
     setError('');
     setResolverUrl('');
     update({ resolvers: [...props.settings.resolvers, parsed.resolver] });
   };
   return (
     <details class="fc-settings">
-      <summary>Settings</summary>
+      <summary>{texts.ui.settings}</summary>
       <fieldset>
-        <legend>DNS-over-HTTPS resolvers (every lookup goes to each)</legend>
+        <legend>{texts.ui.resolversLegend}</legend>
         <ul>
           <For each={props.settings.resolvers}>
             {(resolver) => (
@@ -32,10 +34,10 @@ export function SettingsPanel(props: { settings: Settings; onChange: (settings: 
                   type="button"
                   class="fc-secondary"
                   disabled={props.settings.resolvers.length === 1}
-                  aria-label={`Remove ${resolver.url}`}
+                  aria-label={fill(texts.ui.removeResolver, { url: resolver.url })}
                   onClick={() => update({ resolvers: props.settings.resolvers.filter((other) => other !== resolver) })}
                 >
-                  Remove
+                  {texts.ui.remove}
                 </button>
               </li>
             )}
@@ -43,7 +45,7 @@ export function SettingsPanel(props: { settings: Settings; onChange: (settings: 
         </ul>
         <form class="fc-form-row" onSubmit={addResolver}>
           <label for="fc-resolver-url" class="sr-only">
-            Resolver URL
+            {texts.ui.resolverUrl}
           </label>
           <input
             id="fc-resolver-url"
@@ -54,27 +56,27 @@ export function SettingsPanel(props: { settings: Settings; onChange: (settings: 
             onInput={(event) => setResolverUrl(event.currentTarget.value)}
           />
           <label for="fc-resolver-format" class="sr-only">
-            Format
+            {texts.ui.format}
           </label>
           <select id="fc-resolver-format" value={format()} onChange={(event) => setFormat(event.currentTarget.value as DohFormat | '')}>
-            <option value="">Format from the URL</option>
+            <option value="">{texts.ui.formatFromUrl}</option>
             <option value="wire">RFC 8484 (dns-message)</option>
             <option value="json">JSON API</option>
           </select>
           <button type="submit" class="fc-secondary">
-            Add resolver
+            {texts.ui.addResolver}
           </button>
         </form>
         <p id="fc-resolver-error" class="fc-error" aria-live="polite">
           {error()}
         </p>
         <button type="button" class="fc-secondary" onClick={() => update({ resolvers: defaultSettings().resolvers })}>
-          Reset to Cloudflare and Google
+          {texts.ui.resetResolvers}
         </button>
       </fieldset>
       <fieldset>
-        <legend>Proxy</legend>
-        <label for="fc-proxy-url">Proxy URL (empty: look for one at this site)</label>
+        <legend>{texts.ui.proxyLegend}</legend>
+        <label for="fc-proxy-url">{texts.ui.proxyUrl}</label>
         <input
           id="fc-proxy-url"
           type="url"
@@ -84,10 +86,10 @@ export function SettingsPanel(props: { settings: Settings; onChange: (settings: 
         />
       </fieldset>
       <fieldset>
-        <legend>Addresses</legend>
+        <legend>{texts.ui.addressesLegend}</legend>
         <label class="fc-check">
           <input type="checkbox" checked={props.settings.allowPrivate} onChange={(event) => update({ allowPrivate: event.currentTarget.checked })} />
-          Private addresses are expected (a LAN or a test rig)
+          {texts.ui.allowPrivate}
         </label>
       </fieldset>
     </details>

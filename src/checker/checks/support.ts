@@ -1,5 +1,5 @@
 // /.well-known/matrix/support (MSC1929, spec v1.10): who to contact about this server.
-import { meta, type ReportCheck, type Descriptions } from '../evidence.ts';
+import { meta, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 
 export const supportWellKnown: ReportCheck = {
   meta: meta({
@@ -24,4 +24,14 @@ export const supportWellKnown: ReportCheck = {
 export const descriptions: Descriptions = {
   'support.wellknown':
     'Optional. Lets other admins and users reach you about abuse or security problems. Needs "contacts" (each with "role" and a "matrix_id" or "email_address") and/or "support_page".',
+};
+
+/** German, for German pages and the German check reference; the browser bundle leaves it out. */
+export const de: CheckTranslations = {
+  'support.wellknown': {
+    title: 'Support-Kontakte (.well-known/matrix/support)',
+    description:
+      'Optional. Damit erreichen dich andere Admins und Nutzer bei Missbrauch oder Sicherheitsproblemen. Braucht "contacts" (jeweils mit "role" und einer "matrix_id" oder "email_address") und/oder "support_page".',
+    fix: 'Liefere {"contacts": [{"matrix_id": "@admin:example.org", "email_address": "admin@example.org", "role": "m.role.admin"}], "support_page": "https://example.org/support"} unter https://<Servername>/.well-known/matrix/support aus.',
+  },
 };
