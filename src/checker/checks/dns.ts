@@ -200,7 +200,7 @@ export const dnsResolversAgree: ReportCheck = {
 export const dnsDnssec: ReportCheck = {
   meta: meta({
     id: 'dns.dnssec',
-    title: 'DNSSEC-Validierung',
+    title: 'DNSSEC',
     area: 'dns',
     fix: 'Optional: sign the zone with DNSSEC at your DNS provider.',
   }),
