@@ -13,7 +13,7 @@ import { ProxyNote } from './ProxyNote.tsx';
 import { applyUrlParameters, browserStorage, defaultSettings, loadSettings, saveSettings, type Settings } from './settings.ts';
 import { loadRecent, rememberCheck, type RecentCheck } from './recent.ts';
 import { preconnect } from './preconnect.ts';
-import { ENGLISH, TextsContext, type CheckerTexts } from './labels.ts';
+import { TextsContext, type CheckerTexts } from './labels.ts';
 import './checker.css';
 
 /** What the island needs from the engine module, which it loads once the page is idle. */
@@ -26,8 +26,8 @@ export interface CheckerProps {
   /** Replaced in component tests; the page loads the browser adapters and the core. */
   engine?: () => Promise<Engine>;
   detect?: typeof detectProxy;
-  /** The page's language: its texts, from checker-texts.ts at build time; English without. */
-  texts?: CheckerTexts;
+  /** The words in the page's language, from checker-texts.ts at build time. */
+  texts: CheckerTexts;
 }
 
 export type RunState =
@@ -149,7 +149,7 @@ export default function Checker(props: CheckerProps) {
   onCleanup(() => controller?.abort());
 
   return (
-    <TextsContext.Provider value={props.texts ?? ENGLISH}>
+    <TextsContext.Provider value={props.texts}>
     <div class="fc-checker not-content">
       <ServerForm value={input()} onInput={setInput} onFocus={prepare} onSubmit={start} busy={run().phase === 'running'} />
       <ProxyNote proxy={proxy()} />
