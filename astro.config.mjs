@@ -32,9 +32,20 @@ export default defineConfig({
       // every scrolling block would become one more unnamed "region" for screen readers.
       expressiveCode: { defaultProps: { wrap: true }, shiki: { langAlias: { dns: 'txt', caddy: 'txt' } } },
       markdown: { processedDirs: [process.env.FEDCHECK_CONTENT_DIR ?? './content/docs'] },
+      // English at the root, German under /de/ (content/docs/de/…). Starlight's own UI
+      // strings come in German with it; ours are in the sidebar's `translations`.
+      locales: { root: { label: 'English', lang: 'en' }, de: { label: 'Deutsch', lang: 'de' } },
       sidebar: [
-        { label: 'Checker', link: '/' },
-        { label: 'Guides', items: [{ autogenerate: { directory: 'content/docs/docs' } }] },
+        { label: 'Checker', translations: { de: 'Prüfung' }, link: '/' },
+        {
+          label: 'Guides',
+          translations: { de: 'Anleitungen' },
+          // Autogenerate matches a page's file path (content/docs/de/docs/… for German pages,
+          // which the glob loader keeps) against "<locale>/<directory>": the first entry lists
+          // English pages (and, in German, English fallbacks of untranslated ones), the second
+          // German pages. Each is empty in the other language.
+          items: [{ autogenerate: { directory: 'content/docs/docs' } }, { autogenerate: { directory: 'content/docs/de/docs' } }],
+        },
       ],
     }),
     solid(),

@@ -13,10 +13,11 @@ import { ProxyNote } from './ProxyNote.tsx';
 import { applyUrlParameters, browserStorage, defaultSettings, loadSettings, privateAddressesExpected, saveSettings, type Settings } from './settings.ts';
 import { loadRecent, rememberCheck, type RecentCheck } from './recent.ts';
 import { preconnect } from './preconnect.ts';
+import { TextsContext, type CheckerTexts } from './labels.ts';
 import './checker.css';
 
 /** What the island needs from the engine module, which it loads once the page is idle. */
-export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'renderMarkdown' | 'connectionKey'>;
+export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'defaultFix' | 'renderMarkdown' | 'connectionKey'>;
 
 const loadEngine = (): Promise<Engine> => import('../adapters/browser/check.ts');
 const ReportView = lazy(() => import('./ReportView.tsx'));
@@ -25,6 +26,8 @@ export interface CheckerProps {
   /** Replaced in component tests; the page loads the browser adapters and the core. */
   engine?: () => Promise<Engine>;
   detect?: typeof detectProxy;
+  /** The words in the page's language, from checker-texts.ts at build time. */
+  texts: CheckerTexts;
 }
 
 export type RunState =
@@ -152,6 +155,7 @@ export default function Checker(props: CheckerProps) {
   onCleanup(() => controller?.abort());
 
   return (
+    <TextsContext.Provider value={props.texts}>
     <div class="fc-checker not-content">
       <ServerForm value={input()} onInput={setInput} onFocus={prepare} onSubmit={start} busy={run().phase === 'running'} />
       <ProxyNote proxy={proxy()} />
@@ -170,5 +174,6 @@ export default function Checker(props: CheckerProps) {
       <RecentChecks recent={recent()} onRun={start} />
       <SettingsPanel settings={settings()} proxy={proxy()} onChange={changeSettings} />
     </div>
+    </TextsContext.Provider>
   );
 }

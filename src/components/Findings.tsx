@@ -3,7 +3,7 @@
 // Every string is rendered as text.
 import { For, Show } from 'solid-js';
 import type { Finding, Report } from '../checker/report.ts';
-import { AREA_TEXT, STATUS_ORDER, STATUS_TEXT } from './labels.ts';
+import { findingText, localDocs, STATUS_ORDER, useTexts } from './labels.ts';
 
 /** Only our own pages and https URLs become links; a report from a proxy is untrusted input. */
 export function safeHref(url: string): string | undefined {
@@ -11,14 +11,15 @@ export function safeHref(url: string): string | undefined {
   return URL.canParse(url) && new URL(url).protocol === 'https:' ? url : undefined;
 }
 
-export function Findings(props: { report: Report; areaOf: (id: string) => string }) {
+export function Findings(props: { report: Report; areaOf: (id: string) => string; defaultFix: (id: string) => string | undefined }) {
+  const texts = useTexts();
   const groups = () => {
     const byArea = new Map<string, Finding[]>();
     for (const finding of props.report.checks) {
       const area = props.areaOf(finding.id);
       byArea.set(area, [...(byArea.get(area) ?? []), finding]);
     }
-    const known = Object.keys(AREA_TEXT);
+    const known = Object.keys(texts.area);
     return [...byArea]
       .sort(([a], [b]) => rank(known, a) - rank(known, b))
       .map(([area, findings]) => ({
@@ -31,15 +32,15 @@ export function Findings(props: { report: Report; areaOf: (id: string) => string
   };
   return (
     <section class="fc-findings" aria-labelledby="fc-findings-title">
-      <h2 id="fc-findings-title">Findings</h2>
+      <h2 id="fc-findings-title">{texts.ui.findings}</h2>
       <For each={groups()}>
         {(group) => (
           <section class="fc-area" aria-labelledby={`fc-area-${group.area}`}>
-            <h3 id={`fc-area-${group.area}`}>{AREA_TEXT[group.area] ?? group.area}</h3>
+            <h3 id={`fc-area-${group.area}`}>{texts.area[group.area] ?? group.area}</h3>
             <ul>
-              <For each={group.shown}>{(finding) => <FindingItem finding={finding} />}</For>
+              <For each={group.shown}>{(finding) => <FindingItem finding={finding} defaultFix={props.defaultFix} />}</For>
               <Show when={group.skipped.length > 0}>
-                <NotTested findings={group.skipped} />
+                <NotTested findings={group.skipped} defaultFix={props.defaultFix} />
               </Show>
             </ul>
           </section>
@@ -54,12 +55,15 @@ function rank(known: string[], area: string): number {
   return index < 0 ? known.length : index;
 }
 
-function FindingItem(props: { finding: Finding }) {
+type DefaultFix = (id: string) => string | undefined;
+
+function FindingItem(props: { finding: Finding; defaultFix: DefaultFix }) {
+  const texts = useTexts();
   return (
     <li class="fc-finding fc-brief" data-status={props.finding.status} data-check={props.finding.id}>
       <p class="fc-finding-title">
-        <span class="fc-badge">{STATUS_TEXT[props.finding.status]}</span>{' '}
-        <DocsTitle finding={props.finding} />
+        <span class="fc-badge">{texts.status[props.finding.status]}</span>{' '}
+        <DocsTitle finding={props.finding} defaultFix={props.defaultFix} />
       </p>
       <p class="fc-detail">{props.finding.detail}</p>
     </li>
@@ -67,16 +71,17 @@ function FindingItem(props: { finding: Finding }) {
 }
 
 /** Checks the page could not run, in one line: the notice above the trace says why. */
-function NotTested(props: { findings: Finding[] }) {
+function NotTested(props: { findings: Finding[]; defaultFix: DefaultFix }) {
+  const texts = useTexts();
   return (
     <li class="fc-finding" data-status="skip">
       <p class="fc-finding-title">
-        <span class="fc-badge">{STATUS_TEXT.skip}</span>{' '}
+        <span class="fc-badge">{texts.status.skip}</span>{' '}
         <For each={props.findings}>
           {(finding, index) => (
             <>
               {index() > 0 ? ', ' : ''}
-              <DocsTitle finding={finding} />
+              <DocsTitle finding={finding} defaultFix={props.defaultFix} />
             </>
           )}
         </For>
@@ -85,11 +90,14 @@ function NotTested(props: { findings: Finding[] }) {
   );
 }
 
-/** A finding's title, a link to its docs where the URL is one of ours or https. */
-function DocsTitle(props: { finding: Finding }) {
+/** A finding's title in the page's language, a link to its docs (in that language) where the
+ * URL is one of ours or https. */
+function DocsTitle(props: { finding: Finding; defaultFix: DefaultFix }) {
+  const texts = useTexts();
+  const title = () => findingText(texts, props.finding, props.defaultFix(props.finding.id)).title;
   return (
-    <Show when={safeHref(props.finding.docs)} fallback={props.finding.title}>
-      {(link) => <a href={link()}>{props.finding.title}</a>}
+    <Show when={safeHref(localDocs(texts, props.finding.docs))} fallback={title()}>
+      {(link) => <a href={link()}>{title()}</a>}
     </Show>
   );
 }

@@ -6,9 +6,10 @@ import { For, Show } from 'solid-js';
 import type { Report } from '../checker/report.ts';
 import { safeHref } from './Findings.tsx';
 import { FixSnippets } from './FixSnippets.tsx';
-import { STATUS_TEXT } from './labels.ts';
+import { fill, fillParts, findingText, localDocs, useTexts } from './labels.ts';
 
-export function Problems(props: { report: Report }) {
+export function Problems(props: { report: Report; defaultFix: (id: string) => string | undefined }) {
+  const texts = useTexts();
   const problems = () => [
     ...props.report.checks.filter((finding) => finding.status === 'fail'),
     ...props.report.checks.filter((finding) => finding.status === 'warn'),
@@ -16,30 +17,33 @@ export function Problems(props: { report: Report }) {
   return (
     <Show when={problems().length > 0}>
       <section class="fc-to-fix" aria-labelledby="fc-to-fix-title">
-        <h2 id="fc-to-fix-title">What to fix ({problems().length})</h2>
+        <h2 id="fc-to-fix-title">{fill(texts.ui.toFix, { count: problems().length })}</h2>
         <ol>
           <For each={problems()}>
-            {(finding) => (
+            {(finding) => {
+              const text = findingText(texts, finding, props.defaultFix(finding.id));
+              return (
               <li class="fc-finding fc-problem" data-status={finding.status} data-check={finding.id}>
-                <p>
-                  <span class="fc-badge">{STATUS_TEXT[finding.status]}</span> <strong>{finding.title}</strong>
+                <p class="fc-finding-title">
+                  <span class="fc-badge">{texts.status[finding.status]}</span> <strong>{text.title}</strong>
                 </p>
                 <p class="fc-detail">{finding.detail}</p>
-                <Show when={finding.fix}>
+                <Show when={text.fix}>
                   <p class="fc-fix">
-                    <strong>Fix:</strong> {finding.fix}
+                    <strong>{texts.ui.fix}</strong> {text.fix}
                   </p>
                 </Show>
                 <FixSnippets finding={finding} report={props.report} />
-                <Show when={safeHref(finding.docs)}>
+                <Show when={safeHref(localDocs(texts, finding.docs))}>
                   {(link) => (
                     <a class="fc-docs" href={link()}>
-                      Guide: {finding.title}
+                      {fillParts(texts.ui.guide, { title: text.title })}
                     </a>
                   )}
                 </Show>
               </li>
-            )}
+              );
+            }}
           </For>
         </ol>
       </section>

@@ -1,8 +1,10 @@
 // Taking a report away: as Markdown for an issue or a chat, as JSON for tools.
 import type { Report } from '../checker/report.ts';
 import { CopyButton } from './CopyButton.tsx';
+import { useTexts } from './labels.ts';
 
 export function ReportActions(props: { report: Report; markdown: (report: Report) => string }) {
+  const texts = useTexts();
   const download = () => {
     const blob = new Blob([`${JSON.stringify(props.report, null, 2)}\n`], { type: 'application/json' });
     const link = document.createElement('a');
@@ -13,9 +15,9 @@ export function ReportActions(props: { report: Report; markdown: (report: Report
   };
   return (
     <div class="fc-actions">
-      <CopyButton text={() => props.markdown(props.report)} label="Copy as Markdown" />
+      <CopyButton text={() => props.markdown(props.report)} label={texts.ui.copyMarkdown} />
       <button type="button" class="fc-secondary" onClick={download}>
-        Download JSON
+        {texts.ui.downloadJson}
       </button>
     </div>
   );

@@ -9,6 +9,7 @@ import { ResolutionTrace } from './ResolutionTrace.tsx';
 import { Connections } from './Connections.tsx';
 import { Findings } from './Findings.tsx';
 import { Problems } from './Problems.tsx';
+import { fillParts, useTexts } from './labels.ts';
 
 export interface ReportViewProps {
   outcome: BrowserCheckOutcome;
@@ -17,36 +18,33 @@ export interface ReportViewProps {
 }
 
 export default function ReportView(props: ReportViewProps) {
+  const texts = useTexts();
   const report = () => props.outcome.report;
   const notTested = () => report().checks.filter((check) => check.status === 'skip').length;
   return (
     <div class="fc-report">
-      <Problems report={report()} />
+      <Problems report={report()} defaultFix={props.engine.defaultFix} />
       <ReportActions report={report()} markdown={props.engine.renderMarkdown} />
       <Show when={props.outcome.proxyError}>
         <p class="fc-notice" data-notice="proxy-failed">
-          The proxy could not run its part ({props.outcome.proxyError}); connections, certificates and keys were not tested.
+          {fillParts(texts.ui.proxyFailed, { error: props.outcome.proxyError ?? '' })}
         </p>
       </Show>
       <Show when={props.outcome.unreadableWellKnown}>
         {(unreadable) => (
           <p class="fc-notice" data-notice="well-known-unreadable">
-            This page could not read <code>{unreadable().url}</code>: it has no CORS headers, which homeservers do not need.{' '}
-            {unreadable().discoveryBy === 'proxy'
-              ? 'Discovery, DNS and connections below are what the proxy saw.'
-              : 'Discovery below went on as if there were no delegation, which may be wrong. The proxy (npm start, or a proxy URL in the settings) reads it the way homeservers do.'}
+            {fillParts(texts.ui.wellKnownUnreadable, { url: <code>{unreadable().url}</code> })}{' '}
+            {unreadable().discoveryBy === 'proxy' ? texts.ui.discoveryByProxy : texts.ui.discoveryByPage}
           </p>
         )}
       </Show>
       <Show when={notTested() > 0}>
         <div class="fc-notice" data-notice="not-tested">
           <p>
-            <strong>Not tested from this page: {notTested()} checks</strong> of connections, TLS certificates, the federation API
-            and signing keys. A web page cannot open TLS connections itself or read other servers' answers, so it does not claim them.
+            <strong>{fillParts(texts.ui.notTestedCount, { count: notTested() })}</strong> {texts.ui.notTestedWhat}
           </p>
           <p>
-            To test them, run the fedcheck proxy (<code>npm start</code>) and use the checker it serves, or give a proxy URL in the
-            settings below.
+            {fillParts(texts.ui.notTestedHow, { command: <code>npm start</code> })}
           </p>
         </div>
       </Show>
@@ -54,7 +52,7 @@ export default function ReportView(props: ReportViewProps) {
       <Show when={report().connections.length > 0}>
         <Connections connections={report().connections} connectionKey={props.engine.connectionKey} />
       </Show>
-      <Findings report={report()} areaOf={props.engine.areaOf} />
+      <Findings report={report()} areaOf={props.engine.areaOf} defaultFix={props.engine.defaultFix} />
     </div>
   );
 }

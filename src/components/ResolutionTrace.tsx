@@ -5,39 +5,40 @@
 import { For, Show } from 'solid-js';
 import type { Report } from '../checker/report.ts';
 import { ScrollTable } from './ScrollTable.tsx';
-import { STATUS_TEXT, STEP_TEXT } from './labels.ts';
+import { fill, useTexts } from './labels.ts';
 
 export function ResolutionTrace(props: { report: Report; open: boolean }) {
+  const texts = useTexts();
   const total = () => Math.max(1, ...props.report.steps.map((step) => step.startedMs + step.durationMs));
   const percent = (ms: number) => `${((ms / total()) * 100).toFixed(2)}%`;
   return (
     <>
     <details class="fc-trace" open={props.open}>
-      <summary>How homeservers find {props.report.serverName}</summary>
-      <Show when={props.report.resolution} fallback={<p>Discovery did not get far enough to name a target.</p>}>
+      <summary>{fill(texts.ui.traceTitle, { server: props.report.serverName })}</summary>
+      <Show when={props.report.resolution} fallback={<p>{texts.ui.traceNoTarget}</p>}>
         {(resolution) => (
           <>
             <dl class="fc-resolution">
-              <dt>Decided by</dt>
-              <dd>{STEP_TEXT[resolution().step]}</dd>
+              <dt>{texts.ui.decidedBy}</dt>
+              <dd>{texts.step[resolution().step]}</dd>
               <Show when={resolution().delegatedServerName}>
-                <dt>Delegated to</dt>
+                <dt>{texts.ui.delegatedTo}</dt>
                 <dd>
                   <code>{resolution().delegatedServerName}</code>
                 </dd>
               </Show>
-              <dt>Host header</dt>
+              <dt>{texts.ui.hostHeader}</dt>
               <dd>
                 <code>{resolution().hostHeader}</code>
               </dd>
-              <dt>Certificate must be valid for</dt>
+              <dt>{texts.ui.certificateFor}</dt>
               <dd>
                 <code>{resolution().tlsName}</code>
               </dd>
-              <dt>SNI</dt>
-              <dd>{resolution().sni ? <code>{resolution().sni}</code> : 'none (IP address)'}</dd>
+              <dt>{texts.ui.sni}</dt>
+              <dd>{resolution().sni ? <code>{resolution().sni}</code> : texts.ui.sniNone}</dd>
             </dl>
-            <ScrollTable label="Targets table" columns={['Target', 'Addresses', 'From SRV']}>
+            <ScrollTable label={texts.ui.targetsTable} columns={[texts.ui.target, texts.ui.addresses, texts.ui.fromSrv]}>
               <For each={resolution().targets}>
                 {(target) => (
                   <tr>
@@ -46,8 +47,8 @@ export function ResolutionTrace(props: { report: Report; open: boolean }) {
                         {target.host}:{target.port}
                       </code>
                     </td>
-                    <td>{target.addresses.join(', ') || 'none'}</td>
-                    <td>{target.srv ? `${target.srv.name} (priority ${target.srv.priority}, weight ${target.srv.weight})` : 'no'}</td>
+                    <td>{target.addresses.join(', ') || texts.ui.none}</td>
+                    <td>{target.srv ? fill(texts.ui.srvDetail, { name: target.srv.name, priority: target.srv.priority, weight: target.srv.weight }) : texts.ui.no}</td>
                   </tr>
                 )}
               </For>
@@ -58,16 +59,16 @@ export function ResolutionTrace(props: { report: Report; open: boolean }) {
     </details>
     <details class="fc-trace fc-waterfall" open={props.open}>
       <summary>
-        Steps and requests ({props.report.steps.length} steps, {Math.round(props.report.durationMs)} ms)
+        {fill(texts.ui.stepsSummary, { count: props.report.steps.length, ms: Math.round(props.report.durationMs) })}
       </summary>
       <ol class="fc-steps">
         <For each={props.report.steps}>
           {(step) => (
             <li data-status={step.status}>
               <p>
-                <span class="fc-badge">{STATUS_TEXT[step.status]}</span> {step.label}{' '}
+                <span class="fc-badge">{texts.status[step.status]}</span> {step.label}{' '}
                 <span class="fc-muted">
-                  {Math.round(step.durationMs)} ms, from {Math.round(step.startedMs)} ms
+                  {fill(texts.ui.stepTiming, { duration: Math.round(step.durationMs), start: Math.round(step.startedMs) })}
                 </span>
               </p>
               <span
@@ -83,7 +84,7 @@ export function ResolutionTrace(props: { report: Report; open: boolean }) {
                         <code>
                           {request.method} {request.url}
                         </code>{' '}
-                        → {request.error ?? (request.status === undefined ? 'answered' : `HTTP ${request.status}`)}
+                        → {request.error ?? (request.status === undefined ? texts.ui.answered : `HTTP ${request.status}`)}
                       </li>
                     )}
                   </For>

@@ -5,9 +5,10 @@ import { For, Match, Show, Switch } from 'solid-js';
 import { summarizeAreaGroups } from '../checker/area-groups.ts';
 import type { RunState } from './Checker.tsx';
 import type { StepProgress } from './RunProgress.tsx';
-import { STATUS_TEXT, STEP_TEXT, VERDICT_TEXT } from './labels.ts';
+import { fill, useTexts, type CheckerTexts } from './labels.ts';
 
 export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
+  const texts = useTexts();
   const report = () => (props.run.phase === 'done' ? props.run.outcome.report : null);
   return (
     <div
@@ -21,8 +22,11 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
         <Match when={props.run.phase === 'running' && props.run}>
           {(running) => (
             <p>
-              Checking {running().serverName}… {props.steps.filter((step) => step.status !== 'running').length} of{' '}
-              {props.steps.length} steps done
+              {fill(texts.ui.runningSummary, {
+                server: running().serverName,
+                done: props.steps.filter((step) => step.status !== 'running').length,
+                total: props.steps.length,
+              })}
             </p>
           )}
         </Match>
@@ -30,15 +34,15 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
           {(done) => (
             <>
               <p class="fc-verdict">
-                {VERDICT_TEXT[done().verdict]}: {done().serverName}
+                {texts.verdict[done().verdict]}: {done().serverName}
               </p>
-              <Show when={done().resolution}>{(resolution) => <p>Found through {STEP_TEXT[resolution().step]}.</p>}</Show>
-              <ul class="fc-area-groups" aria-label="By area">
+              <Show when={done().resolution}>{(resolution) => <p>{fill(texts.ui.foundThrough, { step: texts.step[resolution().step] })}</p>}</Show>
+              <ul class="fc-area-groups" aria-label={texts.ui.byArea}>
                 <For each={summarizeAreaGroups(done().areas)}>
                   {(group) => (
                     <li data-group={group.group} data-status={group.status}>
-                      <span class="fc-badge">{STATUS_TEXT[group.status]}</span> {group.label}
-                      {group.partlyTested ? ' (partly not tested from this page)' : ''}
+                      <span class="fc-badge">{texts.status[group.status]}</span> {texts.areaGroup[group.group]}
+                      {group.partlyTested ? ` ${texts.ui.partlyNotTested}` : ''}
                     </li>
                   )}
                 </For>
@@ -49,7 +53,7 @@ export function ResultSummary(props: { run: RunState; steps: StepProgress[] }) {
         <Match when={props.run.phase === 'error' && props.run}>
           {(failed) => (
             <p class="fc-error">
-              Could not check {failed().serverName}: {failed().message}
+              {fill(texts.ui.couldNotCheck, { server: failed().serverName, message: failed().message })}
             </p>
           )}
         </Match>

@@ -3,7 +3,7 @@
 // step that finishes changes its badge and duration, and no row is built again.
 import { Index, Show } from 'solid-js';
 import type { CheckStatus } from '../checker/report.ts';
-import { STATUS_TEXT } from './labels.ts';
+import { useTexts } from './labels.ts';
 
 export interface StepProgress {
   id: string;
@@ -12,11 +12,11 @@ export interface StepProgress {
   durationMs?: number;
 }
 
-const badge = (status: StepProgress['status']) => (status === 'running' ? 'Running' : STATUS_TEXT[status]);
-
 export function RunProgress(props: { steps: StepProgress[] }) {
+  const texts = useTexts();
+  const badge = (status: StepProgress['status']) => (status === 'running' ? texts.ui.running : texts.status[status]);
   return (
-    <ol class="fc-progress" aria-label="Progress">
+    <ol class="fc-progress" aria-label={texts.ui.progress}>
       <Index each={props.steps}>
         {(step) => (
           <li data-status={step().status}>

@@ -1,6 +1,7 @@
 // The server-name input, validated on every keystroke with the core parser's own messages.
 import { createMemo, For, Show } from 'solid-js';
 import { parseServerName } from '../checker/server-name.ts';
+import { useTexts } from './labels.ts';
 
 export interface ServerFormProps {
   value: string;
@@ -12,6 +13,7 @@ export interface ServerFormProps {
 }
 
 export function ServerForm(props: ServerFormProps) {
+  const texts = useTexts();
   let field: HTMLInputElement | undefined;
   const parsed = createMemo(() => (props.value.trim() === '' ? null : parseServerName(props.value.trim())));
   const error = () => {
@@ -29,8 +31,8 @@ export function ServerForm(props: ServerFormProps) {
     else field?.focus();
   };
   return (
-    <form class="fc-form" role="search" aria-label="Check a server" onSubmit={submit}>
-      <label for="fc-server">Matrix server name</label>
+    <form class="fc-form" role="search" aria-label={texts.ui.formLabel} onSubmit={submit}>
+      <label for="fc-server">{texts.ui.fieldLabel}</label>
       <div class="fc-form-row">
         <input
           ref={field}
@@ -48,13 +50,13 @@ export function ServerForm(props: ServerFormProps) {
           onInput={(event) => props.onInput(event.currentTarget.value)}
           onFocus={() => props.onFocus()}
         />
-        <button type="submit">{props.busy ? 'Checking…' : 'Check'}</button>
+        <button type="submit">{props.busy ? texts.ui.checking : texts.ui.check}</button>
       </div>
       <div id="fc-server-help" class="fc-form-help" aria-live="polite">
         <Show
           when={error()}
           fallback={
-            <Show when={warnings().length > 0} fallback={<span>The part after the “:” in a Matrix ID, e.g. example.org for @alice:example.org</span>}>
+            <Show when={warnings().length > 0} fallback={<span>{texts.ui.fieldHelp}</span>}>
               <ul class="fc-warnings">
                 <For each={warnings()}>{(warning) => <li>{warning}</li>}</For>
               </ul>

@@ -4,8 +4,10 @@ import { createSignal, For, Show } from 'solid-js';
 import type { ProxyStatus } from '../adapters/browser/proxy.ts';
 import { parseResolver, type DohFormat } from '../adapters/browser/resolvers.ts';
 import { defaultSettings, privateAddressesExpected, type Settings } from './settings.ts';
+import { fill, useTexts } from './labels.ts';
 
 export function SettingsPanel(props: { settings: Settings; proxy: ProxyStatus | null; onChange: (settings: Settings) => void }) {
+  const texts = useTexts();
   const [resolverUrl, setResolverUrl] = createSignal('');
   const [format, setFormat] = createSignal<DohFormat | ''>('');
   const [error, setError] = createSignal('');
@@ -14,16 +16,16 @@ export function SettingsPanel(props: { settings: Settings; proxy: ProxyStatus | 
     event.preventDefault();
     const parsed = parseResolver(resolverUrl(), format() || undefined);
     if (!parsed.ok) return setError(parsed.error);
-    if (props.settings.resolvers.some((resolver) => resolver.url === parsed.resolver.url)) return setError('That resolver is already in the list.');
+    if (props.settings.resolvers.some((resolver) => resolver.url === parsed.resolver.url)) return setError(texts.ui.resolverDuplicate);
     setError('');
     setResolverUrl('');
     update({ resolvers: [...props.settings.resolvers, parsed.resolver] });
   };
   return (
     <details class="fc-settings">
-      <summary>Settings</summary>
+      <summary>{texts.ui.settings}</summary>
       <fieldset>
-        <legend>DNS-over-HTTPS resolvers (every lookup goes to each)</legend>
+        <legend>{texts.ui.resolversLegend}</legend>
         <ul>
           <For each={props.settings.resolvers}>
             {(resolver) => (
@@ -33,10 +35,10 @@ export function SettingsPanel(props: { settings: Settings; proxy: ProxyStatus | 
                   type="button"
                   class="fc-secondary"
                   disabled={props.settings.resolvers.length === 1}
-                  aria-label={`Remove ${resolver.url}`}
+                  aria-label={fill(texts.ui.removeResolver, { url: resolver.url })}
                   onClick={() => update({ resolvers: props.settings.resolvers.filter((other) => other !== resolver) })}
                 >
-                  Remove
+                  {texts.ui.remove}
                 </button>
               </li>
             )}
@@ -44,7 +46,7 @@ export function SettingsPanel(props: { settings: Settings; proxy: ProxyStatus | 
         </ul>
         <form class="fc-form-row" onSubmit={addResolver}>
           <label for="fc-resolver-url" class="sr-only">
-            Resolver URL
+            {texts.ui.resolverUrl}
           </label>
           <input
             id="fc-resolver-url"
@@ -55,27 +57,27 @@ export function SettingsPanel(props: { settings: Settings; proxy: ProxyStatus | 
             onInput={(event) => setResolverUrl(event.currentTarget.value)}
           />
           <label for="fc-resolver-format" class="sr-only">
-            Format
+            {texts.ui.format}
           </label>
           <select id="fc-resolver-format" value={format()} onChange={(event) => setFormat(event.currentTarget.value as DohFormat | '')}>
-            <option value="">Format from the URL</option>
+            <option value="">{texts.ui.formatFromUrl}</option>
             <option value="wire">RFC 8484 (dns-message)</option>
             <option value="json">JSON API</option>
           </select>
           <button type="submit" class="fc-secondary">
-            Add resolver
+            {texts.ui.addResolver}
           </button>
         </form>
         <p id="fc-resolver-error" class="fc-error" aria-live="polite">
           {error()}
         </p>
         <button type="button" class="fc-secondary" onClick={() => update({ resolvers: defaultSettings().resolvers })}>
-          Reset to Cloudflare and Google
+          {texts.ui.resetResolvers}
         </button>
       </fieldset>
       <fieldset>
-        <legend>Proxy</legend>
-        <label for="fc-proxy-url">Proxy URL (empty: look for one at this site)</label>
+        <legend>{texts.ui.proxyLegend}</legend>
+        <label for="fc-proxy-url">{texts.ui.proxyUrl}</label>
         <input
           id="fc-proxy-url"
           type="url"
@@ -85,18 +87,18 @@ export function SettingsPanel(props: { settings: Settings; proxy: ProxyStatus | 
         />
       </fieldset>
       <fieldset>
-        <legend>Addresses</legend>
+        <legend>{texts.ui.addressesLegend}</legend>
         <label class="fc-check">
           <input
             type="checkbox"
             checked={privateAddressesExpected(props.settings, props.proxy)}
             onChange={(event) => update({ allowPrivate: event.currentTarget.checked })}
           />
-          Private addresses are expected (a LAN or a test rig)
+          {texts.ui.allowPrivate}
         </label>
         <Show when={props.settings.allowPrivate === undefined && props.proxy?.state === 'found' && props.proxy.allowPrivate}>
           <p class="fc-muted" data-private="from-proxy">
-            As the proxy: it was started with FEDCHECK_ALLOW_PRIVATE, so it connects to private addresses too.
+            {texts.ui.privateFromProxy}
           </p>
         </Show>
       </fieldset>

@@ -1,48 +1,61 @@
-// Words the island shows for the report's codes.
+// What the island needs to show words: their shape (CheckerTexts), the context components
+// read them from, and how sentences are filled. The words themselves come from the page,
+// as the island's props (checker-texts.ts builds them for the page's language), so that no
+// bundle carries any language: English in labels.en.ts, German in labels.de.ts.
+import { createContext, useContext } from 'solid-js';
 import type { CheckStatus, ResolutionStep, Verdict } from '../checker/report.ts';
+import type { AreaGroup } from '../checker/area-groups.ts';
+import type { ENGLISH } from './labels.en.ts';
 
-export const VERDICT_TEXT: Record<Verdict, string> = {
-  pass: 'Federation works',
-  warn: 'Federation works, with problems',
-  fail: 'Federation fails',
-};
+export interface CheckerTexts {
+  /** The page's language, for dates. */
+  lang: string;
+  /** Where this language's pages live ('' for English, '/de' for German): docs links get it. */
+  pathPrefix: string;
+  verdict: Record<Verdict, string>;
+  status: Record<CheckStatus, string>;
+  step: Record<ResolutionStep, string>;
+  /** The summary's lines: Federation, Sign-in, Calls, … */
+  areaGroup: Record<AreaGroup, string>;
+  /** Areas in the order a connection is made; names as the docs use them. */
+  area: Record<string, string>;
+  /** The island's sentences; `{name}` marks where a value goes (see fill). */
+  ui: Record<UiKey, string>;
+  /** Checks' titles and fixes in this language, by id; without it the report's own (English). */
+  checks?: Record<string, { title: string; fix: string }>;
+}
 
-export const STATUS_TEXT: Record<CheckStatus, string> = {
-  fail: 'Error',
-  warn: 'Warning',
-  info: 'Note',
-  pass: 'OK',
-  skip: 'Not tested',
-};
+export type UiKey = keyof typeof ENGLISH.ui;
 
 /** Most severe first: the order findings are listed in (not-tested ones go on one line). */
 export const STATUS_ORDER: CheckStatus[] = ['fail', 'warn', 'info', 'pass'];
 
-export const STEP_TEXT: Record<ResolutionStep, string> = {
-  'ip-literal': 'Step 1: the server name is an IP address',
-  'explicit-port': 'Step 2: the server name has an explicit port',
-  'well-known-ip': 'Step 3.1: .well-known delegates to an IP address',
-  'well-known-port': 'Step 3.2: .well-known delegates to a host with a port',
-  'well-known-srv': 'Step 3.3: .well-known delegation, then a _matrix-fed._tcp SRV record',
-  'well-known-srv-legacy': 'Step 3.4: .well-known delegation, then a deprecated _matrix._tcp SRV record',
-  'well-known-default': 'Step 3.5: .well-known delegates to a host, port 8448',
-  srv: 'Step 4: a _matrix-fed._tcp SRV record',
-  'srv-legacy': 'Step 5: a deprecated _matrix._tcp SRV record',
-  default: 'Step 6: the server name itself, port 8448',
-};
+export const TextsContext = createContext<CheckerTexts>();
 
-/** Areas in the order a connection is made; names as the docs use them. */
-export const AREA_TEXT: Record<string, string> = {
-  name: 'Server name',
-  'well-known': '.well-known delegation',
-  dns: 'DNS',
-  connection: 'Connection',
-  tls: 'TLS certificate',
-  federation: 'Federation API',
-  keys: 'Signing keys',
-  outgoing: 'Outgoing federation',
-  client: 'Client discovery',
-  auth: 'Sign-in',
-  rtc: 'Calls',
-  support: 'Support contact',
-};
+export function useTexts(): CheckerTexts {
+  const texts = useContext(TextsContext);
+  if (!texts) throw new Error('the checker’s components need the page’s texts (TextsContext)');
+  return texts;
+}
+
+/** A sentence split at its `{name}` places, each filled with its value (text or an element). */
+export function fillParts<T>(template: string, values: Record<string, T>): (string | T)[] {
+  return template.split(/\{(\w+)\}/).map((part, index) => (index % 2 === 1 && part in values ? values[part] : part));
+}
+
+/** A sentence with its `{name}` places filled in with text. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return fillParts(template, values).join('');
+}
+
+/** A finding's title and fix in the page's language: a fix written for this one finding stays as the report has it. */
+export function findingText(texts: CheckerTexts, finding: { id: string; title: string; fix?: string }, defaultFix: string | undefined) {
+  const translated = texts.checks?.[finding.id];
+  if (!translated) return { title: finding.title, fix: finding.fix };
+  return { title: translated.title, fix: finding.fix !== undefined && finding.fix === defaultFix ? translated.fix : finding.fix };
+}
+
+/** Our own docs links in the page's language. */
+export function localDocs(texts: CheckerTexts, href: string): string {
+  return href.startsWith('/docs/') ? `${texts.pathPrefix}${href}` : href;
+}

@@ -5,6 +5,8 @@
 import { serveStatic, type ServeStaticOptions } from '@hono/node-server/serve-static';
 import type { Context, MiddlewareHandler, NotFoundHandler } from 'hono';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { pagePolicies } from './page-policy.ts';
 
 /** Astro puts content-hashed bundles under /_astro/. */
@@ -54,10 +56,29 @@ function varyOnEncoding(c: Context): void {
   if (COMPRESSIBLE_CONTENT_TYPE_REGEX.test(c.res.headers.get('content-type') ?? '')) c.header('Vary', 'Accept-Encoding');
 }
 
+/**
+ * The not-found page in the language of the path asked for: a path under /<lang>/ gets the
+ * page Starlight built from that language's 404.md (/<lang>/404/), where there is one.
+ */
+function notFoundPageOf(siteDir: string): (path: string) => MiddlewareHandler {
+  const english = siteStatic({ root: siteDir, path: '404.html' });
+  const byLanguage = new Map<string, MiddlewareHandler>();
+  return (path) => {
+    const lang = /^\/([a-z]{2}(?:-[a-z]{2})?)\//i.exec(path)?.[1].toLowerCase();
+    if (!lang) return english;
+    if (!byLanguage.has(lang)) {
+      const file = `${lang}/404/index.html`;
+      byLanguage.set(lang, existsSync(join(siteDir, file)) ? siteStatic({ root: siteDir, path: file }) : english);
+    }
+    return byLanguage.get(lang)!;
+  };
+}
+
 export function sitePageNotFound(siteDir: string): NotFoundHandler {
-  const page = siteStatic({ root: siteDir, path: '404.html' });
+  const pageOf = notFoundPageOf(siteDir);
   const policyOf = pagePolicies();
   return async (c) => {
+    const page = pageOf(c.req.path);
     // Plain text for what serveStatic would not answer with the whole page: a Range request
     // (a part of it), methods other than GET and HEAD, a build without a 404 page.
     const found = c.req.header('range') ? undefined : await page(c, async () => {});

@@ -1,5 +1,6 @@
 // Lighthouse (the pinned npm package, default mobile settings: simulated slow 4G and a 4x
-// slower CPU) over Debian's Chromium, on the home page and a docs page served by `npm start`.
+// slower CPU) over Debian's Chromium, on the home page, a docs page and the German home page
+// (lang="de", hreflang alternates, the island with German words) served by `npm start`.
 // Every request Lighthouse's Chromium makes is counted: anything off loopback would mean
 // the figures depend on the internet, which this machine does not have.
 import { once } from 'node:events';
@@ -12,7 +13,7 @@ import { scoped } from './resources.ts';
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 /** Scores move a few points between runs on a busy machine; the median of three is steadier. */
 const RUNS = 3;
-const PAGES = { home: '', docs: 'docs/federation-network/' };
+const PAGES = { home: '', docs: 'docs/federation-network/', 'home-de': 'de/' };
 
 export function lighthouseFigures(siteDir: string): Promise<Figure[]> {
   return scoped(async (use) => {

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { CHECK_METAS } from '../../src/checker/registry.ts';
-import { CHECK_REFERENCE } from '../../src/checker/check-reference.ts';
+import { CHECK_REFERENCE, CHECK_TRANSLATIONS, checkReference } from '../../src/checker/check-reference.ts';
 import { decodeHtml, dist, readBuilt } from './build-helpers.ts';
 
 const page = readBuilt(join(dist, 'docs', 'checks', 'index.html'));
@@ -35,4 +35,17 @@ describe('check reference', () => {
     expect(new Set(all).size).toBe(all.length);
     for (const id of all) expect(id).toMatch(/^[a-z0-9]+(?:[.-][a-z0-9]+)+$/);
   });
+
+  for (const lang of Object.keys(CHECK_TRANSLATIONS)) {
+    it(`has the ${lang} reference at /${lang}/docs/checks/, every entry in ${lang}, with the anchors findings link to`, () => {
+      const translated = readBuilt(join(dist, lang, 'docs', 'checks', 'index.html'));
+      expect(translated).toMatch(new RegExp(`<html[^>]* lang="${lang}"`));
+      for (const entry of checkReference(lang)) {
+        const html = decodeHtml(translated.slice(translated.indexOf(`id="${entry.id}"`)).split('</article>')[0]);
+        for (const text of [entry.title, entry.description, entry.fix]) expect(html, entry.id).toContain(text);
+        const url = new URL(entry.docs, 'https://fedcheck.test');
+        expect(url.pathname).toBe(`/${lang}/docs/checks/`);
+      }
+    });
+  }
 });

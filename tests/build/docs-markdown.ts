@@ -8,7 +8,9 @@ import GithubSlugger from 'github-slugger';
 import { root } from './build-helpers.ts';
 import { interpretRtcFoci, RTC_FOCI_KEY } from '../../src/checker/rtc-discovery.ts';
 
-export const guidesDir = join(root, 'content/docs/docs');
+/** The content collection's root: English pages, and each other language's under <lang>/. */
+export const contentDir = join(root, 'content/docs');
+export const guidesDir = join(contentDir, 'docs');
 
 export interface CodeBlock {
   lang: string;
@@ -53,8 +55,10 @@ export function headingText(markdown: string): string {
     .trim();
 }
 
-export function readPage(file: string): Page {
-  const source = readFileSync(join(guidesDir, file), 'utf8');
+/** A page by its file in `dir`, a folder of content/docs ('docs' for the guides, '' for the root). */
+export function readPage(file: string, dir = 'docs'): Page {
+  const path = dir ? `${dir}/${file}` : file;
+  const source = readFileSync(join(contentDir, path), 'utf8');
   const match = source.match(/^---\n([\s\S]*?)\n---\n/);
   if (!match) throw new Error(`${file}: no frontmatter`);
   const frontmatter = (yaml.load(match[1]) ?? {}) as Record<string, unknown>;
@@ -97,20 +101,34 @@ export function readPage(file: string): Page {
     }
   });
   if (fence) throw new Error(`${file}: unclosed code fence`);
+  const name = file.replace(/\.mdx?$/, '');
   return {
     file,
-    url: `/docs/${file.replace(/\.mdx?$/, '')}/`,
+    url: `/${[dir, name === 'index' ? '' : name].filter(Boolean).join('/')}/`.replace(/\/+/g, '/'),
     source,
     frontmatter,
     prose: proseLines.join('\n'),
     blocks,
     headings,
-    where: (line) => `content/docs/docs/${file}:${line}`,
+    where: (line) => `content/docs/${path}:${line}`,
   };
 }
 
 export function readGuides(): Page[] {
-  return guideFiles().map(readPage);
+  return guideFiles().map((file) => readPage(file));
+}
+
+/** Every page source under content/docs, as paths relative to it (e.g. docs/federation-tls.md, de/index.mdx). */
+export function contentFiles(): string[] {
+  return readdirSync(contentDir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => /\.mdx?$/.test(file) && !file.split('/').some((part) => part.startsWith('_')))
+    .sort();
+}
+
+/** A page by its path relative to content/docs. */
+export function readContentPage(path: string): Page {
+  const slash = path.lastIndexOf('/');
+  return readPage(path.slice(slash + 1), slash < 0 ? '' : path.slice(0, slash));
 }
 
 /** Link targets in the prose (Markdown links and HTML href), inline code removed. */

@@ -2,11 +2,12 @@ import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { render, fireEvent, waitFor, cleanup, screen } from '@solidjs/testing-library';
 import Checker from '../../src/components/Checker.tsx';
 import { fakeEngine, finding, report, XSS } from './fake-engine.ts';
+import { ENGLISH } from '../../src/components/labels.en.ts';
 
 const noProxy = async () => ({ state: 'none' as const });
 
 function renderChecker(engine = fakeEngine()) {
-  const result = render(() => <Checker engine={engine.load} detect={noProxy} />);
+  const result = render(() => <Checker engine={engine.load} detect={noProxy} texts={ENGLISH} />);
   return { ...result, engine, input: () => result.getByLabelText('Matrix server name') as HTMLInputElement };
 }
 
@@ -238,7 +239,7 @@ describe('settings', () => {
     );
     const seen: string[] = [];
     const engine = fakeEngine();
-    render(() => <Checker engine={engine.load} detect={async (configured) => (seen.push(configured), { state: 'none' })} />);
+    render(() => <Checker engine={engine.load} detect={async (configured) => (seen.push(configured), { state: 'none' })} texts={ENGLISH} />);
     await waitFor(() => expect(engine.calls).toHaveLength(1));
     expect(engine.calls[0].options.resolvers).toEqual([
       { url: 'https://a.test/dns-query', format: 'wire' },
@@ -266,7 +267,7 @@ describe('while a check runs, and after', () => {
       };
     };
     history.replaceState(null, '', '/?server=example.org');
-    const { findByRole } = render(() => <Checker engine={load} detect={noProxy} />);
+    const { findByRole } = render(() => <Checker engine={load} detect={noProxy} texts={ENGLISH} />);
     const progress = await findByRole('list', { name: 'Progress' });
     await waitFor(() => expect(progress.textContent).toContain('Fetch /.well-known/matrix/server'));
     expect(results().dataset.state).toBe('running');
@@ -296,7 +297,7 @@ describe('while a check runs, and after', () => {
       };
     };
     history.replaceState(null, '', '/?server=example.org');
-    const { findByRole } = render(() => <Checker engine={load} detect={noProxy} />);
+    const { findByRole } = render(() => <Checker engine={load} detect={noProxy} texts={ENGLISH} />);
     const progress = await findByRole('list', { name: 'Progress' });
     await waitFor(() => expect(progress.querySelectorAll('li')).toHaveLength(2));
     const [wellKnown, srv] = [...progress.querySelectorAll('li')];
@@ -352,7 +353,7 @@ describe('loading the engine', () => {
 
   it('loads it once the page is idle, before any check', async () => {
     const engine = heldEngine();
-    render(() => <Checker engine={engine.load} detect={noProxy} />);
+    render(() => <Checker engine={engine.load} detect={noProxy} texts={ENGLISH} />);
     await waitFor(() => expect(engine.loads).toBe(1));
     expect(engine.calls).toHaveLength(0);
   });
@@ -361,7 +362,7 @@ describe('loading the engine', () => {
     vi.stubGlobal('requestIdleCallback', () => 0);
     vi.stubGlobal('cancelIdleCallback', () => {});
     const engine = heldEngine();
-    const { getByLabelText, getByRole } = render(() => <Checker engine={engine.load} detect={noProxy} />);
+    const { getByLabelText, getByRole } = render(() => <Checker engine={engine.load} detect={noProxy} texts={ENGLISH} />);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(engine.loads).toBe(0);
     fireEvent.focus(getByLabelText('Matrix server name'));
@@ -379,7 +380,7 @@ describe('loading the engine', () => {
     const engine = heldEngine();
     const found = async () => ({ state: 'found' as const, url: 'http://proxy.test/', version: '0.1.0', allowPrivate: false });
     history.replaceState(null, '', '/?server=example.org');
-    render(() => <Checker engine={engine.load} detect={found} />);
+    render(() => <Checker engine={engine.load} detect={found} texts={ENGLISH} />);
     await waitFor(() => expect(requested).toEqual(['http://proxy.test/api/v1/report?server_name=example.org']));
     expect(engine.calls).toHaveLength(0);
     engine.finish();
@@ -396,7 +397,7 @@ describe('loading the engine', () => {
       vi.stubGlobal('fetch', async () => Response.json(report({ source: 'proxy', verdict: 'pass' })));
       history.replaceState(null, '', `/?server=example.org${search}`);
       const engine = fakeEngine();
-      const view = render(() => <Checker engine={engine.load} detect={detect} />);
+      const view = render(() => <Checker engine={engine.load} detect={detect} texts={ENGLISH} />);
       await waitFor(() => expect(engine.calls).toHaveLength(1));
       const checkbox = view.getByLabelText(/Private addresses are expected/) as HTMLInputElement;
       const result = { allowed: engine.calls[0].options.allowPrivateAddresses, checked: checkbox.checked, note: document.querySelector('[data-private="from-proxy"]') !== null };

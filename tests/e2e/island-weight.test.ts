@@ -6,7 +6,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHECK_REFERENCE } from '../../src/checker/check-reference.ts';
+import { CHECK_REFERENCE, CHECK_TRANSLATIONS } from '../../src/checker/check-reference.ts';
+import { checkerTexts } from '../../src/components/checker-texts.ts';
 import { bytesFigures, moduleGraph } from '../bench/bytes.ts';
 import { formatFigure } from '../bench/figure.ts';
 
@@ -42,8 +43,25 @@ describe('island weight', () => {
     for (const detail of ['Could not connect:', 'The handshake failed:', 'Verified the signature of']) expect(code.includes(detail), detail).toBe(false);
   });
 
+  it('loads the same scripts on every language’s home page: the words come with the page, no bundle carries any', () => {
+    const homes = Object.keys(CHECK_TRANSLATIONS).map((lang) => readFileSync(join(dist, lang, 'index.html'), 'utf8'));
+    for (const other of homes) expect(islandUrls(other)).toEqual(islandUrls(home));
+    const bundles = readdirSync(join(dist, '_astro'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+    const code = bundles.map((file) => readFileSync(join(dist, '_astro', file), 'utf8')).join('\n');
+    for (const lang of ['en', ...Object.keys(CHECK_TRANSLATIONS)]) {
+      const texts = checkerTexts(lang);
+      const words = Object.values(texts.ui).filter((text) => text.length > 12);
+      expect(words.length, lang).toBeGreaterThan(30);
+      // As a string of its own: the engine's findings may start with the same words.
+      const literal = (text: string) => ['"', "'", '`'].some((quote) => code.includes(`${quote}${text}${quote}`));
+      for (const text of words) expect(literal(text), `${lang}: ${text}`).toBe(false);
+      for (const [id, check] of Object.entries(texts.checks ?? {})) expect(code.includes(check.title), `${lang}: ${id}`).toBe(false);
+    }
+  });
+
   it('keeps docs pages free of the island', () => {
-    const pages = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.html') && file !== 'index.html');
+    const homes = ['index.html', ...Object.keys(CHECK_TRANSLATIONS).map((lang) => join(lang, 'index.html'))];
+    const pages = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.html') && !homes.includes(file));
     expect(pages.length).toBeGreaterThan(0);
     for (const page of pages) {
       const html = readFileSync(join(dist, page), 'utf8');

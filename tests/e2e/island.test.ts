@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { axeViolations, launchChromium, startServer, watchCsp, watchPage, type RunningServer } from './browser.ts';
 import { areaStatuses } from '../../src/checker/check.ts';
 import type { Finding } from '../../src/checker/report.ts';
+import { checkerTexts } from '../../src/components/checker-texts.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -113,6 +114,40 @@ async function shownStatus(page: Page, prefix: string): Promise<string | null> {
 
 /** The rig's sign-in rows: each states the auth area it must show. */
 const SIGN_IN = rig.scenarios.filter((row) => row.enabled && row.expect.areas?.auth !== undefined).map((row) => row.id);
+
+describe('checker island on the German page, with the proxy', () => {
+  const de = checkerTexts('de');
+  let page: Page;
+  beforeAll(async () => {
+    page = await newPage();
+  });
+
+  it('gives the verdict and the findings’ titles and fixes in German, with links to the German check reference', async () => {
+    const violations = await watchCsp(page);
+    const row = scenario('cert-expired');
+    const outcome = await check(page, new URL('de/', proxy.url).href, row.serverName);
+    expect(outcome.verdict).toBe(row.expect.verdict);
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    expect(await page.locator('.fc-summary').innerText()).toContain(`${de.verdict.fail}: ${row.serverName}`);
+    const expiry = page.locator('.fc-finding[data-check="tls.certificate.expiry"]').first();
+    expect(await expiry.getAttribute('data-status')).toBe('fail');
+    const text = await expiry.innerText();
+    expect(text).toContain(de.checks!['tls.certificate.expiry'].title);
+    expect(text).toContain(`${de.ui.fix} ${de.checks!['tls.certificate.expiry'].fix}`);
+    expect(await expiry.locator('a.fc-docs').getAttribute('href')).toBe('/de/docs/checks/#tls.certificate.expiry');
+    // Every finding shown carries its German title.
+    for (const finding of await page.locator('.fc-finding[data-check]').all()) {
+      const id = (await finding.getAttribute('data-check'))!;
+      expect(await finding.locator('.fc-finding-title').innerText(), id).toContain(de.checks![id].title);
+    }
+    expect(await page.locator('#fc-findings-title').innerText()).toBe(de.ui.findings);
+    expect(violations).toEqual([]);
+  });
+
+  it('has no axe violations when finished', async () => {
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});
 
 describe('checker island with the proxy (npm start)', () => {
   let page: Page;

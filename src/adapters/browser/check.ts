@@ -71,6 +71,11 @@ export function unreadableServerWellKnown(report: Report): string | undefined {
   return requests.find((request) => request.url.endsWith('/.well-known/matrix/server') && request.error?.startsWith('cors:'))?.url;
 }
 
+/** The fix a check's meta gives, which a page in another language shows translated. */
+export function defaultFix(id: string): string | undefined {
+  return checkMeta(id)?.fix;
+}
+
 /** The registry's area of a check; a newer proxy's unknown ids go by their first word. */
 export function areaOf(id: string): string {
   return checkMeta(id)?.area ?? id.split('.')[0];

@@ -1,6 +1,6 @@
 // Without a prober (the browser on its own), the one connection test a page can make.
 import { inconclusiveReach } from '../connections.ts';
-import { connectionKey, meta, type ReportCheck, type Descriptions } from '../evidence.ts';
+import { connectionKey, meta, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 
 export const browserReachability: ReportCheck = {
   meta: meta({
@@ -36,4 +36,14 @@ export const browserReachability: ReportCheck = {
 export const descriptions: Descriptions = {
   'browser.reachability':
     'A browser cannot open raw TLS connections, but a fetch of /_matrix/federation/v1/version only completes when TCP, TLS (trusted by this browser, for the host in the URL) and HTTP worked, even when CORS hides the response. This is weaker than the proxy\'s connection checks.',
+};
+
+/** German, for German pages and the German check reference; the browser bundle leaves it out. */
+export const de: CheckTranslations = {
+  'browser.reachability': {
+    title: 'Von diesem Browser erreichbar',
+    description:
+      'Ein Browser kann keine rohen TLS-Verbindungen öffnen, aber ein fetch von /_matrix/federation/v1/version kommt nur zustande, wenn TCP, TLS (diesem Browser vertrauenswürdig, für den Host in der URL) und HTTP funktioniert haben, selbst wenn CORS die Antwort verbirgt. Das ist schwächer als die Verbindungsprüfungen des Proxys.',
+    fix: 'Öffne den Port in der Firewall, liefere dort HTTPS mit einem öffentlich vertrauenswürdigen Zertifikat aus und leite /_matrix/ an den Homeserver weiter.',
+  },
 };

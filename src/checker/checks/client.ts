@@ -166,26 +166,31 @@ export const descriptions: Descriptions = {
     'If the file names an identity server, clients check <base_url>/_matrix/identity/v2. A broken entry makes the identity server unusable; it does not stop homeserver discovery.',
 };
 
+/** German, for German pages and the German check reference; the browser bundle leaves it out. */
 export const de: CheckTranslations = {
   'client.wellknown': {
     title: 'Client-Erkennung (.well-known/matrix/client)',
-    description: 'Clients finden den Homeserver von "@nutzer:servername" über diese Datei. Die Spezifikation legt die Ergebnisse fest: 404 heißt keine Angaben (IGNORE: der Client fragt nach der URL); andere Fehler, kaputtes JSON oder ein fehlendes m.homeserver.base_url heißen FAIL_PROMPT; eine base_url, die keine URL ist oder deren /_matrix/client/versions nicht antwortet, heißt FAIL_ERROR (der Client gibt auf).',
-    fix: `Stellen Sie ${CLIENT_EXAMPLE} unter https://<Servername>/.well-known/matrix/client bereit, mit der URL, unter der Clients den Homeserver erreichen.`,
+    description:
+      'Über diese Datei finden Clients den Homeserver von "@user:Servername". Die Spezifikation legt die Ergebnisse fest: 404 heißt keine Information (IGNORE: der Nutzer wird nach der URL gefragt); andere Fehler, kaputtes JSON oder ein fehlendes m.homeserver.base_url heißen FAIL_PROMPT; ein base_url, das keine URL ist oder dessen /_matrix/client/versions fehlschlägt, heißt FAIL_ERROR (der Client gibt auf).',
+    fix: 'Liefere {"m.homeserver": {"base_url": "https://matrix.example.org"}} unter https://<Servername>/.well-known/matrix/client aus, mit der URL, unter der Clients den Homeserver erreichen.',
   },
   'client.wellknown.base-url': {
     title: 'base_url des Homeservers nutzt https',
-    description: 'Clients senden Passwörter und Zugangstoken an base_url; reines http legt sie offen.',
-    fix: `Verwenden Sie eine https://-base_url: ${CLIENT_EXAMPLE}`,
+    description:
+      'Clients senden Passwörter und Zugriffstoken an base_url; reines http legt sie offen.',
+    fix: 'Verwende ein https://-base_url: {"m.homeserver": {"base_url": "https://matrix.example.org"}}',
   },
   'client.wellknown.cors': {
     title: 'Client-.well-known hat CORS-Header',
-    description: 'Web-Clients (Element Web und andere) können die Datei nur mit CORS-Headern lesen: auf dem GET, auf dem OPTIONS-Preflight und bei jeder Weiterleitung.',
-    fix: 'Setzen Sie "Access-Control-Allow-Origin: *" auf die Datei und auf OPTIONS-Anfragen dafür (nginx: `add_header Access-Control-Allow-Origin * always;`), auch bei jeder Weiterleitung.',
+    description:
+      'Web-Clients (Element Web und andere) können die Datei nur lesen, wenn sie CORS-Header hat: beim GET, beim OPTIONS-Preflight und bei jeder Weiterleitung.',
+    fix: 'Ergänze "Access-Control-Allow-Origin: *" bei der Datei und bei OPTIONS-Anfragen dafür (nginx: `add_header Access-Control-Allow-Origin * always;`), auch bei jeder Weiterleitung.',
   },
   'client.versions': {
     title: 'Client-API antwortet unter base_url',
-    description: 'GET <base_url>/_matrix/client/versions muss 200 und {"versions": [...]} liefern; so prüfen Clients base_url.',
-    fix: 'Leiten Sie /_matrix/client/ auf dem Host der base_url an den Homeserver weiter, oder korrigieren Sie base_url in /.well-known/matrix/client.',
+    description:
+      'GET <base_url>/_matrix/client/versions muss 200 und {"versions": [...]} liefern; so prüfen Clients base_url.',
+    fix: 'Leite /_matrix/client/ auf dem Host von base_url an den Homeserver weiter oder korrigiere base_url in /.well-known/matrix/client.',
   },
   'client.features': {
     title: 'Spec-Versionen und instabile Funktionen, die der Homeserver anbietet',
@@ -194,7 +199,8 @@ export const de: CheckTranslations = {
   },
   'client.identity-server': {
     title: 'Identitätsserver in der Client-Erkennung',
-    description: 'Nennt die Datei einen Identitätsserver, prüfen Clients <base_url>/_matrix/identity/v2. Ein kaputter Eintrag macht den Identitätsserver unbrauchbar; die Erkennung des Homeservers hält er nicht auf.',
-    fix: 'Korrigieren Sie "m.identity_server.base_url", oder entfernen Sie "m.identity_server", wenn Sie keinen betreiben oder empfehlen.',
+    description:
+      'Nennt die Datei einen Identitätsserver, prüfen Clients <base_url>/_matrix/identity/v2. Ein kaputter Eintrag macht den Identitätsserver unbrauchbar; die Erkennung des Homeservers hält er nicht auf.',
+    fix: 'Korrigiere "m.identity_server.base_url" oder entferne "m.identity_server", wenn du keinen betreibst oder empfiehlst.',
   },
 };

@@ -1,6 +1,6 @@
 // Each address and port: TCP, the TLS handshake and the certificate (spec § TLS, Part C 15).
 import type { CertificateSummary, ProbeResult } from '../interfaces.ts';
-import { meta, type ConnectionCheck, type Outcome, type ProbeEvidence, type Descriptions } from '../evidence.ts';
+import { meta, type ConnectionCheck, type Outcome, type ProbeEvidence, type Descriptions, type CheckTranslations } from '../evidence.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const EXPIRY_WARNING_DAYS = 14;
@@ -177,4 +177,44 @@ export const descriptions: Descriptions = {
     'The certificate must be valid for the name the resolution step dictates: the server name, or the delegated name from .well-known. For SRV records it is still that name, not the SRV target; for IP literals it is the IP address.',
   'tls.certificate.expiry':
     `Expired (or not yet valid) certificates are refused. A warning is given ${EXPIRY_WARNING_DAYS} days before expiry: automatic renewal should have happened by then.`,
+};
+
+/** German, for German pages and the German check reference; the browser bundle leaves it out. */
+export const de: CheckTranslations = {
+  'connection.tcp': {
+    title: 'TCP-Verbindung',
+    description:
+      'Eine TCP-Verbindung zu der Adresse und dem Port, die die Erkennung gefunden hat.',
+    fix: 'Öffne den Port in der Firewall (und leite ihn am Router weiter) und stelle sicher, dass der Reverse-Proxy oder Homeserver auf dieser Adresse an diesem Port lauscht.',
+  },
+  'tls.handshake': {
+    title: 'TLS-Handshake',
+    description:
+      'Föderation läuft nur über HTTPS. Der Handshake muss gelingen; das Vertrauen in das Zertifikat wird getrennt geprüft.',
+    fix: 'Liefere auf diesem Port HTTPS aus (kein reines HTTP): Beende TLS im Reverse-Proxy oder richte einen TLS-Listener im Homeserver ein.',
+  },
+  'tls.version': {
+    title: 'TLS 1.2 oder neuer',
+    description:
+      'TLS 1.0 und 1.1 sind veraltet (RFC 8996) und werden von aktuellen TLS-Bibliotheken abgelehnt.',
+    fix: 'Aktiviere TLS 1.2 und 1.3 und schalte ältere Versionen ab (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`).',
+  },
+  'tls.certificate.trusted': {
+    title: 'Zertifikatskette ist vertrauenswürdig',
+    description:
+      'Das Zertifikat muss sich allein mit den Zertifikaten, die der Server schickt, bis zu einer öffentlichen Wurzel verketten lassen (fehlende Zwischenzertifikate werden nicht nachgeladen). Selbstsignierte Zertifikate und solche einer privaten CA fallen durch.',
+    fix: 'Verwende ein Zertifikat einer öffentlichen CA (z. B. Let\'s Encrypt) und sende die vollständige Kette (nginx: `ssl_certificate fullchain.pem;`, nicht cert.pem).',
+  },
+  'tls.certificate.name': {
+    title: 'Zertifikat gilt für den erwarteten Namen',
+    description:
+      'Das Zertifikat muss für den Namen gelten, den der Auflösungsschritt vorgibt: den Servernamen oder den delegierten Namen aus der .well-known. Bei SRV-Einträgen bleibt es dieser Name, nicht das SRV-Ziel; bei IP-Literalen ist es die IP-Adresse.',
+    fix: 'Besorge ein Zertifikat, dessen Subject Alternative Names den angezeigten Namen enthalten (den Servernamen oder den delegierten Namen); bei SRV niemals nur das SRV-Ziel.',
+  },
+  'tls.certificate.expiry': {
+    title: 'Zertifikat ist in seinem Gültigkeitszeitraum',
+    description:
+      'Abgelaufene (oder noch nicht gültige) Zertifikate werden abgelehnt. 14 Tage vor dem Ablauf gibt es eine Warnung: Bis dahin hätte die automatische Erneuerung stattfinden sollen.',
+    fix: 'Erneuere das Zertifikat und automatisiere die Erneuerung (z. B. mit dem Timer von certbot) und das anschließende Neuladen des Servers.',
+  },
 };

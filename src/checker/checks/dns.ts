@@ -4,7 +4,7 @@ import type { Discovery, SrvLookup } from '../discovery.ts';
 import { isNoRecords } from '../discovery.ts';
 import type { DnsResult } from '../interfaces.ts';
 import { classifyAddress } from '../ip.ts';
-import { meta, type Evidence, type Outcome, type ReportCheck, type Descriptions } from '../evidence.ts';
+import { meta, type Evidence, type Outcome, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 
 function onDiscovery(run: (discovery: Discovery, evidence: Evidence) => Outcome[]) {
   return (evidence: Evidence): Outcome[] => (evidence.discovery ? run(evidence.discovery, evidence) : []);
@@ -242,4 +242,62 @@ export const descriptions: Descriptions = {
     'When several resolvers were asked, their answers are compared. Differences mean a change is still propagating, or the authoritative servers disagree.',
   'dns.dnssec':
     'Whether the resolver validated the answers with DNSSEC (the AD bit). Matrix does not require DNSSEC: the TLS certificate proves the delegation.',
+};
+
+/** German, for German pages and the German check reference; the browser bundle leaves it out. */
+export const de: CheckTranslations = {
+  'dns.srv': {
+    title: 'SRV-Abfrage',
+    description:
+      'Ohne brauchbare .well-known (oder wenn sie auf einen Namen ohne Port delegiert) fragen Homeserver nach _matrix-fed._tcp-SRV-Einträgen. "Kein solcher Eintrag" ist eine normale Antwort, ein Fehler des Resolvers (SERVFAIL, Zeitüberschreitung) nicht: Synapse gibt den Server dann auf, während Go-basierte Server auf Port 8448 ausweichen.',
+    fix: 'Sorge dafür, dass die autoritativen DNS-Server SRV-Anfragen beantworten (NXDOMAIN oder eine leere Antwort ist in Ordnung). Für SRV: _matrix-fed._tcp.example.org. 3600 IN SRV 10 5 8448 matrix.example.org.',
+  },
+  'dns.srv.legacy': {
+    title: 'Veralteter SRV-Eintrag _matrix._tcp',
+    description:
+      'Gefunden wurde nur _matrix._tcp. Das funktioniert noch, aber die Spezifikation hat es als veraltet markiert (der Dienstname ist bei der IANA nicht registriert), und Server können es fallen lassen.',
+    fix: 'Veröffentliche denselben Eintrag unter _matrix-fed._tcp (z. B. _matrix-fed._tcp.example.org. 3600 IN SRV 10 5 8448 matrix.example.org.) oder, besser, delegiere mit /.well-known/matrix/server; entferne danach _matrix._tcp.',
+  },
+  'dns.srv.disabled': {
+    title: 'SRV-Ziel "." (Dienst abgeschaltet)',
+    description:
+      'Ein SRV-Eintrag mit dem Ziel "." sagt, dass der Dienst ausdrücklich nicht verfügbar ist (RFC 2782). Synapse verweigert dann die Föderation mit dem Server, ganz ohne Ausweichen.',
+    fix: 'Soll der Server föderieren, ersetze das Ziel "." durch den Föderations-Host oder lösche den SRV-Eintrag, damit Port 8448 gilt.',
+  },
+  'dns.srv.target-cname': {
+    title: 'SRV-Ziele sind keine CNAMEs',
+    description:
+      'RFC 2782, den die Spezifikation zitiert: Das Ziel eines SRV-Eintrags "MUST NOT be an alias". Viele Resolver folgen dem CNAME trotzdem, strenge aber nicht.',
+    fix: 'Lass den SRV-Eintrag auf den kanonischen Namen zeigen (das Ende der CNAME-Kette), der A/AAAA-Einträge haben muss.',
+  },
+  'dns.targets.resolve': {
+    title: 'Föderations-Hosts haben Adressen',
+    description:
+      'Der Host, bei dem die Erkennung ankommt (der Servername, der delegierte Name oder die SRV-Ziele), braucht A- oder AAAA-Einträge.',
+    fix: 'Veröffentliche A- (IPv4) und/oder AAAA-Einträge (IPv6) für den Föderations-Host.',
+  },
+  'dns.address-families': {
+    title: 'IPv4- und IPv6-Adressen',
+    description:
+      'Die meisten Homeserver haben nur IPv4, ein Server ohne A-Eintrag ist für sie also nicht erreichbar. Ohne AAAA können reine IPv6-Server dich nicht erreichen; das ist selten.',
+    fix: 'Veröffentliche einen A-Eintrag (IPv4); füge einen AAAA-Eintrag (IPv6) hinzu, wenn der Host IPv6-Anbindung hat.',
+  },
+  'dns.addresses.public': {
+    title: 'Veröffentlichte Adressen sind öffentlich',
+    description:
+      'Loopback-, private (RFC 1918), Link-Local-, CGNAT-, Dokumentations- und andere Sonderadressen sind aus anderen Netzen nicht erreichbar; andere Server können sie auch ablehnen.',
+    fix: 'Veröffentliche nur die öffentliche Adresse des Servers (oder seines Reverse-Proxys); interne Adressen gehören ins interne DNS.',
+  },
+  'dns.resolvers.agree': {
+    title: 'Resolver sind sich einig',
+    description:
+      'Wurden mehrere Resolver gefragt, werden ihre Antworten verglichen. Unterschiede heißen, dass sich eine Änderung noch verbreitet oder dass die autoritativen Server uneins sind.',
+    fix: 'Warte nach einer Änderung, bis die alten Einträge abgelaufen sind (ihre TTL); bleibt es so, prüfe, ob alle autoritativen Server dieselbe Zone ausliefern (Seriennummern).',
+  },
+  'dns.dnssec': {
+    title: 'DNSSEC-Validierung',
+    description:
+      'Ob der Resolver die Antworten mit DNSSEC validiert hat (das AD-Bit). Matrix verlangt kein DNSSEC: Das TLS-Zertifikat belegt die Delegation.',
+    fix: 'Optional: Signiere die Zone bei deinem DNS-Anbieter mit DNSSEC.',
+  },
 };

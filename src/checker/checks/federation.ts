@@ -1,6 +1,6 @@
 // GET /_matrix/federation/v1/version on each connection, with the spec's Host and with a port in Host.
 import { parseJsonObject, isJsonObject } from '../well-known.ts';
-import { meta, type ConnectionCheck, type Descriptions } from '../evidence.ts';
+import { meta, type ConnectionCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 import type { ProbeHttpResult } from '../interfaces.ts';
 
 export function describeProbeHttp(response: ProbeHttpResult): string {
@@ -77,4 +77,20 @@ export const descriptions: Descriptions = {
     'GET /_matrix/federation/v1/version should return 200 and a JSON object; it needs no authentication. It shows the request reaches a homeserver, and which one. No homeserver asks for it to federate, so a failure here is a warning: the connection still works when TLS and the keys do.',
   'federation.host-with-port':
     'The spec\'s Host header is the (delegated) server name without a port when discovery gave none, and that is what the other checks send. Conduwuit-family servers (tuwunel and others) send `Host: name:8448` instead. A reverse proxy that matches the Host header exactly routes that elsewhere, so those peers cannot federate while Synapse peers can. When the spec\'s Host has no port, the version endpoint is asked once more with the port the connection uses; only a warning, never a failure.',
+};
+
+/** German, for German pages and the German check reference; the browser bundle leaves it out. */
+export const de: CheckTranslations = {
+  'federation.version': {
+    title: 'Föderations-API antwortet',
+    description:
+      'GET /_matrix/federation/v1/version muss 200 und ein JSON-Objekt liefern; eine Anmeldung braucht es nicht. Es zeigt, dass die Anfrage einen Homeserver erreicht, und welchen.',
+    fix: 'Leite /_matrix/ (komplett, nicht nur /_matrix/client) für diesen Host und Port vom Reverse-Proxy an den Homeserver weiter.',
+  },
+  'federation.host-with-port': {
+    title: 'Föderations-API antwortet auf Host mit Port',
+    description:
+      'Der Host-Header der Spezifikation ist der (delegierte) Servername ohne Port, wenn die Erkennung keinen ergab, und den senden auch die anderen Prüfungen. Server der Conduwuit-Familie (tuwunel und andere) senden stattdessen `Host: name:8448`. Ein Reverse-Proxy, der den Host-Header exakt vergleicht, leitet das anderswohin, sodass diese Server nicht föderieren können, Synapse-Server aber schon. Hat der Host der Spezifikation keinen Port, wird der Versions-Endpunkt noch einmal mit dem Port der Verbindung gefragt; das ergibt höchstens eine Warnung, nie einen Fehler.',
+    fix: 'Lass den Reverse-Proxy den Hostnamen unabhängig vom Port im Host-Header erkennen (HAProxy: `req.hdr_reg(host) -i ^matrix\\.example\\.org(:[0-9]+)?$` statt `req.hdr(host) -i matrix.example.org`) oder entferne den Port aus Host vor dem Vergleich.',
+  },
 };

@@ -1,7 +1,7 @@
 // GET /_matrix/key/v2/server on each connection (spec § A4 "Validating a keys response").
 import { decodeBase64, type ServerKeys } from '../keys.ts';
 import { describeJson, isJsonObject } from '../well-known.ts';
-import { isJsonContentType, meta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type Descriptions } from '../evidence.ts';
+import { isJsonContentType, meta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type Descriptions, type CheckTranslations } from '../evidence.ts';
 import { describeProbeHttp } from './federation.ts';
 
 const HOUR_MS = 3600 * 1000;
@@ -194,4 +194,56 @@ export const descriptions: Descriptions = {
     'Optional: the keys the server signed with before, each with "key" and "expired_ts", so that peers can still verify old events. Synapse reads every ed25519 entry and fails the whole key fetch on a broken one; a key listed as both current and old is stored as expired.',
   'keys.base64-padding':
     'The spec uses unpadded base64. Decoders should accept padding, but gomatrixserverlib (Dendrite and others) rejects padded signatures.',
+};
+
+/** German, for German pages and the German check reference; the browser bundle leaves it out. */
+export const de: CheckTranslations = {
+  'keys.response': {
+    title: 'Server-Schlüssel werden ausgeliefert',
+    description:
+      'GET /_matrix/key/v2/server muss 200 und ein JSON-Objekt mit den Signaturschlüsseln des Servers liefern; andere Server brauchen es, um jede Anfrage und jedes Ereignis zu prüfen, das du sendest.',
+    fix: 'Leite /_matrix/key/ vom Reverse-Proxy an den Homeserver weiter, wie /_matrix/federation/.',
+  },
+  'keys.content-type': {
+    title: 'Server-Schlüssel werden als application/json ausgeliefert',
+    description:
+      'Die Spezifikation: "Servers must include a Content-Type header of application/json for all JSON responses."',
+    fix: 'Schreibe den Content-Type des Homeservers im Reverse-Proxy nicht um; er sendet application/json.',
+  },
+  'keys.server-name': {
+    title: 'Schlüssel gehören zu diesem Servernamen',
+    description:
+      'Das server_name der Schlüsselantwort muss genau dem Servernamen entsprechen (dem ursprünglichen Namen, nicht dem delegierten). Sonst antwortet an dieser Adresse ein anderer Homeserver, und andere Server lehnen seine Schlüssel ab.',
+    fix: 'Setze server_name des Homeservers auf den hier geprüften Namen (Synapse: `server_name` in homeserver.yaml) oder richte Delegation bzw. DNS auf den richtigen Homeserver.',
+  },
+  'keys.valid-until': {
+    title: 'Schlüssel gelten noch mindestens eine Stunde',
+    description:
+      'valid_until_ts muss in der Zukunft liegen. Die Spezifikation bittet Server, keine Antworten zu liefern, die innerhalb einer Stunde ablaufen; andere Server nutzen davon höchstens 7 Tage.',
+    fix: 'Prüfe die Uhr des Homeservers (NTP); der Homeserver setzt valid_until_ts selbst, meist einen Tag im Voraus.',
+  },
+  'keys.ed25519': {
+    title: 'Ed25519-Prüfschlüssel',
+    description:
+      'verify_keys muss mindestens einen ed25519-Schlüssel enthalten, und jeder muss zu 32 Bytes dekodieren.',
+    fix: 'Lass den Homeserver seinen Signaturschlüssel selbst erzeugen (Synapse: `signing_key_path`); bearbeite die Schlüsseldatei nicht von Hand.',
+  },
+  'keys.signature': {
+    title: 'Schlüsselantwort ist korrekt signiert',
+    description:
+      'Jeder ed25519-Schlüssel in verify_keys muss die Antwort signiert haben (signatures[Servername][Schlüssel-ID]), geprüft über das kanonische JSON ohne "signatures" und "unsigned". gomatrixserverlib verlangt alle.',
+    fix: 'Prüfe, dass nichts zwischen Homeserver und Internet den Inhalt der Antwort umschreibt (Filter im Reverse-Proxy, eingeschleuste Skripte) und dass nur ein Homeserver für diesen Namen antwortet.',
+  },
+  'keys.old-verify-keys': {
+    title: 'Alte Prüfschlüssel sind wohlgeformt',
+    description:
+      'Optional: die Schlüssel, mit denen der Server früher signiert hat, jeweils mit "key" und "expired_ts", damit andere Server alte Ereignisse noch prüfen können. Synapse liest jeden ed25519-Eintrag und lässt bei einem kaputten den ganzen Schlüsselabruf scheitern; ein Schlüssel, der zugleich aktuell und alt ist, wird als abgelaufen gespeichert.',
+    fix: 'Lass den Homeserver old_verify_keys schreiben: Jeder Eintrag braucht "key" (ungepolstertes Base64 des 32-Byte-Public-Keys) und "expired_ts" (Millisekunden), und ein Schlüssel ist entweder aktuell oder alt, nie beides.',
+  },
+  'keys.base64-padding': {
+    title: 'Ungepolstertes Base64',
+    description:
+      'Die Spezifikation verwendet ungepolstertes Base64. Dekoder sollten Padding akzeptieren, aber gomatrixserverlib (Dendrite und andere) lehnt gepolsterte Signaturen ab.',
+    fix: 'Kodiere Schlüssel und Signaturen als ungepolstertes Base64 (kein "=" am Ende), wie es die Spezifikation verlangt.',
+  },
 };

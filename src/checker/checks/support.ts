@@ -141,11 +141,13 @@ export const descriptions: Descriptions = {
     'MSC4439 lets each contact carry "pgp_key" (unstable "dev.zirco.msc4439.pgp_key"): a URI where the key can be fetched, like security.txt\'s Encryption field. Raw key material is not allowed, and the contact should have an "email_address".',
 };
 
+/** German, for German pages and the German check reference; the browser bundle leaves it out. */
 export const de: CheckTranslations = {
   'support.wellknown': {
     title: 'Support-Kontakte (.well-known/matrix/support)',
-    description: 'Optional. Damit andere Admins und Nutzer Sie bei Missbrauch oder Sicherheitsproblemen erreichen. Braucht "contacts" (jeweils mit "role" und "matrix_id" oder "email_address") und/oder "support_page".',
-    fix: 'Stellen Sie {"contacts": [{"matrix_id": "@admin:example.org", "email_address": "admin@example.org", "role": "m.role.admin"}], "support_page": "https://example.org/support"} unter https://<Servername>/.well-known/matrix/support bereit.',
+    description:
+      'Optional. Damit erreichen dich andere Admins und Nutzer bei Missbrauch oder Sicherheitsproblemen. Braucht "contacts" (jeweils mit "role" und einer "matrix_id" oder "email_address") und/oder "support_page".',
+    fix: 'Liefere {"contacts": [{"matrix_id": "@admin:example.org", "email_address": "admin@example.org", "role": "m.role.admin"}], "support_page": "https://example.org/support"} unter https://<Servername>/.well-known/matrix/support aus.',
   },
   'support.contacts': {
     title: 'Support-Kontakte sind erreichbar, nach Rolle',

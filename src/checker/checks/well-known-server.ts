@@ -9,6 +9,7 @@ import {
   type Outcome,
   type ReportCheck,
   type Descriptions,
+  type CheckTranslations,
 } from '../evidence.ts';
 import type { ServerWellKnownEvidence } from '../discovery.ts';
 
@@ -219,4 +220,56 @@ export const descriptions: Descriptions = {
     'Homeservers cache the answer. Synapse uses Cache-Control max-age or Expires clamped to 5 minutes..48 hours, and 24 hours without headers. Lifetimes over 48 hours are cut, so a longer promise is misleading.',
   'wellknown.server.consistent':
     'When the server name has several addresses, each homeserver gets the answer of whichever address it reaches. Different answers split federation: some servers find you, others do not.',
+};
+
+/** German, for German pages and the German check reference; the browser bundle leaves it out. */
+export const de: CheckTranslations = {
+  'wellknown.server.status': {
+    title: 'Server-.well-known antwortet',
+    description:
+      'Homeserver rufen /.well-known/matrix/server auf Port 443 des Servernamens ab (außer der Name ist ein IP-Literal oder hat einen Port). Eine Antwort 200 mit gültigem Inhalt delegiert die Föderation; jede andere Antwort, auch 404, lässt sie mit SRV-Einträgen und dann Port 8448 weitermachen.',
+    fix: 'Um die Föderation zu delegieren, liefere {"m.server": "matrix.example.org:443"} mit Status 200 unter https://<Servername>/.well-known/matrix/server aus. Ohne Delegation ist ein 404 in Ordnung.',
+  },
+  'wellknown.server.json': {
+    title: 'Server-.well-known ist ein JSON-Objekt',
+    description:
+      'Eine Antwort 200 muss ein JSON-Objekt sein. Sonst ignorieren Homeserver sie und weichen auf SRV und Port 8448 aus, und die veröffentlichte Delegation geht verloren.',
+    fix: 'Liefere genau ein JSON-Objekt aus: {"m.server": "matrix.example.org:443"}',
+  },
+  'wellknown.server.m-server': {
+    title: '"m.server" ist ein gültiger Servername',
+    description:
+      '"m.server" muss ein Servername mit optionalem Port sein: kein "https://", kein Pfad. Laut Spezifikation heißen ungültige Daten "auf SRV ausweichen", aber Server auf Basis von gomatrixserverlib (Dendrite) brechen ganz ab, sodass ein ungültiger Wert die Föderation mit einem Teil des Netzes verhindert.',
+    fix: 'Setze "m.server" auf den Host (und Port), der die Föderation bedient, ohne Schema oder Pfad: {"m.server": "matrix.example.org:443"}',
+  },
+  'wellknown.server.content-type': {
+    title: 'Server-.well-known wird als application/json ausgeliefert',
+    description:
+      'Laut Spezifikation SOLLTE der Content-Type application/json sein. Homeserver lesen den Inhalt trotzdem, manche Werkzeuge und Proxys aber nicht.',
+    fix: 'Sende "Content-Type: application/json" (nginx: `default_type application/json;` im location-Block).',
+  },
+  'wellknown.server.size': {
+    title: 'Server-.well-known ist kleiner als 50 KiB',
+    description:
+      'Synapse ignoriert Inhalte ab 51200 Bytes, gomatrixserverlib Inhalte über 51200 Bytes; für diese Server geht die Delegation dann verloren.',
+    fix: 'Liefere nur die Delegation aus, ein paar Dutzend Bytes: {"m.server": "matrix.example.org:443"}',
+  },
+  'wellknown.server.redirects': {
+    title: 'Weiterleitungen der Server-.well-known sind in Ordnung',
+    description:
+      'Homeserver folgen Weiterleitungen (gomatrixserverlib höchstens 10) und müssen Schleifen vermeiden. Eine Weiterleitung von https auf http überträgt die Delegation ungeschützt.',
+    fix: 'Liefere die Datei direkt unter https://<Servername>/.well-known/matrix/server aus oder leite höchstens ein paar Mal weiter, immer auf https://-URLs und ohne Schleifen.',
+  },
+  'wellknown.server.cache': {
+    title: 'Cache-Dauer der Server-.well-known',
+    description:
+      'Homeserver speichern die Antwort zwischen. Synapse nimmt Cache-Control max-age oder Expires, begrenzt auf 5 Minuten bis 48 Stunden, und ohne diese Header 24 Stunden. Längere Zeiten werden gekürzt, ein längeres Versprechen führt also in die Irre.',
+    fix: 'Sende "Cache-Control: max-age=86400" (ein Tag) oder lass die Cache-Header weg.',
+  },
+  'wellknown.server.consistent': {
+    title: 'Jede Adresse liefert dieselbe .well-known',
+    description:
+      'Hat der Servername mehrere Adressen, bekommt jeder Homeserver die Antwort der Adresse, die er gerade erreicht. Unterschiedliche Antworten spalten die Föderation: Manche Server finden dich, andere nicht.',
+    fix: 'Liefere von jeder Adresse des Servernamens dieselbe /.well-known/matrix/server aus (prüfe jeden Webserver bzw. jedes Backend des Load-Balancers).',
+  },
 };

@@ -33,6 +33,8 @@ beforeAll(async () => {
     'index.html': `<!doctype html><title>home</title><script>${homeScript}</script>${filler('<p>Matrix federation, checked against the spec.</p>')}`,
     '404.html': `<!doctype html><title>not found</title>${filler('<p>No page here.</p>')}`,
     'docs/guide/index.html': '<!doctype html><title>guide</title>',
+    'de/index.html': `<!doctype html><html lang="de"><title>Startseite</title><script>${homeScript}</script></html>`,
+    'de/404/index.html': `<!doctype html><html lang="de"><title>Seite nicht gefunden</title>${filler('<p>Hier ist keine Seite.</p>')}</html>`,
     '_astro/page.abc123.js': 'export {}',
     '_astro/common.abc123.css': `body{}${filler('.sl-markdown-content p{margin-block:1rem}')}`,
     'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
@@ -280,6 +282,27 @@ describe('static site', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(await response.text()).toContain('not found');
+  });
+
+  it('answers unknown paths under a language’s folder with that language’s 404 page, others with the English one', async () => {
+    const { app } = harness();
+    const german = await app.request('/de/no/such/page', {}, from('192.0.2.1'));
+    expect(german.status).toBe(404);
+    expect(german.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+    expect(await german.text()).toContain('Seite nicht gefunden');
+    for (const path of ['/fr/no/such/page', '/docs/no/such/page']) {
+      const other = await app.request(path, {}, from('192.0.2.1'));
+      expect(other.status, path).toBe(404);
+      expect(await other.text(), path).toContain('not found');
+    }
+  });
+
+  it('serves a German page with its own policy', async () => {
+    const { app } = harness();
+    const response = await app.request('/de/', {}, from('192.0.2.1'));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('lang="de"');
+    expect(response.headers.get('content-security-policy')).toContain(homeScriptHash);
   });
 
   describe('security headers', () => {

@@ -1,0 +1,62 @@
+// The island on a German page: the texts the page passes (checker-texts.ts, as the build
+// makes them) replace every English word, and findings get their German titles and fixes.
+import { describe, it, expect, afterEach } from 'vitest';
+import { render, cleanup, screen } from '@solidjs/testing-library';
+import Checker from '../../src/components/Checker.tsx';
+import { checkerTexts } from '../../src/components/checker-texts.ts';
+import { checkMeta } from '../../src/checker/registry.ts';
+import { translationsOf } from '../../src/checker/check-reference.ts';
+import { fakeEngine, finding, report } from './fake-engine.ts';
+
+const noProxy = async () => ({ state: 'none' as const });
+const de = translationsOf('de');
+const metaFix = (id: string) => checkMeta(id)!.fix;
+
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+  history.replaceState(null, '', '/');
+});
+
+function renderGerman() {
+  const { load } = fakeEngine(
+    report({
+      checks: [
+        finding('dns.srv.legacy', 'warn', 'Only the deprecated _matrix._tcp record exists.', { title: checkMeta('dns.srv.legacy')!.title, fix: metaFix('dns.srv.legacy') }),
+        finding('client.wellknown.cors', 'fail', 'No Access-Control-Allow-Origin.', { fix: 'A fix written for this finding.' }),
+        finding('wellknown.server.m-server', 'pass', 'm.server is fine'),
+      ],
+    }),
+  );
+  const engine = async () => ({ ...(await load()), defaultFix: metaFix });
+  history.replaceState(null, '', '/de/?server=example.org');
+  return render(() => <Checker engine={engine} detect={noProxy} texts={checkerTexts('de')} />);
+}
+
+describe('the checker in German', () => {
+  it('labels the form and the proxy note in German', () => {
+    renderGerman();
+    expect(screen.getByLabelText('Matrix-Servername')).toBeTruthy();
+    expect(screen.getByRole('search', { name: 'Einen Server prüfen' })).toBeTruthy();
+  });
+
+  it('gives the verdict, the areas and the findings’ titles and fixes in German, docs links to German pages', async () => {
+    const { findByRole } = renderGerman();
+    const findings = await findByRole('region', { name: 'Ergebnisse' });
+    expect(document.querySelector('.fc-summary')!.textContent).toContain('Föderation funktioniert, mit Problemen: example.org');
+    expect([...findings.querySelectorAll('h3')].map((heading) => heading.textContent)).toContain('Delegation per .well-known');
+    // Problems come first, with their fixes (in German) and guide links; the findings by area repeat them in one line.
+    const problems = await findByRole('region', { name: 'Was zu beheben ist (2)' });
+    expect(findings.querySelector('[data-check="dns.srv.legacy"]')!.textContent).toContain(de['dns.srv.legacy'].title);
+    const legacy = problems.querySelector('[data-check="dns.srv.legacy"]')!;
+    expect(legacy.textContent).toContain(de['dns.srv.legacy'].title);
+    expect(legacy.textContent).toContain(`Lösung: ${de['dns.srv.legacy'].fix}`);
+    expect(legacy.querySelector('a.fc-docs')!.getAttribute('href')).toBe('/de/docs/checks/#dns.srv.legacy');
+    // A fix the check wrote for this one finding is run-time detail: it stays as reported.
+    const cors = problems.querySelector('[data-check="client.wellknown.cors"]')!;
+    expect(cors.textContent).toContain(de['client.wellknown.cors'].title);
+    expect(cors.textContent).toContain('Lösung: A fix written for this finding.');
+    const passed = findings.querySelector('[data-check="wellknown.server.m-server"] a')!;
+    expect([passed.textContent, passed.getAttribute('href')]).toEqual([de['wellknown.server.m-server'].title, '/de/docs/checks/#wellknown.server.m-server']);
+  });
+});
