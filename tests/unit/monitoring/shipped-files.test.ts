@@ -26,7 +26,10 @@ interface RulesTest {
   tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[];
 }
 interface Dashboard {
-  panels: { title: string; targets?: { expr?: string }[] }[];
+  title: string;
+  uid: string;
+  schemaVersion: number;
+  panels: { id: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number }; targets?: { expr?: string; refId?: string }[] }[];
   templating: { list: { name: string }[] };
 }
 
@@ -117,6 +120,19 @@ describe('shipped Prometheus files', () => {
 describe('queries in the rules and the dashboard', () => {
   const ruleExprs = rules.groups.flatMap((group) => group.rules.map((rule) => rule.expr));
   const panelExprs = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr ?? ''));
+
+  it('the dashboard is importable: title, uid, unique panel ids, panels on the 24-column grid', () => {
+    expect(dashboard).toMatchObject({ title: expect.any(String), uid: expect.stringMatching(/^[\w-]{1,40}$/), schemaVersion: expect.any(Number) });
+    const ids = dashboard.panels.map((panel) => panel.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const panel of dashboard.panels) {
+      expect(['stat', 'timeseries', 'table'], panel.title).toContain(panel.type);
+      expect(panel.gridPos.x + panel.gridPos.w, panel.title).toBeLessThanOrEqual(24);
+      expect(panel.gridPos.w > 0 && panel.gridPos.h > 0, panel.title).toBe(true);
+      const refIds = (panel.targets ?? []).map((target) => target.refId);
+      expect(new Set(refIds).size, panel.title).toBe(refIds.length);
+    }
+  });
 
   it('every dashboard panel has a query, and only known variables', () => {
     expect(dashboard.panels.length).toBeGreaterThan(5);
