@@ -147,6 +147,14 @@ describe('queries in the rules and the dashboard', () => {
     expect(run.status, run.output).toBe(0);
   });
 
+  it('metric names are read from PromQL: not functions, aggregations, grouping labels, matchers or durations', () => {
+    expect(metricNames('count by (job, instance) (rate(a_total{x="y"}[5m]) offset 1h) unless on (job) b_info and time() - c > 14 * 86400')).toEqual([
+      'a_total',
+      'b_info',
+      'c',
+    ]);
+  });
+
   it('every metric they name is one fedcheck exposes (or Prometheus’s up)', async () => {
     const names = await exposedNames();
     const used = [...ruleExprs, ...panelExprs].flatMap(metricNames);
