@@ -68,9 +68,9 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   app.use('*', accessLog(log, config.trustProxy));
   app.use('*', securityHeaders());
-  // The API's JSON is made per request, so it is compressed per request; the site's files
-  // come compressed from the build (static-site.ts).
-  app.use('/api/*', compress());
+  // The API's JSON and the metrics are made per request, so they are compressed per request
+  // (Prometheus asks for gzip); the site's files come compressed from the build (static-site.ts).
+  for (const path of ['/api/*', '/probe', '/metrics']) app.use(path, compress());
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET'], maxAge: 86400 }));
   app.use('/api/*', apiHeaders);
   app.use('/api/*', async (c, next) => {

@@ -42,7 +42,6 @@ export function openApiDocument(version: string) {
       summary: 'Checks Matrix federation for a server name, from the proxy, as JSON, plain text or Prometheus metrics.',
       description:
         'Every route is a read-only GET. Report routes (`/api/v1/report`, `/api/report`, `/api/federation-ok`, `/probe`) share a per-client rate limit, a cap on concurrent reports and a per-report deadline, and connect only to public addresses unless the proxy runs with FEDCHECK_ALLOW_PRIVATE=1. Requests for one server name within a few seconds share one run.',
-      license: { name: 'See the fedcheck repository' },
     },
     paths: {
       '/api/v1/health': {

@@ -2,12 +2,13 @@
 // topics of the seed page and of the issue as headings, stable anchors, sound internal links,
 // and no sentence pasted from the seed. The built-site checks read dist/ (built by the global setup).
 import { describe, it, expect } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeHtml, root, dist } from './build-helpers.ts';
 import { readGuides, proseLinks, type Page } from './docs-markdown.ts';
 import { createApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
+import { openApiDocument } from '../../src/server/openapi.ts';
 
 const pages = readGuides();
 const byUrl = new Map(pages.map((p) => [p.url, p]));
@@ -17,6 +18,9 @@ const page = (name: string): Page => {
   return found;
 };
 const headingTexts = (p: Page) => p.headings.map((h) => h.text);
+
+/** Files shipped with the docs (public/monitoring/), linked for download. */
+const SHIPPED_FILE = /^\/monitoring\/[a-z0-9-]+\.(yml|json)$/;
 
 // The issue's page list, with the URLs the seed page links to.
 const REQUIRED_PAGES = [
@@ -373,6 +377,7 @@ describe('links in the guides', () => {
         expect(href, where).toMatch(/^https:\/\//);
         continue;
       }
+      if (SHIPPED_FILE.test(href)) continue;
       expect(href, where).toMatch(/^\/(docs\/[a-z0-9-]+\/)?(#[a-z0-9-]+)?$/);
     }
   });
@@ -382,6 +387,11 @@ describe('links in the guides', () => {
       if (/^https?:/.test(href)) continue;
       const where = `${p.where(line)} ${href}`;
       const [path, anchor] = href.split('#');
+      if (SHIPPED_FILE.test(path)) {
+        expect(existsSync(join(root, 'public', path)), where).toBe(true);
+        expect(existsSync(join(dist, path)), `${where} in the built site`).toBe(true);
+        continue;
+      }
       if (path === '/') {
         expect(anchor, where).toBeUndefined();
         continue;
@@ -389,6 +399,27 @@ describe('links in the guides', () => {
       const target = path === '' ? p : byUrl.get(path);
       expect(target, where).toBeDefined();
       if (anchor !== undefined) expect(target!.headings.map((h) => h.slug), where).toContain(anchor);
+    }
+  });
+});
+
+describe('monitoring and API reference pages', () => {
+  it('the monitoring guide links every file shipped in public/monitoring', () => {
+    const linked = new Set(proseLinks(page('monitoring')).map((link) => link.href));
+    const shipped = readdirSync(join(root, 'public', 'monitoring')).map((file) => `/monitoring/${file}`);
+    expect(shipped.length).toBeGreaterThanOrEqual(5);
+    expect(shipped.filter((file) => !linked.has(file))).toEqual([]);
+  });
+
+  it('the API reference is built from the OpenAPI document: every route, parameter and status', () => {
+    const html = decodeHtml(readFileSync(join(dist, 'docs', 'api', 'index.html'), 'utf8'));
+    const document = openApiDocument('docs');
+    for (const [path, item] of Object.entries(document.paths)) {
+      const operation = item.get as { operationId: string; parameters?: { name: string }[]; responses: Record<string, unknown> };
+      const section = html.slice(html.indexOf(`id="${operation.operationId}"`), html.indexOf('</section>', html.indexOf(`id="${operation.operationId}"`)));
+      expect(section, path).toContain(`GET ${path}`);
+      for (const parameter of operation.parameters ?? []) expect(section, `${path} ${parameter.name}`).toContain(`<code>${parameter.name}</code>`);
+      for (const status of Object.keys(operation.responses)) expect(section, `${path} ${status}`).toContain(`<code>${status}</code>`);
     }
   });
 });

@@ -77,7 +77,7 @@ describe('site in Chromium', () => {
       }
     }
     await page.close();
-  });
+  }, 600_000); // every page twice: minutes on a loaded machine, more as pages are added
 
   /** Searches for a word from a guide's body and returns the CSP violations on the way. */
   async function searchFirewalld(page: Page): Promise<string[]> {

@@ -26,7 +26,10 @@ interface RulesTest {
   tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[];
 }
 interface Dashboard {
-  panels: { title: string; targets?: { expr?: string }[] }[];
+  title: string;
+  uid: string;
+  schemaVersion: number;
+  panels: { id: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number }; targets?: { expr?: string; refId?: string }[] }[];
   templating: { list: { name: string }[] };
 }
 
@@ -118,6 +121,19 @@ describe('queries in the rules and the dashboard', () => {
   const ruleExprs = rules.groups.flatMap((group) => group.rules.map((rule) => rule.expr));
   const panelExprs = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr ?? ''));
 
+  it('the dashboard is importable: title, uid, unique panel ids, panels on the 24-column grid', () => {
+    expect(dashboard).toMatchObject({ title: expect.any(String), uid: expect.stringMatching(/^[\w-]{1,40}$/), schemaVersion: expect.any(Number) });
+    const ids = dashboard.panels.map((panel) => panel.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const panel of dashboard.panels) {
+      expect(['stat', 'timeseries', 'table'], panel.title).toContain(panel.type);
+      expect(panel.gridPos.x + panel.gridPos.w, panel.title).toBeLessThanOrEqual(24);
+      expect(panel.gridPos.w > 0 && panel.gridPos.h > 0, panel.title).toBe(true);
+      const refIds = (panel.targets ?? []).map((target) => target.refId);
+      expect(new Set(refIds).size, panel.title).toBe(refIds.length);
+    }
+  });
+
   it('every dashboard panel has a query, and only known variables', () => {
     expect(dashboard.panels.length).toBeGreaterThan(5);
     for (const panel of dashboard.panels) expect(panel.targets?.length ?? 0, panel.title).toBeGreaterThan(0);
@@ -129,6 +145,14 @@ describe('queries in the rules and the dashboard', () => {
   it('every expression parses (promtool check rules on them as recording rules)', () => {
     const run = checkExpressionsParse([...ruleExprs, ...panelExprs.map(withVariables)]);
     expect(run.status, run.output).toBe(0);
+  });
+
+  it('metric names are read from PromQL: not functions, aggregations, grouping labels, matchers or durations', () => {
+    expect(metricNames('count by (job, instance) (rate(a_total{x="y"}[5m]) offset 1h) unless on (job) b_info and time() - c > 14 * 86400')).toEqual([
+      'a_total',
+      'b_info',
+      'c',
+    ]);
   });
 
   it('every metric they name is one fedcheck exposes (or Prometheus’s up)', async () => {

@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeAdapters } from '../../../src/adapters/node/index.ts';
 import type { runCheck } from '../../../src/checker/check.ts';
@@ -117,6 +118,16 @@ describe('GET /probe', () => {
     const after = await (await get('/metrics')).text();
     expect(sample(after, 'fedcheck_reports_in_flight')).toBe(0);
     expect(sample(after, 'fedcheck_report_requests_in_flight')).toBe(0);
+  });
+});
+
+describe('compression', () => {
+  it.each(['/probe?target=example.org', '/metrics'])('%s answers gzip to a client that accepts it, as Prometheus does', async (url) => {
+    const { app } = harness();
+    const response = await app.request(url, { headers: { 'accept-encoding': 'gzip' } }, { incoming: { socket: { remoteAddress: '192.0.2.1' } } });
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    const text = gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8');
+    expect(checkMetrics(text)).toEqual({ status: 0, output: '' });
   });
 });
 

