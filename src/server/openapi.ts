@@ -117,9 +117,60 @@ export function openApiDocument(version: string) {
           responses: { '200': response('The OpenAPI 3.1 document of the proxy API.', json({ type: 'object', required: ['openapi', 'info', 'paths'] })) },
         },
       },
+      // fedcheck's own federation identity, for the outgoing-federation test: these routes
+      // exist only when the proxy runs with FEDCHECK_SERVER_NAME (and FEDCHECK_KEY_FILE).
+      '/.well-known/matrix/server': {
+        get: {
+          operationId: 'identityWellKnown',
+          summary: 'Only with FEDCHECK_SERVER_NAME: where homeservers reach fedcheck’s own server name',
+          responses: {
+            '200': response('Server discovery for fedcheck’s name.', json({ type: 'object', required: ['m.server'], properties: { 'm.server': { type: 'string' } } })),
+          },
+        },
+      },
+      '/_matrix/federation/v1/version': {
+        get: {
+          operationId: 'identityVersion',
+          summary: 'Only with FEDCHECK_SERVER_NAME: the federation version endpoint, naming fedcheck',
+          responses: {
+            '200': response(
+              'The server implementation.',
+              json({ type: 'object', required: ['server'], properties: { server: { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'string' } } } } }),
+            ),
+          },
+        },
+      },
+      '/_matrix/key/v2/server': {
+        get: {
+          operationId: 'identityKeys',
+          summary: 'Only with FEDCHECK_SERVER_NAME: fedcheck’s signing keys, signed, with a short valid_until_ts',
+          description: 'A homeserver fetching these after an outgoing-federation test’s key query is recorded for that test; any other fetch is served and recorded nowhere.',
+          responses: { '200': response('The server keys (canonical JSON, signed).', json(ref('ServerKeys'))) },
+        },
+      },
+      '/_matrix/key/v2/server/{keyId}': {
+        get: {
+          operationId: 'identityKeysById',
+          summary: 'Only with FEDCHECK_SERVER_NAME: the deprecated form with a key id; answers with all keys',
+          parameters: [{ name: 'keyId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': response('The server keys (canonical JSON, signed).', json(ref('ServerKeys'))) },
+        },
+      },
     },
     components: {
       schemas: {
+        ServerKeys: {
+          description: 'Server-server API GET /_matrix/key/v2/server.',
+          type: 'object',
+          required: ['server_name', 'valid_until_ts', 'verify_keys', 'signatures'],
+          properties: {
+            server_name: { type: 'string' },
+            valid_until_ts: { type: 'integer' },
+            verify_keys: { type: 'object', additionalProperties: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } },
+            old_verify_keys: { type: 'object' },
+            signatures: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } },
+          },
+        },
         Health: {
           description: 'A proxy is here: the island probes this at load to find a same-origin proxy.',
           type: 'object',
