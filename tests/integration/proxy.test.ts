@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createNodeAdapters } from '../../src/adapters/node/index.ts';
 import type { Report } from '../../src/checker/report.ts';
+import { expectValidReport } from '../unit/checker/helpers.ts';
 import { startProxy, type RunningProxy } from '../unit/server/support/proxy.ts';
 
 const rig = inject('rig');
@@ -108,5 +109,25 @@ describe('DNSSEC through a validating resolver (unbound, with fed.test\'s key as
   it('knot alone (authoritative, no validation) gives no AD flag', async () => {
     const { body: report } = await proxy.report(rig.scenarios.find((s) => s.id === 'dnssec-signed')!.serverName);
     expect(report.checks.find((check) => check.id === 'dns.dnssec')?.detail).toMatch(/^No answer was DNSSEC-validated/);
+  });
+});
+
+describe('the proxy\'s upstream resolver stops answering (the rig\'s blackhole)', () => {
+  it('still answers with a complete report within its deadline, which says the DNS questions timed out', async () => {
+    const reportTimeoutMs = 12_000;
+    const adapters = createNodeAdapters({ dnsServers: [rig.dns.blackhole], allowPrivate: true, extraCa: [readFileSync(rig.ca.root, 'utf8')] });
+    const deaf = await startProxy({ dnsServers: [rig.dns.blackhole], allowPrivate: true, rateLimit: null, reportTimeoutMs }, adapters);
+    try {
+      const { status, body: report } = await deaf.report(rig.scenarios.find((s) => s.id === 'good')!.serverName);
+      expect(status).toBe(200);
+      expectValidReport(report);
+      expect(report.durationMs).toBeLessThanOrEqual(reportTimeoutMs + 1000);
+      expect(report.verdict).toBe('fail');
+      const dns = report.checks.filter((check) => check.id === 'dns.targets.resolve' || check.id === 'dns.srv');
+      expect(dns.map((check) => check.detail).join('\n')).toMatch(/TIMEOUT/);
+      expect(dns.some((check) => check.status === 'fail')).toBe(true);
+    } finally {
+      await deaf.close();
+    }
   });
 });

@@ -979,6 +979,23 @@ export const scenarios: Scenario[] = [
     unsignedZone: 'dnssec-unsigned.fed.test',
     expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448', areas: { dns: 'pass' } },
   },
+  {
+    id: 'doh-faults',
+    addr: 195,
+    summary: 'A healthy server whose 443 also plays two broken DoH resolvers for the page: /dns-query and /resolve answer an HTML page; doh-down.fed.test points where nothing listens.',
+    hosts: [
+      {
+        names: ['doh-faults.fed.test'], ports: [443, 8448],
+        routes: {
+          ...fed(),
+          '/dns-query': { body: '<html><body>Welcome to nginx!</body></html>', contentType: 'text/html' },
+          '/resolve': { body: '<html><body>Welcome to nginx!</body></html>', contentType: 'text/html' },
+        },
+      },
+    ],
+    dns: [{ name: 'doh-down.fed.test', type: 'A', value: '{ip:196}' }],
+    expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448' },
+  },
 ];
 
 /** The DoH/infra names, in the infra net (127.0.2.x in slot 0). */

@@ -241,6 +241,17 @@ describe('DNS', () => {
     expectFindings(await run('example.org', healthy({ dnsOptions: { otherResolvers: [{ resolver: 'second', zone: moved }] } })), 'dns.resolvers.agree', ['warn'], /A matrix\.example\.org: fake-resolver says NOERROR 93\.184\.215\.10; second says NOERROR 93\.184\.215\.99/);
   });
 
+  it('resolvers.answer: a resolver that gave no answer is named (info), the others\' answers decide, and it is no disagreement', async () => {
+    const zone = { 'example.org': { A: [V4B] }, 'matrix.example.org': { A: [V4], AAAA: [V6] } };
+    expectFindings(await run('example.org', healthy({ dnsOptions: { otherResolvers: [{ resolver: 'second', zone }] } })), 'dns.resolvers.answer', ['pass'], /All 2 resolvers answered every question/);
+    const down = { 'matrix.example.org': { rcode: { A: 'ERROR' as const, AAAA: 'TIMEOUT' as const } } };
+    const report = await run('example.org', healthy({ dnsOptions: { otherResolvers: [{ resolver: 'https://down.example/dns-query', zone: down }] } }));
+    expectFindings(report, 'dns.resolvers.answer', ['info'], /^https:\/\/down\.example\/dns-query gave no answer to 2 of 2 questions, so the answers are the other resolvers': A matrix\.example\.org: ERROR; AAAA matrix\.example\.org: TIMEOUT\.$/);
+    expectFindings(report, 'dns.resolvers.agree', ['pass']);
+    expect(report.verdict).toBe('pass');
+    expect(report.resolution?.targets[0].addresses).toEqual([V4, V6]);
+  });
+
   it('dnssec: the AD bit is reported as info, and as not known where the client cannot see it', async () => {
     const signed = { 'matrix.example.org': { A: [V4], AAAA: [V6], authenticated: true } };
     expectFindings(await run('example.org', healthy({ zone: signed })), 'dns.dnssec', ['info'], /All answers were DNSSEC-validated/);
@@ -511,7 +522,7 @@ describe('in the browser (no prober)', () => {
 afterAll(() => {
   // Checks whose good state is silence (nothing deprecated, nothing disabled) count "absent" as passing.
   const good = new Set(['pass', 'info', 'absent', 'skip']);
-  const informational = new Set(['dns.dnssec']);
+  const informational = new Set(['dns.dnssec', 'dns.resolvers.answer']);
   for (const meta of CHECK_METAS) {
     const statuses = [...(seen.get(meta.id) ?? [])];
     expect(statuses.some((s) => good.has(s)), `${meta.id} seen passing`).toBe(true);
