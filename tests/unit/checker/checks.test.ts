@@ -468,17 +468,17 @@ describe('client discovery', () => {
 
 describe('in the browser (no prober)', () => {
   it('connection, TLS and keys checks are skipped with directions, never passed', async () => {
-    const { report, http } = await checkScenario('example.org', healthy({ prober: false, routes: { 'https://matrix.example.org:443/_matrix/federation/v1/version': { body: { server: { name: 'Synapse', version: '1' } } } } }));
+    const { report, http } = await checkScenario('example.org', healthy({ prober: false, routes: { 'https://matrix.example.org:443/_matrix/key/v2/server': { body: { server: { name: 'Synapse', version: '1' } } } } }));
     for (const meta of CONNECTION_METAS) {
       expectFindings(report, meta.id, ['skip'], /Not tested from this page.*npm start/);
     }
     expectFindings(report, 'browser.reachability', ['pass'], /answered HTTP 200/);
-    expect(http.requests.map((r) => r.url)).toContain('https://matrix.example.org:443/_matrix/federation/v1/version');
+    expect(http.requests.map((r) => r.url)).toContain('https://matrix.example.org:443/_matrix/key/v2/server');
     expect(report).toMatchObject({ source: 'browser', connections: [], verdict: 'pass' });
   });
 
   it('a no-cors fetch that completed counts as reachable; one that failed does not', async () => {
-    const url = 'https://matrix.example.org:443/_matrix/federation/v1/version';
+    const url = 'https://matrix.example.org:443/_matrix/key/v2/server';
     expectFindings(await run('example.org', healthy({ prober: false, routes: { [url]: { error: { kind: 'cors', reachable: true } } } })), 'browser.reachability', ['pass'], /cannot be read here/);
     const unreachable = await run('example.org', healthy({ prober: false, routes: { [url]: { error: { kind: 'network', message: 'Failed to fetch' } } } }));
     expectFindings(unreachable, 'browser.reachability', ['fail'], /Failed to fetch/);
@@ -491,7 +491,7 @@ describe('in the browser (no prober)', () => {
       zone: { '_matrix-fed._tcp.example.org': { SRV: [srv('matrix.example.org', 8448)] } },
       routes: {
         [SERVER_WK]: { status: 404 },
-        'https://matrix.example.org:8448/_matrix/federation/v1/version': { error: { kind: 'network', message: 'Failed to fetch' } },
+        'https://matrix.example.org:8448/_matrix/key/v2/server': { error: { kind: 'network', message: 'Failed to fetch' } },
       },
     }));
     expectFindings(report, 'browser.reachability', ['info'], /Not conclusive: the certificate must be valid for example\.org, but a browser can only check it against matrix\.example\.org/);
@@ -505,7 +505,7 @@ describe('in the browser (no prober)', () => {
       prober: false,
       routes: {
         [SERVER_WK]: { error: { kind: 'cors', reachable: true } },
-        'https://example.org:8448/_matrix/federation/v1/version': { error: { kind: 'network', message: 'Failed to fetch' } },
+        'https://example.org:8448/_matrix/key/v2/server': { error: { kind: 'network', message: 'Failed to fetch' } },
       },
     }));
     expectFindings(report, 'wellknown.server.status', ['warn'], /cannot read it.*Homeservers do not need them/);
