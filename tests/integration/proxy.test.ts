@@ -101,6 +101,10 @@ describe('DNSSEC through a validating resolver (unbound, with fed.test\'s key as
       };
       expect(await dnssec('dnssec-signed')).toEqual([{ status: 'info', detail: 'All answers were DNSSEC-validated.' }]);
       expect(await dnssec('dnssec-unsigned')).toEqual([{ status: 'info', detail: expect.stringMatching(/^No answer was DNSSEC-validated/) }]);
+      // Bogus: the validating resolver refuses the answers (SERVFAIL), which knot alone gives.
+      const { body: bogus } = await validating.report(rig.scenarios.find((s) => s.id === 'dnssec-bogus')!.serverName);
+      expect(bogus.verdict).toBe('fail');
+      expect(bogus.checks.find((check) => check.id === 'dns.targets.resolve')).toMatchObject({ status: 'fail', detail: expect.stringContaining('SERVFAIL') });
     } finally {
       await validating.close();
     }

@@ -128,6 +128,8 @@ export interface Scenario {
    * validating resolver answers without the AD flag (DNSSEC "insecure").
    */
   unsignedZone?: string;
+  /** With `unsignedZone`: fed.test also holds a DS for it that matches no key, so validation fails (bogus: SERVFAIL). */
+  bogusDs?: boolean;
   expect: Expectation;
 }
 
@@ -977,6 +979,15 @@ export const scenarios: Scenario[] = [
     summary: 'A healthy server in a zone of its own that the signed fed.test delegates to without DS: the validating resolver answers without the AD flag (insecure).',
     hosts: [{ names: ['dnssec-unsigned.fed.test'], ports: [8448], routes: fed() }],
     unsignedZone: 'dnssec-unsigned.fed.test',
+    expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448', areas: { dns: 'pass' } },
+  },
+  {
+    id: 'dnssec-bogus',
+    addr: 197,
+    summary: 'As dnssec-unsigned, but fed.test holds a DS for the zone that matches no key: knot answers, a validating resolver answers SERVFAIL (bogus).',
+    hosts: [{ names: ['dnssec-bogus.fed.test'], ports: [8448], routes: fed() }],
+    unsignedZone: 'dnssec-bogus.fed.test',
+    bogusDs: true,
     expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448', areas: { dns: 'pass' } },
   },
   {
