@@ -7,19 +7,20 @@ import type { HttpResult } from './interfaces.ts';
 import type { ResolutionTarget } from './report.ts';
 import { fetchHttp } from './trace.ts';
 
-/** Enough for any version response; the body is not the point. */
-const VERSION_MAX_BYTES = 64 * 1024;
+/** Enough for keys with many old keys (as the prober allows); the body is not the point. */
+const KEYS_MAX_BYTES = 256 * 1024;
 
 export async function reachFromBrowser(discovery: Discovery, ctx: NetworkContext): Promise<BrowserReach[]> {
   const targets = discovery.resolution.targets.filter((target) => target.addresses.length > 0);
   const reach = (target: ResolutionTarget) => {
     const key = connectionKey(target.host, target.port);
-    const url = `https://${key}/_matrix/federation/v1/version`;
+    // The endpoint peers need (the version endpoint is informational, and may be missing).
+    const url = `https://${key}/_matrix/key/v2/server`;
     return ctx.trace.step(
       `reach:${key}`,
       `GET ${url} from this browser`,
       async (requests) => {
-        const options = { timeoutMs: ctx.requestTimeoutMs, maxBytes: VERSION_MAX_BYTES, maxRedirects: 0, signal: ctx.signal };
+        const options = { timeoutMs: ctx.requestTimeoutMs, maxBytes: KEYS_MAX_BYTES, maxRedirects: 0, signal: ctx.signal };
         return { target, url, response: await fetchHttp(ctx.http, url, options, requests) };
       },
       // A failure the browser cannot judge is a note in the trace, as in the findings.

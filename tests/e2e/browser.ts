@@ -94,7 +94,8 @@ export async function startServer(env: Record<string, string> = {}, listen: { ho
     process: child,
     output: () => output,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      // Already gone: exited, or killed by a signal (then exitCode stays null).
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const exited = once(child, 'exit');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -88,12 +88,15 @@ interface Outcome {
   text: string;
 }
 
-/** Opens a deep link with the rig's DoH resolvers and waits for the verdict. */
-async function check(page: Page, base: string, serverName: string, resolvers = [rig.doh.json, rig.doh.wire]): Promise<Outcome> {
+/**
+ * Opens a deep link with the rig's DoH resolvers and waits for the verdict. `privateParam`:
+ * the ?private= value, or null to leave the decision to the saved setting and the proxy.
+ */
+async function check(page: Page, base: string, serverName: string, resolvers = [rig.doh.json, rig.doh.wire], privateParam: string | null = '1'): Promise<Outcome> {
   const url = new URL(base);
   url.searchParams.set('server', serverName);
   for (const resolver of resolvers) url.searchParams.append('resolver', resolver);
-  url.searchParams.set('private', '1');
+  if (privateParam !== null) url.searchParams.set('private', privateParam);
   await page.goto(url.href);
   const summary = page.locator('.fc-summary[data-verdict]');
   await summary.waitFor({ timeout: 45_000 });
@@ -419,4 +422,72 @@ describe('rows with expected area statuses in the island', () => {
     const outcome = await check(page, site.url, row.serverName);
     expect(await shownAreas(page), outcome.text).toMatchObject(row.expect.areas!);
   });
+});
+
+describe('the proxy\'s address policy (FEDCHECK_ALLOW_PRIVATE)', () => {
+  it('a page served by a proxy that allows private addresses does not flag the rig\'s; ?private=0 still does', async () => {
+    const page = await newPage();
+    const row = scenario('good');
+    const outcome = await check(page, proxy.url, row.serverName, undefined, null);
+    expect(outcome.verdict).toBe('pass');
+    expect(await findingStatus(page, 'dns.addresses.public')).toBe('info');
+    expect(await page.locator('[data-private="from-proxy"]').count()).toBe(1);
+    await check(page, proxy.url, row.serverName, undefined, '0');
+    expect(await findingStatus(page, 'dns.addresses.public')).toBe('fail');
+  });
+
+  it('a page without a proxy flags them unless ?private=1', async () => {
+    const page = await newPage();
+    await check(page, site.url, scenario('good').serverName, undefined, null);
+    expect(await findingStatus(page, 'dns.addresses.public')).toBe('fail');
+  });
+});
+
+describe('faults: the page ends with a complete report that says what failed', () => {
+  it.each([
+    ['answers an HTML page', 'https://doh-faults.fed.test/resolve'],
+    ['is not listening', 'https://doh-down.fed.test/dns-query'],
+  ])('one of two DoH resolvers %s: the other one\'s answers decide, and the report names it', async (_what, broken) => {
+    const page = await newPage();
+    const row = scenario('good');
+    const outcome = await check(page, proxy.url, row.serverName, [rig.doh.json, broken]);
+    expect({ verdict: outcome.verdict, step: outcome.step }).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
+    expect(await findingStatus(page, 'dns.resolvers.answer')).toBe('info');
+    expect(await page.locator('.fc-finding[data-check="dns.resolvers.answer"]').first().innerText()).toContain(broken);
+  });
+
+  it('the proxy is killed (by PID) in the middle of a check: the page keeps its own results and says the proxy\'s part is missing', async () => {
+    const doomed = await startServer({
+      FEDCHECK_ALLOW_PRIVATE: '1',
+      FEDCHECK_DNS_SERVERS: rig.dns.server,
+      NODE_EXTRA_CA_CERTS: rig.ca.root,
+      FEDCHECK_SITE_DIR: dist,
+    });
+    try {
+      const page = await newPage();
+      const url = new URL(site.url);
+      url.searchParams.set('proxy', doomed.url);
+      url.searchParams.set('server', scenario('version-timeout').serverName);
+      url.searchParams.append('resolver', rig.doh.json);
+      url.searchParams.set('private', '1');
+      // The proxy's part of this row waits for a version answer that never comes: it is
+      // still running when the proxy dies.
+      const proxyAsked = page.waitForRequest((request) => request.url().startsWith(`${doomed.url}api/v1/report`));
+      await page.goto(url.href);
+      await proxyAsked;
+      const gone = once(doomed.process, 'exit');
+      process.kill(doomed.process.pid!, 'SIGKILL');
+      await gone;
+      const summary = page.locator('.fc-summary[data-verdict]');
+      await summary.waitFor({ timeout: 45_000 });
+      expect(await page.locator('[data-notice="proxy-failed"]').innerText()).toContain('The proxy could not run its part');
+      expect(await page.locator('[data-notice="not-tested"]').count()).toBe(1);
+      // The page's own findings are all there: discovery, DNS, its own reach of the server.
+      for (const id of ['wellknown.server.status', 'dns.targets.resolve', 'browser.reachability']) {
+        expect(await page.locator(`.fc-finding[data-check="${id}"]`).count(), id).toBeGreaterThan(0);
+      }
+    } finally {
+      await doomed.stop();
+    }
+  }, 120_000);
 });

@@ -181,3 +181,12 @@ describe('the same guards as /api/v1/report', () => {
     }
   });
 });
+
+describe('a server without a version endpoint (issue 18)', () => {
+  it('version-404: FederationOK is true, and Version says why there is none', async () => {
+    const report = await testerReport(scenario('version-404').serverName);
+    expect(report.FederationOK).toBe(true);
+    expect(report.Version.error).toMatch(/HTTP 404/);
+    expect(Object.values(report.ConnectionReports).map((connection) => connection.Checks.AllChecksOK)).toEqual([true]);
+  });
+});

@@ -200,6 +200,12 @@ describe('DNSSEC through a validating resolver', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).checks.filter((check: { id: string }) => check.id === 'dns.dnssec')).toMatchObject([{ status: 'info', detail }]);
   });
+
+  it('dnssec-bogus: the validating resolver answers SERVFAIL, so the addresses are not found (exit 2)', async () => {
+    const run = await fedcheck([serverName('dnssec-bogus'), '--json'], { FEDCHECK_DNS_SERVERS: rig.dns.validating });
+    expect(run.code, run.stderr).toBe(2);
+    expect(JSON.parse(run.stdout).checks.find((check: { id: string }) => check.id === 'dns.targets.resolve')).toMatchObject({ status: 'fail', detail: expect.stringContaining('SERVFAIL') });
+  });
 });
 
 // Sign-in rows: the area the row expects, through `--json`, with the advisory exit code.

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../src/checker/report.ts';
+import { expectValidReport } from '../unit/checker/helpers.ts';
 import { startRigProxy, type RunningProxy } from '../unit/server/support/proxy.ts';
 
 const rig = inject('rig');
@@ -98,6 +99,10 @@ describe('DNSSEC through a validating resolver (unbound, with fed.test\'s key as
       };
       expect(await dnssec('dnssec-signed')).toEqual([{ status: 'info', detail: 'All answers were DNSSEC-validated.' }]);
       expect(await dnssec('dnssec-unsigned')).toEqual([{ status: 'info', detail: expect.stringMatching(/^No answer was DNSSEC-validated/) }]);
+      // Bogus: the validating resolver refuses the answers (SERVFAIL), which knot alone gives.
+      const { body: bogus } = await validating.report(rig.scenarios.find((s) => s.id === 'dnssec-bogus')!.serverName);
+      expect(bogus.verdict).toBe('fail');
+      expect(bogus.checks.find((check) => check.id === 'dns.targets.resolve')).toMatchObject({ status: 'fail', detail: expect.stringContaining('SERVFAIL') });
     } finally {
       await validating.close();
     }
@@ -106,5 +111,24 @@ describe('DNSSEC through a validating resolver (unbound, with fed.test\'s key as
   it('knot alone (authoritative, no validation) gives no AD flag', async () => {
     const { body: report } = await proxy.report(rig.scenarios.find((s) => s.id === 'dnssec-signed')!.serverName);
     expect(report.checks.find((check) => check.id === 'dns.dnssec')?.detail).toMatch(/^No answer was DNSSEC-validated/);
+  });
+});
+
+describe('the proxy\'s upstream resolver stops answering (the rig\'s blackhole)', () => {
+  it('still answers with a complete report within its deadline, which says the DNS questions timed out', async () => {
+    const reportTimeoutMs = 12_000;
+    const deaf = await startRigProxy(rig, { reportTimeoutMs }, { dnsServer: rig.dns.blackhole });
+    try {
+      const { status, body: report } = await deaf.report(rig.scenarios.find((s) => s.id === 'good')!.serverName);
+      expect(status).toBe(200);
+      expectValidReport(report);
+      expect(report.durationMs).toBeLessThanOrEqual(reportTimeoutMs + 1000);
+      expect(report.verdict).toBe('fail');
+      const dns = report.checks.filter((check) => check.id === 'dns.targets.resolve' || check.id === 'dns.srv');
+      expect(dns.map((check) => check.detail).join('\n')).toMatch(/TIMEOUT/);
+      expect(dns.some((check) => check.status === 'fail')).toBe(true);
+    } finally {
+      await deaf.close();
+    }
   });
 });

@@ -101,6 +101,7 @@ export interface ResolvedScenario {
   /** Names knot answers SERVFAIL for (and below), in both zones. */
   servfail: string[];
   unsignedZone?: string;
+  bogusDs?: boolean;
   /** addr:port pairs (443, 8448, SRV ports) on this row's addresses where nothing listens. */
   closed: string[];
   expect: Expectation;
@@ -191,7 +192,7 @@ export function resolveScenarios(table: Scenario[], l: Layout, makeKeys: KeysMak
       hosts,
       dns,
       servfail: row.servfail ?? [],
-      ...(row.unsignedZone ? { unsignedZone: row.unsignedZone } : {}),
+      ...(row.unsignedZone ? { unsignedZone: row.unsignedZone, bogusDs: row.bogusDs === true } : {}),
       closed: [],
       expect: row.expect,
     });
@@ -289,6 +290,9 @@ export function zoneFile(scenarios: ResolvedScenario[], zone: 'a' | 'b', l: Layo
   ];
   if (origin === 'fed.test') {
     lines.push('ns IN A 127.0.0.1', ...children.map((child) => `${child}. IN NS ns.fed.test.`));
+    // A DS digest no key of the (unsigned) child has: the chain of trust breaks there.
+    const bogus = scenarios.filter((s) => s.enabled && s.unsignedZone && s.bogusDs).map((s) => s.unsignedZone!);
+    lines.push(...bogus.map((child) => `${child}. IN DS 4242 13 2 ${'5a'.repeat(32)}`));
     for (const [name, octet] of Object.entries(infraHosts)) lines.push(`${name}. IN A ${l.infraNet}.${octet}`);
     if (l.ipv6) lines.push(`${identityNames.v6}. IN AAAA ::1`);
   }

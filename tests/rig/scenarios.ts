@@ -149,6 +149,8 @@ export interface Scenario {
    * validating resolver answers without the AD flag (DNSSEC "insecure").
    */
   unsignedZone?: string;
+  /** With `unsignedZone`: fed.test also holds a DS for it that matches no key, so validation fails (bogus: SERVFAIL). */
+  bogusDs?: boolean;
   expect: Expectation;
 }
 
@@ -1259,6 +1261,32 @@ export const scenarios: Scenario[] = [
 
   // ---- outgoing federation (octets 160-189): the notary stand-in fetches fedcheck's keys ----
   ...outgoingRows(),
+  {
+    id: 'dnssec-bogus',
+    addr: 197,
+    summary: 'As dnssec-unsigned, but fed.test holds a DS for the zone that matches no key: knot answers, a validating resolver answers SERVFAIL (bogus).',
+    hosts: [{ names: ['dnssec-bogus.fed.test'], ports: [8448], routes: fed() }],
+    unsignedZone: 'dnssec-bogus.fed.test',
+    bogusDs: true,
+    expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448', areas: { dns: 'pass' } },
+  },
+  {
+    id: 'doh-faults',
+    addr: 195,
+    summary: 'A healthy server whose 443 also plays two broken DoH resolvers for the page: /dns-query and /resolve answer an HTML page; doh-down.fed.test points where nothing listens.',
+    hosts: [
+      {
+        names: ['doh-faults.fed.test'], ports: [443, 8448],
+        routes: {
+          ...fed(),
+          '/dns-query': { body: '<html><body>Welcome to nginx!</body></html>', contentType: 'text/html' },
+          '/resolve': { body: '<html><body>Welcome to nginx!</body></html>', contentType: 'text/html' },
+        },
+      },
+    ],
+    dns: [{ name: 'doh-down.fed.test', type: 'A', value: '{ip:196}' }],
+    expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448' },
+  },
 ];
 
 /**

@@ -35,7 +35,7 @@ export const browserReachability: ReportCheck = {
 /** For the check reference page only, so that the browser bundle leaves them out. */
 export const descriptions: Descriptions = {
   'browser.reachability':
-    'A browser cannot open raw TLS connections, but a fetch of /_matrix/federation/v1/version only completes when TCP, TLS (trusted by this browser, for the host in the URL) and HTTP worked, even when CORS hides the response. This is weaker than the proxy\'s connection checks.',
+    'A browser cannot open raw TLS connections, but a fetch of /_matrix/key/v2/server (which every peer asks for; the version endpoint is optional) only completes when TCP, TLS (trusted by this browser, for the host in the URL) and HTTP worked, even when CORS hides the response. This is weaker than the proxy\'s connection checks.',
 };
 
 /** German, for German pages and the German check reference; the browser bundle leaves it out. */

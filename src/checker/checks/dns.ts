@@ -188,11 +188,40 @@ export const dnsResolversAgree: ReportCheck = {
   run: onDiscovery((discovery) => {
     const compared = usedLookups(discovery).filter(({ result }) => (result.views?.length ?? 0) > 1);
     if (compared.length === 0) return [];
-    const differing = compared.filter(({ result }) => new Set(result.views!.map(answerSet)).size > 1);
+    // A resolver that gave no answer does not disagree: dns.resolvers.answer reports it.
+    const differing = compared.filter(({ result }) => new Set(result.views!.filter(answered).map(answerSet)).size > 1);
     if (differing.length === 0) return [{ status: 'pass', detail: `${compared[0].result.views!.length} resolvers gave the same answers.` }];
     return differing.map(({ question, result }) => ({
       status: 'warn' as const,
       detail: `${question}: ${result.views!.map((view) => `${view.resolver} says ${answerSet(view)}`).join('; ')}.`,
+    }));
+  }),
+};
+
+const answered = (view: DnsResult) => view.rcode !== 'TIMEOUT' && view.rcode !== 'ERROR';
+
+export const dnsResolversAnswer: ReportCheck = {
+  meta: meta({
+    id: 'dns.resolvers.answer',
+    title: 'Every resolver answers',
+    area: 'dns',
+    fix: 'Check the resolver URLs in the settings (or ?resolver=): each must be an RFC 8484 or JSON DNS-over-HTTPS endpoint that answers this browser, with CORS.',
+  }),
+  run: onDiscovery((discovery) => {
+    const compared = usedLookups(discovery).filter(({ result }) => (result.views?.length ?? 0) > 1);
+    if (compared.length === 0) return [];
+    const failures = new Map<string, string[]>();
+    for (const { question, result } of compared) {
+      for (const view of result.views!.filter((view) => !answered(view))) {
+        failures.set(view.resolver, [...(failures.get(view.resolver) ?? []), `${question}: ${view.rcode}${view.error ? ` (${view.error})` : ''}`]);
+      }
+    }
+    if (failures.size === 0) return [{ status: 'pass', detail: `All ${compared[0].result.views!.length} resolvers answered every question.` }];
+    // About this page's resolvers, not the server: the answers came from the others.
+    return [...failures].map(([resolver, failed]) => ({
+      status: 'info' as const,
+      detail: `${resolver} gave no answer to ${failed.length} of ${compared.length} questions, so the answers are the other resolvers': ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? '; …' : ''}.`,
+      data: { resolver },
     }));
   }),
 };
@@ -240,6 +269,8 @@ export const descriptions: Descriptions = {
     'Loopback, private (RFC 1918), link-local, CGNAT, documentation and other special-purpose addresses cannot be reached from other networks; other servers may also refuse them.',
   'dns.resolvers.agree':
     'When several resolvers were asked, their answers are compared. Differences mean a change is still propagating, or the authoritative servers disagree.',
+  'dns.resolvers.answer':
+    'The checker page asks every DNS-over-HTTPS resolver in its settings each question. One that is down, times out or answers something that is not DNS gives no view: the check goes on with the answers of the others, and this finding names the resolver.',
   'dns.dnssec':
     'Whether the resolver validated the answers with DNSSEC (the AD bit). Matrix does not require DNSSEC: the TLS certificate proves the delegation.',
 };
@@ -299,5 +330,11 @@ export const de: CheckTranslations = {
     description:
       'Ob der Resolver die Antworten mit DNSSEC validiert hat (das AD-Bit). Matrix verlangt kein DNSSEC: Das TLS-Zertifikat belegt die Delegation.',
     fix: 'Optional: Signiere die Zone bei deinem DNS-Anbieter mit DNSSEC.',
+  },
+  'dns.resolvers.answer': {
+    title: 'Jeder Resolver antwortet',
+    description:
+      'Die Prüfseite stellt jede Frage an alle DNS-over-HTTPS-Resolver aus ihren Einstellungen. Ist einer nicht erreichbar, antwortet er zu spät oder mit etwas anderem als DNS, zählt er nicht: Die Prüfung geht mit den Antworten der anderen weiter, und dieser Befund nennt den Resolver.',
+    fix: 'Prüfe die Resolver-Adressen in den Einstellungen (oder ?resolver=): Jede muss ein DNS-over-HTTPS-Endpunkt nach RFC 8484 oder mit JSON-Schnittstelle sein, der diesem Browser mit CORS antwortet.',
   },
 };

@@ -113,9 +113,10 @@ describe('node HttpClient', () => {
     if (!result.ok) return;
     expect(result.headers['x-thing']).toBe('yes');
     expect(good.seen.at(-1)).toMatchObject({ method: 'GET', url: '/ok', host: `good.test:${good.port}`, servername: 'good.test' });
-    // One A and one AAAA question (plus the CNAME chain walk), no second lookup at connect time.
+    // One A and one AAAA question (each also asked with the DO bit for the AD flag, plus the
+    // CNAME chain walk), no second lookup at connect time.
     const addressQuestions = dns.queries.slice(before).filter((q) => q.type !== 'CNAME');
-    expect(addressQuestions.map((q) => `${q.name}/${q.type}`).sort()).toEqual(['good.test/A', 'good.test/AAAA']);
+    expect(addressQuestions.map((q) => `${q.name}/${q.type}`).sort()).toEqual(['good.test/A', 'good.test/A', 'good.test/AAAA', 'good.test/AAAA']);
   });
 
   it('sends no SNI to an IP literal and checks the certificate for the IP address', async () => {

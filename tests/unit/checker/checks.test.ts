@@ -248,6 +248,17 @@ describe('DNS', () => {
     expectFindings(await run('example.org', healthy({ dnsOptions: { otherResolvers: [{ resolver: 'second', zone: moved }] } })), 'dns.resolvers.agree', ['warn'], /A matrix\.example\.org: fake-resolver says NOERROR 93\.184\.215\.10; second says NOERROR 93\.184\.215\.99/);
   });
 
+  it('resolvers.answer: a resolver that gave no answer is named (info), the others\' answers decide, and it is no disagreement', async () => {
+    const zone = { 'example.org': { A: [V4B] }, 'matrix.example.org': { A: [V4], AAAA: [V6] } };
+    expectFindings(await run('example.org', healthy({ dnsOptions: { otherResolvers: [{ resolver: 'second', zone }] } })), 'dns.resolvers.answer', ['pass'], /All 2 resolvers answered every question/);
+    const down = { 'matrix.example.org': { rcode: { A: 'ERROR' as const, AAAA: 'TIMEOUT' as const } } };
+    const report = await run('example.org', healthy({ dnsOptions: { otherResolvers: [{ resolver: 'https://down.example/dns-query', zone: down }] } }));
+    expectFindings(report, 'dns.resolvers.answer', ['info'], /^https:\/\/down\.example\/dns-query gave no answer to 2 of 2 questions, so the answers are the other resolvers': A matrix\.example\.org: ERROR; AAAA matrix\.example\.org: TIMEOUT\.$/);
+    expectFindings(report, 'dns.resolvers.agree', ['pass']);
+    expect(report.verdict).toBe('pass');
+    expect(report.resolution?.targets[0].addresses).toEqual([V4, V6]);
+  });
+
   it('dnssec: the AD bit is reported as info, and as not known where the client cannot see it', async () => {
     const signed = { 'matrix.example.org': { A: [V4], AAAA: [V6], authenticated: true } };
     expectFindings(await run('example.org', healthy({ zone: signed })), 'dns.dnssec', ['info'], /All answers were DNSSEC-validated/);
@@ -624,17 +635,17 @@ describe('support file extensions', () => {
 
 describe('in the browser (no prober)', () => {
   it('connection, TLS and keys checks are skipped with directions, never passed', async () => {
-    const { report, http } = await checkScenario('example.org', healthy({ prober: false, routes: { 'https://matrix.example.org:443/_matrix/federation/v1/version': { body: { server: { name: 'Synapse', version: '1' } } } } }));
+    const { report, http } = await checkScenario('example.org', healthy({ prober: false, routes: { 'https://matrix.example.org:443/_matrix/key/v2/server': { body: { server: { name: 'Synapse', version: '1' } } } } }));
     for (const meta of CONNECTION_METAS) {
       expectFindings(report, meta.id, ['skip'], /Not tested from this page.*npm start/);
     }
     expectFindings(report, 'browser.reachability', ['pass'], /answered HTTP 200/);
-    expect(http.requests.map((r) => r.url)).toContain('https://matrix.example.org:443/_matrix/federation/v1/version');
+    expect(http.requests.map((r) => r.url)).toContain('https://matrix.example.org:443/_matrix/key/v2/server');
     expect(report).toMatchObject({ source: 'browser', connections: [], verdict: 'pass' });
   });
 
   it('a no-cors fetch that completed counts as reachable; one that failed does not', async () => {
-    const url = 'https://matrix.example.org:443/_matrix/federation/v1/version';
+    const url = 'https://matrix.example.org:443/_matrix/key/v2/server';
     expectFindings(await run('example.org', healthy({ prober: false, routes: { [url]: { error: { kind: 'cors', reachable: true } } } })), 'browser.reachability', ['pass'], /cannot be read here/);
     const unreachable = await run('example.org', healthy({ prober: false, routes: { [url]: { error: { kind: 'network', message: 'Failed to fetch' } } } }));
     expectFindings(unreachable, 'browser.reachability', ['fail'], /Failed to fetch/);
@@ -647,7 +658,7 @@ describe('in the browser (no prober)', () => {
       zone: { '_matrix-fed._tcp.example.org': { SRV: [srv('matrix.example.org', 8448)] } },
       routes: {
         [SERVER_WK]: { status: 404 },
-        'https://matrix.example.org:8448/_matrix/federation/v1/version': { error: { kind: 'network', message: 'Failed to fetch' } },
+        'https://matrix.example.org:8448/_matrix/key/v2/server': { error: { kind: 'network', message: 'Failed to fetch' } },
       },
     }));
     expectFindings(report, 'browser.reachability', ['info'], /Not conclusive: the certificate must be valid for example\.org, but a browser can only check it against matrix\.example\.org/);
@@ -661,7 +672,7 @@ describe('in the browser (no prober)', () => {
       prober: false,
       routes: {
         [SERVER_WK]: { error: { kind: 'cors', reachable: true } },
-        'https://example.org:8448/_matrix/federation/v1/version': { error: { kind: 'network', message: 'Failed to fetch' } },
+        'https://example.org:8448/_matrix/key/v2/server': { error: { kind: 'network', message: 'Failed to fetch' } },
       },
     }));
     expectFindings(report, 'wellknown.server.status', ['warn'], /cannot read it.*Homeservers do not need them/);
@@ -909,7 +920,7 @@ afterAll(() => {
   // Checks whose good state is silence (nothing deprecated, nothing disabled) count "absent" as passing.
   const good = new Set(['pass', 'info', 'absent', 'skip']);
   // Optional features a server may leave out on purpose: only pass or info.
-  const informational = new Set(['dns.dnssec', 'auth.account-management', 'auth.prompt-create', 'client.features']);
+  const informational = new Set(['dns.dnssec', 'auth.account-management', 'auth.prompt-create', 'client.features', 'dns.resolvers.answer']);
   for (const meta of CHECK_METAS) {
     const statuses = [...(seen.get(meta.id) ?? [])];
     expect(statuses.some((s) => good.has(s)), `${meta.id} seen passing`).toBe(true);

@@ -31,7 +31,7 @@ describe('registry', () => {
   it('lists checks by area, in the order a peer meets them', () => {
     const ranks = CHECK_METAS.map((meta) => CHECK_AREAS.indexOf(meta.area));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
-    expect(CHECK_METAS.map((meta) => meta.id).slice(17, 21)).toEqual(['dns.dnssec', 'browser.reachability', 'connection.tcp', 'tls.handshake']);
+    expect(CHECK_METAS.map((meta) => meta.id).slice(18, 22)).toEqual(['dns.dnssec', 'browser.reachability', 'connection.tcp', 'tls.handshake']);
   });
 
   it('gives every per-connection check its logic in connection testing, in the same order', () => {
