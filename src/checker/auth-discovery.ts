@@ -56,10 +56,13 @@ export function parseDocument(response: HttpResult): { value: JsonObject } | { p
   return parsed.ok ? { value: parsed.value } : { problem: parsed.reason };
 }
 
-/** Null when the client side of the server does not answer at all (client.wellknown says so). */
+/**
+ * Null when the client .well-known could not be read at all (no answer, or no CORS headers
+ * in a browser): a client cannot know the base URL then, and client.wellknown says why.
+ */
 export async function gatherAuth(name: ServerName, client: ClientEvidence | null, ctx: NetworkContext): Promise<AuthEvidence | null> {
   const discovered = client?.discovery.outcome === 'VALIDATE' ? client.discovery.homeserverUrl : null;
-  if (!discovered && client && !client.response.ok && client.response.error.kind !== 'cors') return null;
+  if (!discovered && client && !client.response.ok) return null;
   const baseUrl = (discovered ?? `https://${hostForUrl(name)}`).replace(/\/$/, '');
   const evidence: AuthEvidence = { baseUrl, asked: [], via: null };
   const read = async (id: string, url: string): Promise<AuthFetch> => {
