@@ -1,7 +1,7 @@
-// OAuth 2.0 sign-in (spec v1.15 "OAuth 2.0 API", MSC2965): what a client asks to find the
-// authorization server, in the order clients ask it, plus the documents behind it (the
-// issuer's own discovery, its JWKS) and the /login flows older clients read. Each read of
-// something a web client also reads gets the OPTIONS preflight a browser would send.
+// OAuth 2.0 sign-in (spec v1.15 "OAuth 2.0 API", MSC2965): the endpoints clients of each
+// generation ask to find the authorization server (the first in this order that answers
+// counts), the documents behind it (the issuer's own discovery, its JWKS) and the /login
+// flows older clients read. What web clients read also gets the preflight a browser sends.
 import type { NetworkContext } from './discovery.ts';
 import type { ClientEvidence } from './evidence.ts';
 import type { HttpResult } from './interfaces.ts';
@@ -36,16 +36,15 @@ export interface AuthEvidence {
   login?: AuthFetch;
 }
 
-const CLIENT_V1 = '/_matrix/client/v1/auth_metadata';
 const UNSTABLE = '/_matrix/client/unstable/org.matrix.msc2965';
 const ENDPOINTS: [AuthVia, string][] = [
-  ['stable', CLIENT_V1],
+  ['stable', '/_matrix/client/v1/auth_metadata'],
   ['unstable', `${UNSTABLE}/auth_metadata`],
   ['auth_issuer', `${UNSTABLE}/auth_issuer`],
 ];
 
 /** OpenID Connect Discovery 1.0 §4: the issuer without a trailing slash, then the path. */
-export function openIdConfigurationUrl(issuer: string): string {
+function openIdConfigurationUrl(issuer: string): string {
   return `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
 }
 
@@ -56,10 +55,13 @@ export function parseDocument(response: HttpResult): { value: JsonObject } | { p
   return parsed.ok ? { value: parsed.value } : { problem: parsed.reason };
 }
 
-/** Null when the client side of the server does not answer at all (client.wellknown says so). */
+/**
+ * Null when the client .well-known could not be read at all (no answer, or no CORS headers
+ * in a browser): a client cannot know the base URL then, and client.wellknown says why.
+ */
 export async function gatherAuth(name: ServerName, client: ClientEvidence | null, ctx: NetworkContext): Promise<AuthEvidence | null> {
   const discovered = client?.discovery.outcome === 'VALIDATE' ? client.discovery.homeserverUrl : null;
-  if (!discovered && client && !client.response.ok && client.response.error.kind !== 'cors') return null;
+  if (!discovered && client && !client.response.ok) return null;
   const baseUrl = (discovered ?? `https://${hostForUrl(name)}`).replace(/\/$/, '');
   const evidence: AuthEvidence = { baseUrl, asked: [], via: null };
   const read = async (id: string, url: string): Promise<AuthFetch> => {

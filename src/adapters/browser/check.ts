@@ -90,7 +90,12 @@ export function areaOf(id: string): string {
  */
 export function mergeReports(browser: Report, proxy: Report, proxyStep: TraceStep): Report {
   const blind = unreadableServerWellKnown(browser) !== undefined;
-  const fromProxy = (finding: Finding) => (blind ? !PAGE_AREAS.has(areaOf(finding.id)) : PROXY_AREAS.has(areaOf(finding.id)));
+  // A page area the page has no finding in (sign-in when the client file was unreadable) is the proxy's.
+  const seenByPage = new Set(browser.checks.map((finding) => areaOf(finding.id)));
+  const fromProxy = (finding: Finding) => {
+    const area = areaOf(finding.id);
+    return PAGE_AREAS.has(area) ? !seenByPage.has(area) : blind || PROXY_AREAS.has(area);
+  };
   const checks = [
     ...browser.checks.filter((finding) => !fromProxy(finding)),
     ...proxy.checks.filter(fromProxy),

@@ -53,6 +53,15 @@ describe('mergeReports', () => {
     expect(merged.steps).toEqual([proxyStep]);
   });
 
+  it('keeps the page\'s sign-in findings, and takes the proxy\'s where the page has none', () => {
+    const proxy = report('proxy', ['192.0.2.1'], [finding('auth.metadata', 'pass'), finding('auth.metadata.cors', 'pass')]);
+    const withPage = report('browser', ['192.0.2.1'], [...browser.checks, finding('auth.metadata', 'warn')]);
+    expect(mergeReports(withPage, proxy, proxyStep).checks.filter((check) => check.id.startsWith('auth.')).map((check) => `${check.id} ${check.status}`)).toEqual(['auth.metadata warn']);
+    const merged = mergeReports(browser, proxy, proxyStep);
+    expect(merged.checks.filter((check) => check.id.startsWith('auth.')).map((check) => `${check.id} ${check.status}`)).toEqual(['auth.metadata pass', 'auth.metadata.cors pass']);
+    expect(merged.areas.auth).toBe('pass');
+  });
+
   it('recomputes the verdict with the core\'s rules', () => {
     const proxy = report('proxy', ['192.0.2.1'], [finding('tls.certificate.expiry', 'fail', { connection: '192.0.2.1:8448' })]);
     expect(mergeReports(browser, proxy, proxyStep).verdict).toBe('fail');

@@ -754,6 +754,8 @@ describe('OAuth 2.0 sign-in', () => {
     expect(http.requests.map((r) => r.url)).toContain('https://example.org/_matrix/client/v1/auth_metadata');
     const unserved = await run('example.org', healthy({ routes: { [CLIENT_WK]: { error: { kind: 'connect' } } } }));
     expectFindings(unserved, 'auth.metadata', []);
+    // In a browser, a client file without CORS hides the base URL as well.
+    expectFindings(await run('example.org', { ...withMas({ [CLIENT_WK]: { error: { kind: 'cors', reachable: true } } }), prober: false }), 'auth.metadata', []);
   });
 
   it('auth.metadata: only the unstable endpoint or only auth_issuer warns; a 500 warns; unreadable metadata fails', async () => {
