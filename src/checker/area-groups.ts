@@ -41,12 +41,13 @@ export interface AreaGroupSummary {
   partlyTested: boolean;
 }
 
-/** One entry per group that the report has findings in, in the order of AREA_GROUPS. */
-export function summarizeAreaGroups(areas: Report['areas']): AreaGroupSummary[] {
+/** One entry per group that the report has findings in, in the order of AREA_GROUPS, labelled
+ * in the page's language (English unless another record of labels is given). */
+export function summarizeAreaGroups(areas: Report['areas'], labels: Record<AreaGroup, string> = AREA_GROUP_TEXT): AreaGroupSummary[] {
   return AREA_GROUPS.flatMap(({ id, areas: members }) => {
     const statuses = members.flatMap((area) => areas[area] ?? []);
     const status = worstStatus(statuses);
     if (status === undefined) return [];
-    return [{ group: id, label: AREA_GROUP_TEXT[id], status, partlyTested: status !== 'skip' && statuses.includes('skip') }];
+    return [{ group: id, label: labels[id], status, partlyTested: status !== 'skip' && statuses.includes('skip') }];
   });
 }

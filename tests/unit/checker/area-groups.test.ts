@@ -39,6 +39,11 @@ describe('area groups', () => {
     expect(groups.map(areaGroupLine)).toEqual(['Federation: failing', 'Sign-in: warning', 'Calls: OK', 'Client discovery: failing', 'Support: notes only']);
   });
 
+  it('take the labels of another language when given them', () => {
+    const german = { federation: 'Föderation', outgoing: 'Ausgehende Föderation', auth: 'Anmeldung', rtc: 'Anrufe', client: 'Client-Erkennung', support: 'Support' };
+    expect(summarizeAreaGroups({ dns: 'pass', rtc: 'warn' }, german).map((group) => group.label)).toEqual(['Föderation', 'Anrufe']);
+  });
+
   it('show outgoing federation only when the report has it', () => {
     expect(summarizeAreaGroups({ dns: 'pass' }).map((group) => group.group)).toEqual(['federation']);
     expect(summarizeAreaGroups({ dns: 'pass', outgoing: 'fail' }).map((group) => group.group)).toEqual(['federation', 'outgoing']);
