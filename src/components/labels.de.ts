@@ -71,10 +71,10 @@ export const GERMAN: Omit<CheckerTexts, 'checks'> = {
     proxyDetecting: 'Suche nach einem fedcheck-Proxy…',
     proxyFound: 'Proxy: {url} {version} prüft Verbindungen, Zertifikate und Signaturschlüssel; DNS und .well-known prüft diese Seite selbst.',
     proxyUnreachable:
-      'Der Proxy unter {url} antwortet nicht ({error}). Die Prüfungen laufen nur von dieser Seite aus: Verbindungen, Zertifikate und Schlüssel werden nicht geprüft.',
+      'Der Proxy unter {url} antwortet nicht ({error}). Die Prüfungen laufen nur von dieser Seite aus: Verbindungen, Zertifikate und Signaturschlüssel werden nicht geprüft.',
     proxyNone:
       'Kein Proxy: Diese Seite prüft DNS und .well-known selbst. Um auch Verbindungen, Zertifikate und Signaturschlüssel zu prüfen, starte {command} und öffne die Prüfseite, die er ausliefert, oder gib in den Einstellungen eine Proxy-URL an.',
-    proxyFailed: 'Der Proxy konnte seinen Teil nicht ausführen ({error}); Verbindungen, Zertifikate und Schlüssel wurden nicht geprüft.',
+    proxyFailed: 'Der Proxy konnte seinen Teil nicht ausführen ({error}); Verbindungen, Zertifikate und Signaturschlüssel wurden nicht geprüft.',
     wellKnownUnreadable: 'Diese Seite konnte {url} nicht lesen: Die Datei hat keine CORS-Header, die Homeserver auch nicht brauchen.',
     discoveryByProxy: 'Erkennung, DNS und Verbindungen unten sind das, was der Proxy gesehen hat.',
     discoveryByPage:

@@ -195,7 +195,7 @@ export const de: CheckTranslations = {
   'client.features': {
     title: 'Spec-Versionen und instabile Funktionen, die der Homeserver anbietet',
     description: 'Zeigt die Spec-Versionen und instabilen Funktionen (MSC-Flags), die GET <base_url>/_matrix/client/versions meldet, jedes Flag mit MSC-Nummer und Titel, soweit fedcheck es kennt. Clients richten ihr Angebot danach; eine abgeschaltete oder fehlende Funktion bieten sie nicht an.',
-    fix: 'Hier gibt es nichts zu beheben: das ist die Liste aus /_matrix/client/versions. Aktualisieren Sie den Homeserver oder schalten Sie die experimentellen Funktionen ein, die Ihre Clients brauchen.',
+    fix: 'Hier gibt es nichts zu beheben: Das ist die Liste dessen, was /_matrix/client/versions meldet. Aktualisiere den Homeserver oder schalte die experimentellen Funktionen ein, die deine Clients brauchen.',
   },
   'client.identity-server': {
     title: 'Identitätsserver in der Client-Erkennung',

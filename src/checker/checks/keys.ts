@@ -199,13 +199,13 @@ export const descriptions: Descriptions = {
 /** German, for German pages and the German check reference; the browser bundle leaves it out. */
 export const de: CheckTranslations = {
   'keys.response': {
-    title: 'Server-Schlüssel werden ausgeliefert',
+    title: 'Signaturschlüssel des Servers werden ausgeliefert',
     description:
       'GET /_matrix/key/v2/server muss 200 und ein JSON-Objekt mit den Signaturschlüsseln des Servers liefern; andere Server brauchen es, um jede Anfrage und jedes Ereignis zu prüfen, das du sendest.',
     fix: 'Leite /_matrix/key/ vom Reverse-Proxy an den Homeserver weiter, wie /_matrix/federation/.',
   },
   'keys.content-type': {
-    title: 'Server-Schlüssel werden als application/json ausgeliefert',
+    title: 'Signaturschlüssel des Servers werden als application/json ausgeliefert',
     description:
       'Die Spezifikation: "Servers must include a Content-Type header of application/json for all JSON responses."',
     fix: 'Schreibe den Content-Type des Homeservers im Reverse-Proxy nicht um; er sendet application/json.',

@@ -108,13 +108,13 @@ export const de: CheckTranslations = {
   'outgoing.reached': {
     title: 'Erreicht andere Server (ausgehende Föderation)',
     description:
-      'Fragt den Server über die Schlüssel-API (POST /_matrix/key/v2/query) nach den Schlüsseln von fedcheck, mit einer Mindestgültigkeit, die kein zwischengespeicherter Stand erfüllt: Der Server muss sie selbst bei fedcheck abholen, mit eigener DNS-Auflösung, eigener ausgehender Verbindung und eigener Zertifikatsprüfung. Der Abruf zeigt, von welcher Adresse (IPv4 oder IPv6) der Server kommt, seinen User-Agent sowie SNI und Host. Nur Proxy und CLI mit eigenem Servernamen können das prüfen. Lehnt der Server solche Anfragen ab oder antwortet er aus dem Zwischenspeicher, bleibt die Frage offen. Ein Fehler begrenzt das Gesamtergebnis auf eine Warnung.',
-    fix: 'Dem Homeserver ausgehende HTTPS-Verbindungen erlauben (Port 443 und 8448 sowie die Ports aus SRV-Einträgen anderer Server), einen funktionierenden DNS-Resolver und aktuelle CA-Zertifikate geben, und ausgehend IPv4 wie IPv6; siehe /docs/outgoing-federation/.',
+      'Fragt den Server über die Schlüssel-API (POST /_matrix/key/v2/query) nach den Schlüsseln von fedcheck, mit einer Mindestgültigkeit, die keine zwischengespeicherte Kopie erfüllen kann: Der Server muss sie selbst bei fedcheck abholen, mit eigener DNS-Auflösung, eigener ausgehender Verbindung und eigener Zertifikatsprüfung. Der ankommende Abruf zeigt, von welcher Adresse (IPv4 oder IPv6) sich der Server verbindet, seinen User-Agent sowie SNI und Host, die er gesendet hat. Das können nur der fedcheck-Proxy und die CLI, wenn sie mit eigenem Servernamen laufen. Ein Server, der solche Anfragen ablehnt oder aus dem Zwischenspeicher antwortet, ließ sich nicht prüfen. Ein Fehler begrenzt das Gesamtergebnis auf eine Warnung.',
+    fix: `Erlaube dem Homeserver ausgehende HTTPS-Verbindungen (Port 443 und 8448 sowie die Ports, die SRV-Einträge anderer Server nennen), gib ihm einen funktionierenden DNS-Resolver und aktuelle CA-Zertifikate und ausgehende Verbindungen über IPv4 wie über IPv6; siehe ${GUIDE}.`,
   },
   'outgoing.notary-signature': {
     title: 'Signiert die Schlüssel, die er von anderen abholt',
     description:
-      'Eine Antwort auf eine Schlüsselanfrage muss die abgeholten Schlüssel unverändert enthalten, signiert vom antwortenden Server mit einem Schlüssel, den er veröffentlicht. Server, die ihn nach Schlüsseln fragen, verwerfen sonst die Antwort.',
-    fix: 'Der Server muss Antworten auf Schlüsselanfragen mit einem unter /_matrix/key/v2/server veröffentlichten Schlüssel signieren und die abgeholten Schlüssel unverändert weitergeben; prüfen, ob die Schlüsseldatei zu den veröffentlichten Schlüsseln passt.',
+      'Eine Antwort auf eine Schlüsselanfrage muss die abgeholten Schlüssel unverändert enthalten, signiert vom antwortenden Server mit einem Schlüssel, den er veröffentlicht. Server, die diesen Server nach Schlüsseln fragen, verwerfen eine Antwort, deren Signatur sich nicht prüfen lässt.',
+    fix: 'Der Server muss seine Antworten auf Schlüsselanfragen mit einem Schlüssel signieren, den er unter /_matrix/key/v2/server veröffentlicht, und die abgeholten Schlüssel unverändert weitergeben; prüfe, ob seine Signaturschlüsseldatei zu den veröffentlichten Schlüsseln passt (ein Schlüssel aus einem alten Backup tut das nicht).',
   },
 };

@@ -7,7 +7,7 @@ import { RTC_FOCI_KEY } from '../rtc-discovery.ts';
 import { parseJsonObject } from '../well-known.ts';
 
 const GUIDE = '/docs/matrixrtc-calls/';
-const withGuide = (fix: string, anchor: string) => `${fix} Guide: ${GUIDE}#${anchor}`;
+const withGuide = (fix: string, anchor: string, label = 'Guide') => `${fix} ${label}: ${GUIDE}#${anchor}`;
 
 function onRtc(run: (rtc: RtcEvidence, evidence: Evidence) => Outcome[]) {
   return (evidence: Evidence): Outcome[] => (evidence.rtc ? run(evidence.rtc, evidence) : []);
@@ -219,27 +219,43 @@ export const descriptions: Descriptions = {
 export const de: CheckTranslations = {
   'rtc.calls': {
     title: 'Anrufe (MatrixRTC): bereit, nicht angeboten oder kaputt',
-    description: 'Die Zusammenfassung für Anrufe: bereit, nicht angeboten (kein Transports-Endpunkt und keine rtc_foci: Info, kein Fehler), oder kaputt bzw. gefährdet, mit den Gründen aus den Prüfungen darunter.',
-    fix: 'Was zu ändern ist, steht in den Befunden zu Anrufen darunter.',
+    description: 'Die Zusammenfassung für Anrufe: bereit, nicht angeboten (kein Transports-Endpunkt und keine rtc_foci: ein Hinweis, kein Fehler) oder kaputt bzw. gefährdet, mit den Gründen aus den Prüfungen darunter.',
+    fix: withGuide('Was zu ändern ist, steht in den Ergebnissen zu Anrufen darunter.', 'common-mistakes', 'Anleitung'),
   },
   'rtc.transports': {
     title: 'MatrixRTC-Transports-Endpunkt (MSC4143)',
-    description: 'GET /_matrix/client/v1/rtc/transports (instabil /_matrix/client/unstable/org.matrix.msc4143/rtc/transports) braucht ein Zugangstoken; fedcheck fragt ohne: 401 M_MISSING_TOKEN heißt, der Endpunkt existiert, 404 oder M_UNRECOGNIZED, dass er fehlt. Die 401-Antwort braucht CORS-Header, sonst können Browser-Clients die Liste nicht lesen.',
-    fix: 'Senden Sie CORS-Header (Access-Control-Allow-Origin: *) auf jeder Antwort unter /_matrix/client/, auch auf der 401 des Transports-Endpunkts; lassen Sie den Reverse Proxy keine 401 ohne diese Header selbst beantworten.',
+    description: 'GET /_matrix/client/v1/rtc/transports (instabil /_matrix/client/unstable/org.matrix.msc4143/rtc/transports) braucht ein Zugriffstoken, daher fragt fedcheck ohne eines: 401 M_MISSING_TOKEN heißt, dass der Endpunkt existiert, 404 oder M_UNRECOGNIZED, dass er fehlt. Die 401 muss CORS-Header tragen, sonst können Browser-Clients die Liste der Transports nicht lesen.',
+    fix: withGuide(
+      'Sende CORS-Header (Access-Control-Allow-Origin: *) auf jeder Antwort unter /_matrix/client/, auch auf der 401 des Transports-Endpunkts; lass den Reverse-Proxy keine 401 ohne diese Header selbst beantworten.',
+      'the-transports-endpoint',
+      'Anleitung',
+    ),
   },
   'rtc.foci': {
     title: 'LiveKit-Foci in der Client-.well-known (rtc_foci)',
-    description: 'Die ältere Erkennung: "org.matrix.msc4143.rtc_foci" in /.well-known/matrix/client, eine Liste von {"type": "livekit", "livekit_service_url": …}. Element Call liest sie ab Version 0.24 nicht mehr (nur noch den Transports-Endpunkt), daher warnt fedcheck, wenn nur sie angeboten wird; ältere Clients nutzen sie, und nur hier sieht ein Prüfer ohne Konto den Autorisierungsdienst.',
-    fix: `Tragen Sie den Fokus in /.well-known/matrix/client ein: "${RTC_FOCI_KEY}": [{"type": "livekit", "livekit_service_url": "https://matrix-rtc.example.org/livekit/jwt"}].`,
+    description: 'Die ältere Erkennung: "org.matrix.msc4143.rtc_foci" in /.well-known/matrix/client, eine Liste von {"type": "livekit", "livekit_service_url": …}. Element Call liest sie ab Version 0.24 nicht mehr (nur noch den Transports-Endpunkt), daher warnt fedcheck, wenn nur sie angeboten wird; ältere Clients nutzen sie noch, und nur hier kann ein Prüfer ohne Konto den Autorisierungsdienst sehen.',
+    fix: withGuide(
+      `Trage den Fokus in /.well-known/matrix/client ein: "${RTC_FOCI_KEY}": [{"type": "livekit", "livekit_service_url": "https://matrix-rtc.example.org/livekit/jwt"}].`,
+      'legacy-discovery-rtc_foci',
+      'Anleitung',
+    ),
   },
   'rtc.authorization-service': {
     title: 'MatrixRTC-Autorisierungsdienst (lk-jwt-service)',
-    description: 'Für jeden LiveKit-Fokus: lk-jwt-service beantwortet GET /healthz mit 200 (ohne CORS-Header), seine Token-Endpunkte /get_token (aktuell) und /sfu/get (älter) beantworten einen CORS-Preflight mit 200 und Access-Control-Allow-Origin: * und ein GET mit 405 und denselben Headern. Fehlen die CORS-Header am Token-Endpunkt, scheitert Element Call im Browser; eine http-URL blockieren https-Seiten.',
-    fix: 'Betreiben Sie lk-jwt-service per https unter livekit_service_url und lassen Sie den Reverse Proxy seine Antworten unverändert durch (er sendet auf /get_token und /sfu/get eigene CORS-Header).',
+    description: 'Für jeden LiveKit-Fokus: lk-jwt-service beantwortet GET /healthz mit 200 (ohne CORS-Header), und seine Token-Endpunkte /get_token (aktuell) und /sfu/get (älter) beantworten einen CORS-Preflight mit 200 und Access-Control-Allow-Origin: * und ein GET mit 405 und denselben Headern. Fehlen die CORS-Header am Token-Endpunkt, scheitert Element Call im Browser; eine http-URL wird auf https-Seiten blockiert.',
+    fix: withGuide(
+      'Betreibe lk-jwt-service hinter https unter livekit_service_url und lass den Reverse-Proxy seine Antworten unverändert durch (er sendet auf /get_token und /sfu/get eigene CORS-Header).',
+      'the-authorization-service',
+      'Anleitung',
+    ),
   },
   'rtc.features': {
-    title: 'Serverfunktionen für Anrufe (MSC4140, MSC3266)',
-    description: 'Element Call braucht verzögerte Ereignisse (MSC4140, Flag "org.matrix.msc4140"), damit ein abgebrochenes Mitglied den Anruf verlässt, und nutzt Raumzusammenfassungen (MSC3266, Flag "im.nheko.summary" oder Spec v1.15), um zwischen Beitreten und Anklopfen zu wählen.',
-    fix: 'Schalten Sie verzögerte Ereignisse (MSC4140) ein: in Synapse max_event_delay_duration (z. B. 24h) in homeserver.yaml setzen; dann nennt /_matrix/client/versions "org.matrix.msc4140".',
+    title: 'Serverfunktionen, die Anrufe brauchen (MSC4140, MSC3266)',
+    description: 'Element Call verlässt sich auf verzögerte Ereignisse (MSC4140, Flag "org.matrix.msc4140"), damit ein Mitglied, dessen Verbindung abbricht, den Anruf verlässt, und nutzt Raumzusammenfassungen (MSC3266, Flag "im.nheko.summary" oder Spec v1.15), um zwischen Beitreten und Anklopfen zu wählen.',
+    fix: withGuide(
+      'Schalte verzögerte Ereignisse (MSC4140) ein: Setze in Synapse max_event_delay_duration (z. B. 24h) in homeserver.yaml; dann nennt /_matrix/client/versions "org.matrix.msc4140".',
+      'server-features',
+      'Anleitung',
+    ),
   },
 };

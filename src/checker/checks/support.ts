@@ -152,16 +152,16 @@ export const de: CheckTranslations = {
   'support.contacts': {
     title: 'Support-Kontakte sind erreichbar, nach Rolle',
     description: 'Zeigt jeden Kontakt mit seiner Rolle (Admin, Sicherheit, Datenschutzbeauftragte: "m.role.dpo" aus MSC4265, instabil "org.matrix.msc4265.role.dpo") und wie er erreichbar ist. Ein Kontakt ohne gültige "matrix_id" oder "email_address" ist nicht erreichbar.',
-    fix: 'Geben Sie jedem Kontakt eine "matrix_id" (ein Konto, das jemand liest) oder eine "email_address" und eine Rolle: "m.role.admin", "m.role.security" oder "m.role.dpo" für Ihre Datenschutzbeauftragte.',
+    fix: 'Gib jedem Kontakt eine "matrix_id" (ein Konto, das jemand liest) oder eine "email_address" und eine Rolle: "m.role.admin", "m.role.security" oder "m.role.dpo" für deine Datenschutzbeauftragte oder deinen Datenschutzbeauftragten.',
   },
   'support.policies': {
     title: 'Richtlinien in der Support-Datei (MSC4266)',
-    description: 'MSC4266 veröffentlicht die Richtlinien, denen Nutzer bei der Registrierung zustimmen (Datenschutzerklärung, Nutzungsbedingungen), unter "policies" (instabil "org.matrix.msc4266.policies"). Jede Richtlinie hat eine "version" und je Sprache einen "name" und eine https-"url".',
-    fix: 'Veröffentlichen Sie "policies" wie bei der Registrierung: {"privacy_policy": {"version": "1.0", "de": {"name": "Datenschutzerklärung", "url": "https://example.org/datenschutz"}}} (instabiler Name "org.matrix.msc4266.policies").',
+    description: 'MSC4266 veröffentlicht die Richtlinien, denen Nutzer bei der Registrierung zustimmen (Datenschutzerklärung, Nutzungsbedingungen), in der Support-Datei unter "policies" (instabil "org.matrix.msc4266.policies"), damit jeder sie später nachlesen kann. Jede Richtlinie hat eine "version" und je Sprache einen "name" und eine https-"url".',
+    fix: 'Veröffentliche "policies" wie bei der Registrierung: {"privacy_policy": {"version": "1.0", "de": {"name": "Datenschutzerklärung", "url": "https://example.org/datenschutz"}}} (instabiler Name "org.matrix.msc4266.policies").',
   },
   'support.pgp-keys': {
     title: 'PGP-Schlüssel der Support-Kontakte (MSC4439)',
     description: 'Mit MSC4439 kann jeder Kontakt "pgp_key" tragen (instabil "dev.zirco.msc4439.pgp_key"): eine URI, unter der der Schlüssel abrufbar ist, wie das Encryption-Feld von security.txt. Der Schlüssel selbst ist nicht erlaubt, und der Kontakt sollte eine "email_address" haben.',
-    fix: 'Geben Sie "pgp_key" (instabil "dev.zirco.msc4439.pgp_key") als URI an, unter der der Schlüssel abrufbar ist, etwa "https://example.org/security.asc" oder "openpgp4fpr:<Fingerabdruck>", nie den Schlüssel selbst, und zwar bei einem Kontakt mit "email_address".',
+    fix: 'Gib "pgp_key" (instabiler Name "dev.zirco.msc4439.pgp_key") als URI an, unter der der Schlüssel abrufbar ist, etwa "https://example.org/security.asc" oder "openpgp4fpr:<Fingerabdruck>", nie den Schlüssel selbst, und zwar bei einem Kontakt, der auch eine "email_address" hat.',
   },
 };
