@@ -95,7 +95,7 @@ export function outgoingTesting(identity: OurIdentity | null): OutgoingTesting {
         'outgoing',
         'Outgoing federation: key query through the server',
         (requests) => queryThrough(identity, serverName, probe, discovery, ctx, requests),
-        (evidence) => (evidence.kind === 'reached' ? 'pass' : evidence.kind === 'not-reached' ? 'fail' : 'skip'),
+        (evidence) => (evidence.kind === 'reached' ? 'pass' : evidence.kind === 'not-reached' || (evidence.kind === 'timeout' && !evidence.anyFetchDuringTest) ? 'fail' : 'info'),
       );
     },
   };
