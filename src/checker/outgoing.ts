@@ -73,10 +73,8 @@ export type OutgoingEvidence =
       ourServerName: string;
       query: KeyQuery;
       fetch: SeenFetch & { afterMs: number };
-      /** The target's signature over our keys, by the target's own published keys. */
+      /** The target's signature over our keys (passed on untouched: ours verified), by its own published keys. */
       notarySignature: SignatureCheck & { keyId?: string };
-      /** Our own signature, which the target must pass on untouched. */
-      ourSignature: SignatureCheck;
     };
 
 export interface OutgoingTesting {
@@ -97,7 +95,7 @@ export function outgoingTesting(identity: OurIdentity | null): OutgoingTesting {
         'outgoing',
         'Outgoing federation: key query through the server',
         (requests) => queryThrough(identity, serverName, probe, discovery, ctx, requests),
-        (evidence) => (evidence.kind === 'reached' ? 'pass' : evidence.kind === 'not-reached' ? 'fail' : 'skip'),
+        (evidence) => (evidence.kind === 'reached' ? 'pass' : evidence.kind === 'not-reached' || (evidence.kind === 'timeout' && !evidence.anyFetchDuringTest) ? 'fail' : 'info'),
       );
     },
   };
@@ -165,7 +163,12 @@ async function queryThrough(
       (entry): entry is JsonObject => isJsonObject(entry) && entry.server_name === ourServerName && typeof entry.valid_until_ts === 'number',
     );
     if (ours.length === 0) return { kind: 'not-reached', ourServerName, query, anyFetchDuringTest: watch.anyFetchSince() };
-    for (const entry of ours) {
+    // Only a copy that still carries our own signature can name a fetch: a made-up entry
+    // cannot claim the fetch another test caused.
+    const intact: JsonObject[] = [];
+    for (const entry of ours) if ((await ourSignature(entry, identity)).ok) intact.push(entry);
+    if (intact.length === 0) return { kind: 'refused', ourServerName, query, reason: `its copy of ${ourServerName}'s keys does not carry ${ourServerName}'s signature any more` };
+    for (const entry of intact) {
       const claim = watch.claim(entry.valid_until_ts as number);
       if (claim.kind !== 'fetched') continue;
       return {
@@ -174,10 +177,9 @@ async function queryThrough(
         query,
         fetch: { ...claim.fetch, afterMs: Math.max(0, claim.fetch.atMs - watch.startedMs) },
         notarySignature: await notarySignature(entry, serverName, probe),
-        ourSignature: await ourSignature(entry, identity),
       };
     }
-    return { kind: 'cached', ourServerName, query, validUntilTs: Math.max(...ours.map((entry) => entry.valid_until_ts as number)) };
+    return { kind: 'cached', ourServerName, query, validUntilTs: Math.max(...intact.map((entry) => entry.valid_until_ts as number)) };
   } finally {
     watch.end();
   }

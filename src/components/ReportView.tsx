@@ -17,10 +17,13 @@ export interface ReportViewProps {
   engine: Engine;
 }
 
+const PAGE_BLIND_AREAS = new Set(['connection', 'tls', 'federation', 'keys']);
+
 export default function ReportView(props: ReportViewProps) {
   const texts = useTexts();
   const report = () => props.outcome.report;
-  const notTested = () => report().checks.filter((check) => check.status === 'skip').length;
+  // The notice is about what a page cannot test; a skipped outgoing test has its own reason.
+  const notTested = () => report().checks.filter((check) => check.status === 'skip' && PAGE_BLIND_AREAS.has(props.areaOf(check.id))).length;
   return (
     <div class="fc-report">
       <Problems report={report()} defaultFix={props.engine.defaultFix} />

@@ -576,7 +576,8 @@ describe('lifecycle', () => {
       expect(st.slot).not.toBe(rig.slot);
       expect(st.net.scenarios).not.toBe(rig.net.scenarios);
       pids = Object.values(st.pids);
-      expect(Object.keys(st.pids).sort()).toEqual(['dnsdist', 'helper', 'knot-a', 'knot-b', 'nginx', 'unbound']);
+      // knot a and b, nginx, dnsdist, the helper, the notary stand-in and the validating unbound.
+      expect(Object.keys(st.pids).sort()).toEqual(['dnsdist', 'helper', 'knot-a', 'knot-b', 'nginx', 'notary', 'unbound']);
       for (const pid of pids) expect(pidAlive(pid)).toBe(true);
       // DNS answer delayed
       const res = resolverFor(st.dns.server);

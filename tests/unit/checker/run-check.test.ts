@@ -4,6 +4,7 @@ import { CONNECTION_CHECKS, connectionTesting } from '../../../src/checker/probi
 import { describe, expect, it } from 'vitest';
 import { areaStatuses, runCheck, verdictOf } from '../../../src/checker/check.ts';
 import { CHECK_METAS, CONNECTION_METAS, OUTGOING_METAS, REPORT_CHECKS, checkMeta } from '../../../src/checker/registry.ts';
+import { outgoingTesting } from '../../../src/checker/outgoing.ts';
 import { CHECK_REFERENCE } from '../../../src/checker/check-reference.ts';
 import { CHECK_AREAS } from '../../../src/checker/evidence.ts';
 import type { Finding } from '../../../src/checker/report.ts';
@@ -32,6 +33,10 @@ describe('registry', () => {
     const ranks = CHECK_METAS.map((meta) => CHECK_AREAS.indexOf(meta.area));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(CHECK_METAS.map((meta) => meta.id).slice(18, 22)).toEqual(['dns.dnssec', 'browser.reachability', 'connection.tcp', 'tls.handshake']);
+  });
+
+  it('gives every outgoing check its logic in the outgoing test, in the same order', () => {
+    expect(outgoingTesting(null).checks.map((check) => check.meta)).toEqual(OUTGOING_METAS);
   });
 
   it('gives every per-connection check its logic in connection testing, in the same order', () => {
