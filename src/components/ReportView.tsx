@@ -23,7 +23,7 @@ export default function ReportView(props: ReportViewProps) {
   const texts = useTexts();
   const report = () => props.outcome.report;
   // The notice is about what a page cannot test; a skipped outgoing test has its own reason.
-  const notTested = () => report().checks.filter((check) => check.status === 'skip' && PAGE_BLIND_AREAS.has(props.areaOf(check.id))).length;
+  const notTested = () => report().checks.filter((check) => check.status === 'skip' && PAGE_BLIND_AREAS.has(props.engine.areaOf(check.id))).length;
   return (
     <div class="fc-report">
       <Problems report={report()} defaultFix={props.engine.defaultFix} />
