@@ -38,7 +38,7 @@ const finding = (report: Report, id: string): Finding => {
 function expectVariant(report: Report, scenario: ResolvedScenario, ourName: string) {
   const reached = finding(report, 'outgoing.reached');
   const context = JSON.stringify({ reached, steps: report.steps.filter((s) => s.id === 'outgoing') });
-  expect(report.areas.outgoing, context).toBe(scenario.expect.areas!.outgoing);
+  expect(report.areas.outgoing, context).toBe(scenario.expect.outgoing);
   expect(report.verdict, context).toBe(scenario.expect.verdictWithOutgoing ?? scenario.expect.verdict);
   const variant = scenario.id.replace(/^outgoing-/, '');
   if (variant === 'good' || variant === 'wrong-signature' || variant.startsWith('many-')) {
