@@ -4,12 +4,12 @@
 // offline, asked to choose between that language and English), and links that stay in the
 // language and land on pages and anchors that exist. Built pages carry lang and hreflang.
 import { describe, it, expect } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { franc } from 'franc-min';
 import { CHECK_TRANSLATIONS } from '../../src/checker/check-reference.ts';
 import { contentDir, contentFiles, proseLinks, readContentPage, type Page } from './docs-markdown.ts';
-import { dist } from './build-helpers.ts';
+import { dist, root } from './build-helpers.ts';
 
 /** The site's languages besides English; each is a Starlight locale with its folder. */
 const LANGUAGES = Object.keys(CHECK_TRANSLATIONS);
@@ -62,6 +62,9 @@ const judged = (text: string) => text.split(/\s+/).filter((word) => /\p{L}{2,}/u
 function twinOf(file: string, lang: string): string {
   return `${lang}/${file}`;
 }
+
+/** A file the site serves as it is from public/ (a config example, say): the same in every language. */
+const isPublicFile = (path: string) => statSync(join(root, 'public', path), { throwIfNoEntry: false })?.isFile() === true;
 
 /** The site path of a page's twin in `lang` ('' for English). */
 const localized = (url: string, lang: string) => (lang ? `/${lang}${url}` : url);
@@ -120,6 +123,7 @@ describe.each(LANGUAGES)('pages in %s', (lang) => {
         const where = `${page.where(line)} ${href}`;
         const [path, anchor] = href.split('#');
         if (path !== '' && !path.startsWith(`/${lang}/`)) {
+          if (anchor === undefined && isPublicFile(path)) continue;
           problems.push(`${where}: not a ${lang} page`);
           continue;
         }
