@@ -4,7 +4,7 @@ import { gatherClient, gatherSupport } from './client-discovery.ts';
 import { reachFromBrowser } from './connections.ts';
 import { gatherRtc } from './rtc-discovery.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
-import { CHECK_AREAS, connectionKey, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from './evidence.ts';
+import { CHECK_AREAS, connectionKey, type KnownFeature, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence } from './evidence.ts';
 import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
 import { CHECK_METAS, REPORT_CHECKS } from './registry.ts';
 import { REPORT_SCHEMA, type CheckStatus, type ConnectionReport, type Finding, type Report, type Verdict } from './report.ts';
@@ -25,6 +25,8 @@ export interface CheckDeps {
   timeoutMs?: number;
   /** Test rigs and LANs: private addresses are expected there, so they are not flagged. */
   allowPrivateAddresses?: boolean;
+  /** Names for unstable feature flags (public/unstable-features.json); may still be loading. */
+  knownFeatures?: readonly KnownFeature[] | Promise<readonly KnownFeature[]>;
   /** Receives everything the checks were run over, for views that need more than the
    * report (the federation-tester-compatible API). */
   onEvidence?: (evidence: Evidence) => void;
@@ -64,6 +66,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     client: null,
     rtc: null,
     support: null,
+    knownFeatures: [],
   };
   try {
     if (parse.ok) {
@@ -80,7 +83,10 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
       const support = async () => {
         evidence.support = await gatherSupport(parse.name, ctx);
       };
-      await Promise.all([federation(), client(), support()]);
+      const features = async () => {
+        evidence.knownFeatures = (await deps.knownFeatures) ?? [];
+      };
+      await Promise.all([federation(), client(), support(), features()]);
     }
   } finally {
     clearTimeout(timer);

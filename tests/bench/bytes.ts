@@ -11,8 +11,11 @@ import { atMost, exactly, figure, type Figure } from './figure.ts';
 const KB = 1024;
 /** Solid and the island's own code (issue 7). */
 const ISLAND_BUDGET_KB = 25;
-/** The engine: every spec step and check that runs in a page, with its finding texts. */
-const ENGINE_BUDGET_KB = 17;
+/**
+ * The engine: every spec step and check that runs in a page, with its finding texts. With
+ * the island's 25 KB it makes issue 13's "everything the check loads ≤ 45 KB gzip".
+ */
+const ENGINE_BUDGET_KB = 20;
 /** A plain Markdown guide: no components of its own beyond Starlight's. */
 const DOCS_PAGE = 'docs/federation-network/index.html';
 
