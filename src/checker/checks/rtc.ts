@@ -43,7 +43,7 @@ export const rtcTransports: ReportCheck = {
     title: 'MatrixRTC transports endpoint (MSC4143)',
     area: 'rtc',
     fix: withGuide(
-      'Send CORS headers (Access-Control-Allow-Origin: *) on every answer of /_matrix/client/, the 401 of the transports endpoint included; do not let the reverse proxy answer 401s itself without them.',
+      'Let the 401 of the transports endpoint carry CORS headers (Access-Control-Allow-Origin: *) like every /_matrix/client/ answer.',
       'the-transports-endpoint',
     ),
   }),
@@ -71,7 +71,7 @@ export const rtcFoci: ReportCheck = {
     title: 'LiveKit foci in the client .well-known (rtc_foci)',
     area: 'rtc',
     fix: withGuide(
-      `List the focus in /.well-known/matrix/client: "${RTC_FOCI_KEY}": [{"type": "livekit", "livekit_service_url": "https://matrix-rtc.example.org/livekit/jwt"}].`,
+      `Fix "${RTC_FOCI_KEY}" in /.well-known/matrix/client: [{"type": "livekit", "livekit_service_url": "https://…"}].`,
       'legacy-discovery-rtc_foci',
     ),
   }),
@@ -135,7 +135,7 @@ export const rtcAuthorizationService: ReportCheck = {
     title: 'MatrixRTC authorization service (lk-jwt-service)',
     area: 'rtc',
     fix: withGuide(
-      'Run lk-jwt-service behind https at livekit_service_url, and let the reverse proxy pass its answers through unchanged (it sends its own CORS headers on /get_token and /sfu/get).',
+      'Serve lk-jwt-service over https at livekit_service_url; the proxy cuts the prefix off and adds no CORS headers of its own.',
       'the-authorization-service',
     ),
   }),
@@ -156,7 +156,7 @@ export const rtcFeatures: ReportCheck = {
     title: 'Server features calls need (MSC4140, MSC3266)',
     area: 'rtc',
     fix: withGuide(
-      'Enable delayed events (MSC4140): in Synapse, set max_event_delay_duration (e.g. 24h) in homeserver.yaml; then /_matrix/client/versions lists "org.matrix.msc4140".',
+      'Enable delayed events (MSC4140); in Synapse, set max_event_delay_duration (e.g. 24h).',
       'server-features',
     ),
   }),
@@ -182,7 +182,7 @@ export const rtcCalls: ReportCheck = {
     id: 'rtc.calls',
     title: 'Calls (MatrixRTC): ready, not offered or broken',
     area: 'rtc',
-    fix: withGuide('See the findings about calls below for what to change.', 'common-mistakes'),
+    fix: withGuide('See the findings below.', 'common-mistakes'),
   }),
   run(evidence) {
     const { rtc, client } = evidence;
@@ -218,26 +218,26 @@ export const de: CheckTranslations = {
   'rtc.calls': {
     title: 'Anrufe (MatrixRTC): bereit, nicht angeboten oder kaputt',
     description: 'Die Zusammenfassung für Anrufe: bereit, nicht angeboten (kein Transports-Endpunkt und keine rtc_foci: Info, kein Fehler), oder kaputt bzw. gefährdet, mit den Gründen aus den Prüfungen darunter.',
-    fix: 'Was zu ändern ist, steht in den Befunden zu Anrufen darunter.',
+    fix: 'Siehe die Befunde darunter.',
   },
   'rtc.transports': {
     title: 'MatrixRTC-Transports-Endpunkt (MSC4143)',
     description: 'GET /_matrix/client/v1/rtc/transports (instabil /_matrix/client/unstable/org.matrix.msc4143/rtc/transports) braucht ein Zugangstoken; fedcheck fragt ohne: 401 M_MISSING_TOKEN heißt, der Endpunkt existiert, 404 oder M_UNRECOGNIZED, dass er fehlt. Die 401-Antwort braucht CORS-Header, sonst können Browser-Clients die Liste nicht lesen.',
-    fix: 'Senden Sie CORS-Header (Access-Control-Allow-Origin: *) auf jeder Antwort unter /_matrix/client/, auch auf der 401 des Transports-Endpunkts; lassen Sie den Reverse Proxy keine 401 ohne diese Header selbst beantworten.',
+    fix: 'Geben Sie der 401 des Transports-Endpunkts CORS-Header (Access-Control-Allow-Origin: *) wie jeder Antwort unter /_matrix/client/.',
   },
   'rtc.foci': {
     title: 'LiveKit-Foci in der Client-.well-known (rtc_foci)',
     description: 'Die ältere Erkennung: "org.matrix.msc4143.rtc_foci" in /.well-known/matrix/client, eine Liste von {"type": "livekit", "livekit_service_url": …}. Element Call liest sie ab Version 0.24 nicht mehr (nur noch den Transports-Endpunkt), daher warnt fedcheck, wenn nur sie angeboten wird; ältere Clients nutzen sie, und nur hier sieht ein Prüfer ohne Konto den Autorisierungsdienst.',
-    fix: `Tragen Sie den Fokus in /.well-known/matrix/client ein: "${RTC_FOCI_KEY}": [{"type": "livekit", "livekit_service_url": "https://matrix-rtc.example.org/livekit/jwt"}].`,
+    fix: `Korrigieren Sie "${RTC_FOCI_KEY}" in /.well-known/matrix/client: [{"type": "livekit", "livekit_service_url": "https://…"}].`,
   },
   'rtc.authorization-service': {
     title: 'MatrixRTC-Autorisierungsdienst (lk-jwt-service)',
     description: 'Für jeden LiveKit-Fokus: lk-jwt-service beantwortet GET /healthz mit 200 (ohne CORS-Header), seine Token-Endpunkte /get_token (aktuell) und /sfu/get (älter) beantworten einen CORS-Preflight mit 200 und Access-Control-Allow-Origin: * und ein GET mit 405 und denselben Headern. Fehlen die CORS-Header am Token-Endpunkt, scheitert Element Call im Browser; eine http-URL blockieren https-Seiten.',
-    fix: 'Betreiben Sie lk-jwt-service per https unter livekit_service_url und lassen Sie den Reverse Proxy seine Antworten unverändert durch (er sendet auf /get_token und /sfu/get eigene CORS-Header).',
+    fix: 'Betreiben Sie lk-jwt-service per https unter livekit_service_url; der Proxy schneidet das Präfix ab und setzt keine eigenen CORS-Header.',
   },
   'rtc.features': {
     title: 'Serverfunktionen für Anrufe (MSC4140, MSC3266)',
     description: 'Element Call braucht verzögerte Ereignisse (MSC4140, Flag "org.matrix.msc4140"), damit ein abgebrochenes Mitglied den Anruf verlässt, und nutzt Raumzusammenfassungen (MSC3266, Flag "im.nheko.summary" oder Spec v1.15), um zwischen Beitreten und Anklopfen zu wählen. Nur verzögerte Ereignisse zählen: Synapse bietet Raumzusammenfassungen an, ohne sie zu melden, daher wird ihr Flag nur vermerkt.',
-    fix: 'Schalten Sie verzögerte Ereignisse (MSC4140) ein: in Synapse max_event_delay_duration (z. B. 24h) in homeserver.yaml setzen; dann nennt /_matrix/client/versions "org.matrix.msc4140".',
+    fix: 'Schalten Sie verzögerte Ereignisse (MSC4140) ein; in Synapse mit max_event_delay_duration (z. B. 24h).',
   },
 };

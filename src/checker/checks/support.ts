@@ -35,7 +35,6 @@ const ROLE_NAMES: Record<string, string> = {
   'm.role.admin': 'admin',
   'm.role.security': 'security',
   [DPO_ROLE]: 'data protection officer',
-  [DPO_ROLE_UNSTABLE]: 'data protection officer (unstable name)',
 };
 
 function describeContact(contact: SupportContact): string {
@@ -49,7 +48,7 @@ export const supportContacts: ReportCheck = {
     id: 'support.contacts',
     title: 'Support contacts can be reached, by role',
     area: 'support',
-    fix: 'Give every contact a "matrix_id" (an account someone reads) or an "email_address", and a role: "m.role.admin", "m.role.security" or "m.role.dpo" for your data protection officer.',
+    fix: 'Give every contact a "matrix_id" or an "email_address" that someone reads.',
   }),
   run: onSupportFile(({ contacts }) => {
     if (contacts.length === 0) return [];
@@ -91,7 +90,7 @@ export const supportPolicies: ReportCheck = {
     id: 'support.policies',
     title: 'Policy documents in the support file (MSC4266)',
     area: 'support',
-    fix: 'Publish "policies" as at registration: {"privacy_policy": {"version": "1.0", "en": {"name": "Privacy Policy", "url": "https://example.org/privacy"}}} (unstable name "org.matrix.msc4266.policies").',
+    fix: 'Give each policy a "version" and, per language, a "name" and an https "url", as at registration.',
   }),
   run: onSupportFile(({ policies }) => {
     if (!policies) return [{ status: 'info', detail: 'No policy documents published (optional, MSC4266): other servers\' users cannot look up your privacy policy or terms.' }];
@@ -111,7 +110,7 @@ export const supportPgpKeys: ReportCheck = {
     id: 'support.pgp-keys',
     title: 'PGP keys of support contacts (MSC4439)',
     area: 'support',
-    fix: 'Give "pgp_key" (unstable name "dev.zirco.msc4439.pgp_key") as a URI where the key can be fetched, e.g. "https://example.org/security.asc" or "openpgp4fpr:<fingerprint>", never the key itself, on a contact that also has an "email_address".',
+    fix: 'Give "pgp_key" as a URI to the key (https:…, openpgp4fpr:…), not the key itself, on a contact with an "email_address".',
   }),
   run: onSupportFile(({ contacts }) => {
     const withKeys = contacts.filter((contact) => contact.pgpKey !== undefined);
@@ -150,16 +149,16 @@ export const de: CheckTranslations = {
   'support.contacts': {
     title: 'Support-Kontakte sind erreichbar, nach Rolle',
     description: 'Zeigt jeden Kontakt mit seiner Rolle (Admin, Sicherheit, Datenschutzbeauftragte: "m.role.dpo" aus MSC4265, instabil "org.matrix.msc4265.role.dpo") und wie er erreichbar ist. Ein Kontakt ohne gültige "matrix_id" oder "email_address" ist nicht erreichbar.',
-    fix: 'Geben Sie jedem Kontakt eine "matrix_id" (ein Konto, das jemand liest) oder eine "email_address" und eine Rolle: "m.role.admin", "m.role.security" oder "m.role.dpo" für Ihre Datenschutzbeauftragte.',
+    fix: 'Geben Sie jedem Kontakt eine "matrix_id" oder eine "email_address", die jemand liest.',
   },
   'support.policies': {
     title: 'Richtlinien in der Support-Datei (MSC4266)',
     description: 'MSC4266 veröffentlicht die Richtlinien, denen Nutzer bei der Registrierung zustimmen (Datenschutzerklärung, Nutzungsbedingungen), unter "policies" (instabil "org.matrix.msc4266.policies"). Jede Richtlinie hat eine "version" und je Sprache einen "name" und eine https-"url".',
-    fix: 'Veröffentlichen Sie "policies" wie bei der Registrierung: {"privacy_policy": {"version": "1.0", "de": {"name": "Datenschutzerklärung", "url": "https://example.org/datenschutz"}}} (instabiler Name "org.matrix.msc4266.policies").',
+    fix: 'Geben Sie jeder Richtlinie eine "version" und je Sprache einen "name" und eine https-"url", wie bei der Registrierung.',
   },
   'support.pgp-keys': {
     title: 'PGP-Schlüssel der Support-Kontakte (MSC4439)',
     description: 'Mit MSC4439 kann jeder Kontakt "pgp_key" tragen (instabil "dev.zirco.msc4439.pgp_key"): eine URI, unter der der Schlüssel abrufbar ist, wie das Encryption-Feld von security.txt. Der Schlüssel selbst ist nicht erlaubt, und der Kontakt sollte eine "email_address" haben.',
-    fix: 'Geben Sie "pgp_key" (instabil "dev.zirco.msc4439.pgp_key") als URI an, unter der der Schlüssel abrufbar ist, etwa "https://example.org/security.asc" oder "openpgp4fpr:<Fingerabdruck>", nie den Schlüssel selbst, und zwar bei einem Kontakt mit "email_address".',
+    fix: 'Geben Sie "pgp_key" als URI zum Schlüssel an (https:…, openpgp4fpr:…), nicht den Schlüssel selbst, bei einem Kontakt mit "email_address".',
   },
 };
