@@ -515,9 +515,10 @@ describe('calls (MatrixRTC)', () => {
     expect(report.areas.rtc).toBe('info');
   });
 
-  it('without a working client discovery, calls are not checked', async () => {
+  it('without a working client discovery, calls are not checked and the area is absent', async () => {
     const report = await run('example.org', healthy({ routes: { [CLIENT_WK]: { status: 404 } } }));
-    expectFindings(report, 'rtc.calls', ['skip'], /not checked/);
+    for (const id of ['rtc.calls', 'rtc.transports', 'rtc.foci', 'rtc.authorization-service', 'rtc.features']) expectFindings(report, id, []);
+    expect(report.areas).not.toHaveProperty('rtc');
   });
 
   it('rtc.transports: a 401 without CORS headers warns, from Node (headers) and from a page (unreadable)', async () => {
