@@ -7,7 +7,7 @@ import { reachFromBrowser } from './connections.ts';
 import { gatherRtc } from './rtc-discovery.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
 import type { OutgoingTesting } from './outgoing.ts';
-import { CHECK_AREAS, connectionKey, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type ReportCheck } from './evidence.ts';
+import { CHECK_AREAS, connectionKey, type KnownFeature, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type ReportCheck } from './evidence.ts';
 import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
 import { CHECK_METAS, REPORT_CHECKS } from './registry.ts';
 import { REPORT_SCHEMA, type CheckStatus, type ConnectionReport, type Finding, type Report, type Verdict } from './report.ts';
@@ -30,6 +30,8 @@ export interface CheckDeps {
   allowPrivateAddresses?: boolean;
   /** The outgoing federation test (outgoing.ts), for front ends that can receive a fetch. */
   outgoing?: OutgoingTesting;
+  /** Names for unstable feature flags (public/unstable-features.json); may still be loading. */
+  knownFeatures?: readonly KnownFeature[] | Promise<readonly KnownFeature[]>;
   /** Receives everything the checks were run over, for views that need more than the
    * report (the federation-tester-compatible API). */
   onEvidence?: (evidence: Evidence) => void;
@@ -71,6 +73,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     support: null,
     auth: null,
     outgoing: deps.outgoing ? { kind: 'not-run' } : null,
+    knownFeatures: [],
   };
   try {
     if (parse.ok) {
@@ -93,7 +96,10 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
       const support = async () => {
         evidence.support = await gatherSupport(parse.name, ctx);
       };
-      await Promise.all([federation(), client(), support()]);
+      const features = async () => {
+        evidence.knownFeatures = (await deps.knownFeatures) ?? [];
+      };
+      await Promise.all([federation(), client(), support(), features()]);
     }
   } finally {
     clearTimeout(timer);

@@ -63,6 +63,22 @@ export type RtcFoci =
   | { present: false }
   | { present: true; problems: string[]; livekitUrls: string[]; otherTypes: string[] };
 
+/**
+ * A known `unstable_features` flag of /_matrix/client/versions: flag, MSC number (null for
+ * vendor flags without one), title. The table is data (public/unstable-features.json): the
+ * Node front ends import it, the page fetches it, so it adds no script to the page.
+ */
+export type KnownFeature = readonly [flag: string, msc: number | null, title: string];
+
+/** The entries of a feature table that have the right shape; anything else is dropped. */
+export function knownFeatureTable(table: unknown): KnownFeature[] {
+  if (!Array.isArray(table)) return [];
+  return table.filter(
+    (entry): entry is KnownFeature =>
+      Array.isArray(entry) && typeof entry[0] === 'string' && (entry[1] === null || typeof entry[1] === 'number') && typeof entry[2] === 'string',
+  );
+}
+
 export interface Evidence {
   input: string;
   parse: ServerNameParse;
@@ -81,6 +97,8 @@ export interface Evidence {
   auth: AuthEvidence | null;
   /** null when the front end cannot test outgoing federation (the page). */
   outgoing: OutgoingEvidence | null;
+  /** Names for unstable feature flags; empty when the front end has no table. */
+  knownFeatures: readonly KnownFeature[];
 }
 
 /** In report order: the order in which a peer meets them. */

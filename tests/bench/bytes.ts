@@ -12,7 +12,9 @@ const KB = 1024;
 /** Solid and the island's own code (issue 7). */
 const ISLAND_BUDGET_KB = 25;
 /** The engine: every spec step and check that runs in a page, with its finding texts. */
-const ENGINE_BUDGET_KB = 20;
+const ENGINE_BUDGET_KB = 21;
+/** Everything a check loads, island and engine (issue 13). */
+const CHECK_BUDGET_KB = 45;
 /** A plain Markdown guide: no components of its own beyond Starlight's. */
 const DOCS_PAGE = 'docs/federation-network/index.html';
 
@@ -107,7 +109,7 @@ export function bytesFigures(siteDir: string): Figure[] {
     figure('bytes.island.ui.gzip', filesKb(siteDir, minus(island, engine)), 'KB', atMost(ISLAND_BUDGET_KB)),
     // The checker core with the browser adapters, loaded once the page is idle.
     figure('bytes.island.engine.gzip', filesKb(siteDir, engine), 'KB', atMost(ENGINE_BUDGET_KB)),
-    figure('bytes.island.total.gzip', filesKb(siteDir, island), 'KB', atMost(ISLAND_BUDGET_KB + ENGINE_BUDGET_KB)),
+    figure('bytes.island.total.gzip', filesKb(siteDir, island), 'KB', atMost(CHECK_BUDGET_KB)),
     figure('bytes.docs.js.gzip', filesKb(siteDir, docsWeight.js) + docsWeight.inlineKb, 'KB'),
     figure('bytes.docs.islands', docs.islands.length, 'count', exactly(0)),
     figure('bytes.docs.island-code.gzip', filesKb(siteDir, docsIslandCode), 'KB', exactly(0)),

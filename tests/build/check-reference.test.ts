@@ -30,6 +30,15 @@ describe('check reference', () => {
     }
   });
 
+  it('resolves every guide link in the fix texts ("Guide: /docs/…/#anchor")', () => {
+    const links = CHECK_REFERENCE.flatMap((entry) => [...entry.fix.matchAll(/Guide: (\/docs\/[\w-]+\/)#([\w-]+)/g)].map(([, path, anchor]) => ({ id: entry.id, path, anchor })));
+    expect(links.map((link) => link.id)).toEqual(expect.arrayContaining(['rtc.calls', 'rtc.transports', 'rtc.foci', 'rtc.authorization-service', 'rtc.features']));
+    for (const { id, path, anchor } of links) {
+      const guide = readBuilt(join(dist, path, 'index.html'));
+      expect(guide.includes(`id="${anchor}"`), `${id}: ${path}#${anchor}`).toBe(true);
+    }
+  });
+
   it('keeps check ids unique and stable in form', () => {
     const all = CHECK_METAS.map((meta) => meta.id);
     expect(new Set(all).size).toBe(all.length);

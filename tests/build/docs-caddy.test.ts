@@ -61,6 +61,9 @@ describe.skipIf(!CADDY)('Caddy snippets in the guides', () => {
     expect(snippets.length).toBeGreaterThanOrEqual(3);
     expect(snippets.some((s) => s.code.includes('respond /.well-known/matrix/client'))).toBe(true);
     expect(snippets.some((s) => /:8448 \{/.test(s.code))).toBe(true);
+    // The calls guide: lk-jwt-service behind handle_path, which cuts its prefix off.
+    const stripped = snippets.flatMap((s) => plan(s.code, new Map([[443, 1], [8448, 2]]), workspace.cert, workspace.upstream.port).sites.flatMap((site) => site.stripped ?? []));
+    expect(stripped).toContain('/livekit/jwt/');
   });
 
   it.each(snippets.map((s) => [s.where, s] as const))('%s: caddy validate, then real HTTPS requests', async (_where, snippet) => {

@@ -119,6 +119,9 @@ describe.skipIf(!existsSync(NGINX))('nginx snippets in the guides', () => {
     expect(snippets.length).toBeGreaterThanOrEqual(4);
     expect(snippets.some((s) => s.code.includes('location = /.well-known/matrix/client'))).toBe(true);
     expect(snippets.some((s) => /listen 8448 ssl/.test(s.code))).toBe(true);
+    // The calls guide: lk-jwt-service behind a proxy that cuts its prefix off.
+    const stripped = snippets.flatMap((s) => plan(s.code, ports, workspace.cert, workspace.upstream.port).sites.flatMap((site) => site.stripped ?? []));
+    expect(stripped).toContain('/livekit/jwt/');
   });
 
   it.each(snippets.map((s) => [s.where, s] as const))('%s: nginx -t, then real HTTPS requests', async (_where, snippet) => {

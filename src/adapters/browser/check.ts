@@ -7,6 +7,7 @@ export { connectionKey } from '../../checker/evidence.ts';
 import { checkMeta } from '../../checker/registry.ts';
 import { reportToMarkdown } from '../../checker/markdown.ts';
 import type { Finding, Report, TraceStep } from '../../checker/report.ts';
+import { knownFeatureTable, type KnownFeature } from '../../checker/evidence.ts';
 import { dohClient, fanoutDns } from './doh.ts';
 import type { DohResolver } from './resolvers.ts';
 import { browserHttp } from './http.ts';
@@ -42,8 +43,19 @@ const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys', 'outgoin
 /** What the page itself sees best: what web clients, which need CORS, see. */
 const PAGE_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
 
+/** The names of unstable feature flags, a data file of the site; none when it cannot be read. */
+async function loadKnownFeatures(): Promise<readonly KnownFeature[]> {
+  try {
+    const response = await fetch('/unstable-features.json');
+    return knownFeatureTable(response.ok ? await response.json() : []);
+  } catch {
+    return [];
+  }
+}
+
 export const checkFromBrowser: BrowserCheck = async (serverName, options) => {
   const report = await runCheck(serverName, {
+    knownFeatures: loadKnownFeatures(),
     dns: fanoutDns(options.resolvers.map((resolver) => dohClient(resolver))),
     http: browserHttp(),
     clock: { now: () => Date.now() },

@@ -1,6 +1,8 @@
 // The Node adapters as one set, configured the way the proxy and the CLI both need them.
 import type { ConnectionTesting } from '../../checker/check.ts';
+import { knownFeatureTable, type KnownFeature } from '../../checker/evidence.ts';
 import type { DnsClient, HttpClient } from '../../checker/interfaces.ts';
+import knownFeatures from '../../../public/unstable-features.json' with { type: 'json' };
 import { connectionTesting } from '../../checker/probing.ts';
 import { createAddressPolicy } from './address-policy.ts';
 import { createNodeDnsClient } from './dns.ts';
@@ -21,6 +23,8 @@ export interface NodeAdapters {
   http: HttpClient;
   /** The prober with the checks that judge what it saw. */
   connections: ConnectionTesting;
+  /** Names for unstable feature flags (public/unstable-features.json). */
+  knownFeatures?: readonly KnownFeature[];
 }
 
 export function createNodeAdapters(options: NodeAdapterOptions): NodeAdapters {
@@ -30,5 +34,6 @@ export function createNodeAdapters(options: NodeAdapterOptions): NodeAdapters {
     dns,
     http: createNodeHttpClient({ dns, policy, extraCa: options.extraCa }),
     connections: connectionTesting(createNodeProber({ policy, extraCa: options.extraCa })),
+    knownFeatures: knownFeatureTable(knownFeatures),
   };
 }

@@ -2,7 +2,6 @@
 // homeserver and identity server it points to (client-server API "Server Discovery").
 import { describeFailure, headerValue, meta, type ClientEvidence, type Evidence, type Outcome, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 import { parseJsonObject } from '../well-known.ts';
-import { KNOWN_UNSTABLE_FEATURES } from '../unstable-features.ts';
 
 const CLIENT_EXAMPLE = '{"m.homeserver": {"base_url": "https://matrix.example.org"}}';
 
@@ -98,15 +97,6 @@ export const clientVersions: ReportCheck = {
   }),
 };
 
-const KNOWN_FEATURES = new Map(KNOWN_UNSTABLE_FEATURES.map(([flag, msc, title]) => [flag, { msc, title }]));
-
-/** How a flag reads in a finding: its MSC and title when known, else just the flag. */
-function featureName(flag: string): string {
-  const known = KNOWN_FEATURES.get(flag);
-  if (!known) return flag;
-  return known.msc === null ? `${known.title} (${flag})` : `MSC${known.msc} ${known.title} (${flag})`;
-}
-
 export const clientFeatures: ReportCheck = {
   meta: meta({
     id: 'client.features',
@@ -114,14 +104,16 @@ export const clientFeatures: ReportCheck = {
     area: 'client',
     fix: 'Nothing to fix here: this lists what /_matrix/client/versions advertises. Upgrade the homeserver or enable the experimental features your clients need.',
   }),
-  run: onClient(({ versions }) => {
+  run: onClient(({ versions }, { knownFeatures }) => {
     if (!versions || !versions.interpretation.ok) return [];
     const { versions: specVersions, unstableFeatures } = versions.interpretation;
     const unstable = Object.entries(unstableFeatures).map(([flag, enabled]) => {
-      const known = KNOWN_FEATURES.get(flag);
-      return { flag, enabled, msc: known?.msc ?? null, title: known?.title ?? null };
+      const [, msc = null, title = null] = knownFeatures.find((known) => known[0] === flag) ?? [];
+      return { flag, enabled, msc, title };
     });
-    const on = unstable.filter((feature) => feature.enabled).map((feature) => featureName(feature.flag));
+    // Its MSC and title when known, else just the flag.
+    const name = ({ flag, msc, title }: (typeof unstable)[number]) => (title === null ? flag : `${msc === null ? '' : `MSC${msc} `}${title} (${flag})`);
+    const on = unstable.filter((feature) => feature.enabled).map(name);
     const off = unstable.length - on.length;
     const detail =
       `Spec versions: ${specVersions.join(', ') || 'none'}. ` +

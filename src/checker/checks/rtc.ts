@@ -43,7 +43,7 @@ export const rtcTransports: ReportCheck = {
     title: 'MatrixRTC transports endpoint (MSC4143)',
     area: 'rtc',
     fix: withGuide(
-      'Send CORS headers (Access-Control-Allow-Origin: *) on every answer of /_matrix/client/, the 401 of the transports endpoint included; do not let the reverse proxy answer 401s itself without them.',
+      'Let the 401 of the transports endpoint carry CORS headers (Access-Control-Allow-Origin: *) like every /_matrix/client/ answer.',
       'the-transports-endpoint',
     ),
   }),
@@ -52,12 +52,12 @@ export const rtcTransports: ReportCheck = {
     const describe = ({ url, response }: { url: string; response: HttpResult }) => `${url} (${describeFailure(response)})`;
     const good = answers.filter((a) => a.answer === 'exists');
     if (good.length > 0) {
-      return [{ status: 'pass', detail: `The endpoint exists: ${good.map(describe).join(', ')}, with CORS headers. Signed-in clients get the list of transports here.` }];
+      return [{ status: 'pass', detail: `The endpoint exists, with CORS headers: ${good.map(describe).join(', ')}.` }];
     }
     const noCors = answers.filter((a) => a.answer === 'exists-no-cors' || a.answer === 'no-cors');
     if (noCors.length > 0) {
       const where = noCors.map((a) => (a.answer === 'no-cors' ? `${a.url} (answers, but this browser cannot read it)` : describe(a))).join(', ');
-      return [{ status: 'warn', detail: `The endpoint answers without CORS headers: ${where}. Browser clients (Element Web, Element Call) cannot use it.` }];
+      return [{ status: 'warn', detail: `The endpoint answers without CORS headers: ${where}. Browser clients cannot use it.` }];
     }
     const errors = answers.filter((a) => a.answer === 'error');
     if (errors.length > 0) return [{ status: 'warn', detail: `The endpoint does not answer as expected: ${errors.map(describe).join(', ')}.` }];
@@ -71,7 +71,7 @@ export const rtcFoci: ReportCheck = {
     title: 'LiveKit foci in the client .well-known (rtc_foci)',
     area: 'rtc',
     fix: withGuide(
-      `List the focus in /.well-known/matrix/client: "${RTC_FOCI_KEY}": [{"type": "livekit", "livekit_service_url": "https://matrix-rtc.example.org/livekit/jwt"}].`,
+      `Fix "${RTC_FOCI_KEY}" in /.well-known/matrix/client: [{"type": "livekit", "livekit_service_url": "https://…"}].`,
       'legacy-discovery-rtc_foci',
     ),
   }),
@@ -85,7 +85,7 @@ export const rtcFoci: ReportCheck = {
     const listed = `LiveKit focus: ${foci.livekitUrls.join(', ')}.${other}`;
     // Element Call 0.24 dropped this fallback: it asks the transports endpoint, then its own config.
     if (!transportsOffered(rtc)) {
-      return [{ status: 'warn', detail: `${listed} Only this older discovery is offered: Element Call 0.24 and later read the transports endpoint only.`, data, fix: rtcTransports.meta.fix }];
+      return [{ status: 'warn', detail: `${listed} Only this older discovery is offered; Element Call 0.24 and later ignore it.`, data, fix: rtcTransports.meta.fix }];
     }
     return [{ status: 'pass', detail: `${listed} Kept for older clients.`, data }];
   }),
@@ -109,7 +109,7 @@ function serviceOutcome(service: RtcAuthorizationService): Outcome {
   const healthy = health.ok ? health.status === 200 : unreadable(health);
   const data = { url, health: health.ok ? health.status : health.error.kind, endpoints: { [current.path]: current.state, [legacy.path]: legacy.state } };
   if (!url.startsWith('https:')) {
-    return { status: 'fail', detail: `${url} is not https: browsers block it from an https page, and access tokens travel in clear.`, data };
+    return { status: 'fail', detail: `${url} is not https: browsers block it on https pages.`, data };
   }
   if (current.state === 'unreachable' && legacy.state === 'unreachable' && !healthy) {
     return { status: 'fail', detail: `${url} is not reachable (${describeFailure(health)}): nobody can join a call.`, data };
@@ -119,7 +119,7 @@ function serviceOutcome(service: RtcAuthorizationService): Outcome {
     return { status: 'fail', detail: `${url}${path} answers without CORS headers: Element Call in a browser cannot get a token.`, data };
   }
   if (current.state !== 'ok' && legacy.state !== 'ok') {
-    return { status: 'fail', detail: `${url} has no token endpoint (${current.path}: ${current.state}, ${legacy.path}: ${legacy.state}): is livekit_service_url the lk-jwt-service?`, data };
+    return { status: 'fail', detail: `${url} has no token endpoint (${current.path}: ${current.state}, ${legacy.path}: ${legacy.state}).`, data };
   }
   const healthNote = healthy ? `${url}/healthz answers` : `${url}/healthz gave ${describeFailure(health)}`;
   if (current.state !== 'ok') {
@@ -135,7 +135,7 @@ export const rtcAuthorizationService: ReportCheck = {
     title: 'MatrixRTC authorization service (lk-jwt-service)',
     area: 'rtc',
     fix: withGuide(
-      'Run lk-jwt-service behind https at livekit_service_url, and let the reverse proxy pass its answers through unchanged (it sends its own CORS headers on /get_token and /sfu/get).',
+      'Serve lk-jwt-service over https at livekit_service_url; the proxy cuts the prefix off and adds no CORS headers of its own.',
       'the-authorization-service',
     ),
   }),
@@ -156,7 +156,7 @@ export const rtcFeatures: ReportCheck = {
     title: 'Server features calls need (MSC4140, MSC3266)',
     area: 'rtc',
     fix: withGuide(
-      'Enable delayed events (MSC4140): in Synapse, set max_event_delay_duration (e.g. 24h) in homeserver.yaml; then /_matrix/client/versions lists "org.matrix.msc4140".',
+      'Enable delayed events (MSC4140); in Synapse, set max_event_delay_duration (e.g. 24h).',
       'server-features',
     ),
   }),
@@ -167,11 +167,9 @@ export const rtcFeatures: ReportCheck = {
     const delayed = features['org.matrix.msc4140'] === true;
     const summaries = features['im.nheko.summary'] === true || specVersionAtLeast(versions.versions, 15);
     const data = { msc4140: delayed, msc3266: summaries };
-    const summaryNote = summaries
-      ? 'room summaries (MSC3266) are advertised'
-      : 'room summaries (MSC3266) are not advertised (neither "im.nheko.summary" nor spec v1.15); Synapse serves them without saying so, and Element Call then joins as if the room were public';
+    const summaryNote = `room summaries (MSC3266) are ${summaries ? '' : 'not '}advertised`;
     if (!delayed) {
-      return [{ status: 'warn', detail: `Delayed events (MSC4140, "org.matrix.msc4140") are not advertised: a member whose connection drops stays in the call for everyone. Also: ${summaryNote}.`, data }];
+      return [{ status: 'warn', detail: `Delayed events (MSC4140, "org.matrix.msc4140") are not advertised: members who drop out stay in the call. Also, ${summaryNote}.`, data }];
     }
     return [{ status: 'pass', detail: `Delayed events (MSC4140) are on; ${summaryNote}.`, data }];
   }),
@@ -184,20 +182,21 @@ export const rtcCalls: ReportCheck = {
     id: 'rtc.calls',
     title: 'Calls (MatrixRTC): ready, not offered or broken',
     area: 'rtc',
-    fix: withGuide('See the findings about calls below for what to change.', 'common-mistakes'),
+    fix: withGuide('See the findings below.', 'common-mistakes'),
   }),
   run(evidence) {
-    const { rtc, client } = evidence;
-    if (!client) return [];
-    if (!rtc) return [{ status: 'skip', detail: 'Calls not checked: client discovery gave no working homeserver URL.' }];
+    const { rtc } = evidence;
+    // Without a working homeserver URL from client discovery nothing about calls was asked:
+    // the area is absent from the report, as for any area not tested.
+    if (!rtc) return [];
     if (!callsOffered(rtc)) {
-      return [{ status: 'info', detail: `Calls: not offered. The homeserver has no MatrixRTC transports endpoint and the client .well-known lists no "${RTC_FOCI_KEY}".` }];
+      return [{ status: 'info', detail: `Calls: not offered (no transports endpoint, no "${RTC_FOCI_KEY}").` }];
     }
     const outcomes = PARTS.flatMap((check) => check.run(evidence));
     const because = (status: Outcome['status']) => outcomes.filter((outcome) => outcome.status === status).map((outcome) => outcome.detail).join(' ');
     if (outcomes.some((outcome) => outcome.status === 'fail')) return [{ status: 'fail', detail: `Calls: broken, because ${because('fail')}` }];
     if (outcomes.some((outcome) => outcome.status === 'warn')) return [{ status: 'warn', detail: `Calls: may fail, because ${because('warn')}` }];
-    const untested = rtc.services.length === 0 ? ' The authorization service is listed only to signed-in clients, so it was not tested.' : '';
+    const untested = rtc.services.length === 0 ? ' (The authorization service is listed to signed-in clients only: not tested.)' : '';
     return [{ status: 'pass', detail: `Calls: ready.${untested}` }];
   },
 };
@@ -213,7 +212,7 @@ export const descriptions: Descriptions = {
   'rtc.authorization-service':
     'For each LiveKit focus: lk-jwt-service answers GET /healthz with 200 (no CORS headers), and its token endpoints /get_token (current) and /sfu/get (older) answer a CORS preflight with 200 and Access-Control-Allow-Origin: *, and a GET with 405 and the same headers. Missing CORS on the token endpoint stops Element Call in a browser; an http URL is blocked from https pages.',
   'rtc.features':
-    'Element Call relies on delayed events (MSC4140, flag "org.matrix.msc4140") so that a member who drops out leaves the call, and uses room summaries (MSC3266, flag "im.nheko.summary" or spec v1.15) to decide between joining and knocking.',
+    'Element Call relies on delayed events (MSC4140, flag "org.matrix.msc4140") so that a member who drops out leaves the call, and uses room summaries (MSC3266, flag "im.nheko.summary" or spec v1.15) to decide between joining and knocking. Only delayed events count: Synapse serves room summaries without advertising them, so their flag is only noted.',
 };
 
 export const de: CheckTranslations = {

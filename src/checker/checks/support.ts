@@ -35,7 +35,6 @@ const ROLE_NAMES: Record<string, string> = {
   'm.role.admin': 'admin',
   'm.role.security': 'security',
   [DPO_ROLE]: 'data protection officer',
-  [DPO_ROLE_UNSTABLE]: 'data protection officer (unstable name)',
 };
 
 function describeContact(contact: SupportContact): string {
@@ -49,7 +48,7 @@ export const supportContacts: ReportCheck = {
     id: 'support.contacts',
     title: 'Support contacts can be reached, by role',
     area: 'support',
-    fix: 'Give every contact a "matrix_id" (an account someone reads) or an "email_address", and a role: "m.role.admin", "m.role.security" or "m.role.dpo" for your data protection officer.',
+    fix: 'Give every contact a "matrix_id" or an "email_address" that someone reads.',
   }),
   run: onSupportFile(({ contacts }) => {
     if (contacts.length === 0) return [];
@@ -91,7 +90,7 @@ export const supportPolicies: ReportCheck = {
     id: 'support.policies',
     title: 'Policy documents in the support file (MSC4266)',
     area: 'support',
-    fix: 'Publish "policies" as at registration: {"privacy_policy": {"version": "1.0", "en": {"name": "Privacy Policy", "url": "https://example.org/privacy"}}} (unstable name "org.matrix.msc4266.policies").',
+    fix: 'Give each policy a "version" and, per language, a "name" and an https "url", as at registration.',
   }),
   run: onSupportFile(({ policies }) => {
     if (!policies) return [{ status: 'info', detail: 'No policy documents published (optional, MSC4266): other servers\' users cannot look up your privacy policy or terms.' }];
@@ -111,7 +110,7 @@ export const supportPgpKeys: ReportCheck = {
     id: 'support.pgp-keys',
     title: 'PGP keys of support contacts (MSC4439)',
     area: 'support',
-    fix: 'Give "pgp_key" (unstable name "dev.zirco.msc4439.pgp_key") as a URI where the key can be fetched, e.g. "https://example.org/security.asc" or "openpgp4fpr:<fingerprint>", never the key itself, on a contact that also has an "email_address".',
+    fix: 'Give "pgp_key" as a URI to the key (https:…, openpgp4fpr:…), not the key itself, on a contact with an "email_address".',
   }),
   run: onSupportFile(({ contacts }) => {
     const withKeys = contacts.filter((contact) => contact.pgpKey !== undefined);

@@ -5,6 +5,8 @@ import { CHECK_METAS, CONNECTION_METAS } from '../../../src/checker/registry.ts'
 import type { ProbeResult } from '../../../src/checker/interfaces.ts';
 import type { Report } from '../../../src/checker/report.ts';
 import type { FakeName, FakeResponse } from '../../fixtures/fakes.ts';
+import { knownFeatureTable } from '../../../src/checker/evidence.ts';
+import knownFeatures from '../../../public/unstable-features.json' with { type: 'json' };
 import { checkScenario, findings, NOW, srv, wellKnownUrl, type Scenario } from './helpers.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -475,7 +477,10 @@ describe('client discovery', () => {
 
 describe('server features', () => {
   it('client.features: lists spec versions and unstable flags, named from the table where known', async () => {
-    const report = await run('example.org', healthy({ routes: { [VERSIONS]: { body: { versions: ['v1.11', 'v1.12'], unstable_features: { 'org.matrix.msc4140': true, 'org.example.unknown': true, 'org.matrix.msc3881': false, bogus: 'yes' } } } } }));
+    const versions = { [VERSIONS]: { body: { versions: ['v1.11', 'v1.12'], unstable_features: { 'org.matrix.msc4140': true, 'org.example.unknown': true, 'org.matrix.msc3881': false, bogus: 'yes' } } } };
+    // Without the table (a page that could not fetch it) the flags are listed by name only.
+    expectFindings(await run('example.org', healthy({ routes: versions })), 'client.features', ['info'], /Unstable features on: org\.matrix\.msc4140; org\.example\.unknown\./);
+    const report = await run('example.org', healthy({ routes: versions, deps: { knownFeatures: Promise.resolve(knownFeatureTable(knownFeatures)) } }));
     expectFindings(report, 'client.features', ['info'], /Spec versions: v1\.11, v1\.12\. Unstable features on: MSC4140 Delayed events \(org\.matrix\.msc4140\); org\.example\.unknown\. 1 more listed as off\./);
     expect(findings(report, 'client.features')[0].data).toEqual({
       versions: ['v1.11', 'v1.12'],
@@ -486,6 +491,15 @@ describe('server features', () => {
       ],
     });
     expectFindings(await run('example.org', healthy({ routes: { [VERSIONS]: { status: 500 } } })), 'client.features', []);
+  });
+});
+
+describe('the table of known unstable features (public/unstable-features.json)', () => {
+  it('keeps only entries of the shape [flag, MSC number or null, title]; the shipped table is whole', () => {
+    expect(knownFeatureTable({ flag: 'x' })).toEqual([]);
+    expect(knownFeatureTable([['a', 1, 'A'], ['b'], null, ['c', 'x', 'C'], ['d', null, 'D']])).toEqual([['a', 1, 'A'], ['d', null, 'D']]);
+    expect(knownFeatureTable(knownFeatures)).toHaveLength(knownFeatures.length);
+    expect(new Set(knownFeatures.map(([flag]) => flag)).size).toBe(knownFeatures.length);
   });
 });
 
@@ -532,9 +546,10 @@ describe('calls (MatrixRTC)', () => {
     expect(report.areas.rtc).toBe('info');
   });
 
-  it('without a working client discovery, calls are not checked', async () => {
+  it('without a working client discovery, calls are not checked and the area is absent', async () => {
     const report = await run('example.org', healthy({ routes: { [CLIENT_WK]: { status: 404 } } }));
-    expectFindings(report, 'rtc.calls', ['skip'], /not checked/);
+    for (const id of ['rtc.calls', 'rtc.transports', 'rtc.foci', 'rtc.authorization-service', 'rtc.features']) expectFindings(report, id, []);
+    expect(report.areas).not.toHaveProperty('rtc');
   });
 
   it('rtc.transports: a 401 without CORS headers warns, from Node (headers) and from a page (unreadable)', async () => {
@@ -550,7 +565,7 @@ describe('calls (MatrixRTC)', () => {
     expectFindings(await run('example.org', calls()), 'rtc.foci', ['pass'], /Kept for older clients/);
     const legacy = await run('example.org', calls({ [TRANSPORTS_UNSTABLE]: { status: 404, body: { errcode: 'M_UNRECOGNIZED' } } }));
     expectFindings(legacy, 'rtc.transports', ['info']);
-    expectFindings(legacy, 'rtc.foci', ['warn'], /Only this older discovery is offered: Element Call 0\.24/);
+    expectFindings(legacy, 'rtc.foci', ['warn'], /Only this older discovery is offered; Element Call 0\.24/);
     expectFindings(legacy, 'rtc.authorization-service', ['pass']);
     expectFindings(legacy, 'rtc.calls', ['warn'], /Calls: may fail/);
     const malformed = await run('example.org', calls({ [CLIENT_WK]: { body: { 'm.homeserver': { base_url: 'https://matrix.example.org' }, 'org.matrix.msc4143.rtc_foci': [{ type: 'livekit' }] }, headers: CORS } }));

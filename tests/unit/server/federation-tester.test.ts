@@ -80,7 +80,7 @@ async function probe(request: ProbeRequest, change: (healthy: ProbeResult) => Pr
 }
 
 function evidenceOf(input: string, discovery: Discovery | null, probes: ProbeEvidence[]): Evidence {
-  return { input, parse: parseServerName(input), nowMs: NOW_MS, allowPrivateAddresses: false, discovery, probes, browserReach: [], client: null, rtc: null, support: null, auth: null, outgoing: null };
+  return { input, parse: parseServerName(input), nowMs: NOW_MS, allowPrivateAddresses: false, discovery, probes, browserReach: [], client: null, rtc: null, support: null, auth: null, outgoing: null, knownFeatures: [] };
 }
 
 /** example.org delegating to matrix.example.org (no SRV), on one IPv4 and one IPv6 address. */
