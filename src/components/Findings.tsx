@@ -100,14 +100,17 @@ function NotTested(props: { findings: Finding[]; defaultFix: (id: string) => str
       <p class="fc-finding-title">
         <span class="fc-badge">{texts.status.skip}</span>{' '}
         <For each={props.findings}>
-          {(finding, index) => (
-            <>
-              {index() > 0 ? ', ' : ''}
-              <Show when={safeHref(localDocs(texts, finding.docs))} fallback={findingText(texts, finding, props.defaultFix(finding.id)).title}>
-                {(href) => <a href={href()}>{findingText(texts, finding, props.defaultFix(finding.id)).title}</a>}
-              </Show>
-            </>
-          )}
+          {(finding, index) => {
+            const { title } = findingText(texts, finding, props.defaultFix(finding.id));
+            return (
+              <>
+                {index() > 0 ? ', ' : ''}
+                <Show when={safeHref(localDocs(texts, finding.docs))} fallback={title}>
+                  {(href) => <a href={href()}>{title}</a>}
+                </Show>
+              </>
+            );
+          }}
         </For>
       </p>
     </li>
