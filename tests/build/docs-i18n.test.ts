@@ -24,7 +24,7 @@ const english = files.filter((file) => !isTranslation(file));
  * The prose of a page as paragraphs of plain text: no code, no HTML comments (the sources
  * of claims), no MDX imports or tags, no link targets or Markdown marks; table rows each alone.
  */
-export function paragraphs(page: Page): { text: string; line: number }[] {
+function paragraphs(page: Page): { text: string; line: number }[] {
   const found: { text: string; line: number }[] = [];
   const withoutComments = page.prose.replace(/<!--[\s\S]*?-->/g, (comment) => comment.replace(/[^\n]/g, ''));
   let current: { lines: string[]; line: number } | null = null;
@@ -135,13 +135,16 @@ describe.each(LANGUAGES)('pages in %s', (lang) => {
     expect(problems).toEqual([]);
   });
 
-  it('are built with their language and hreflang links to every language', () => {
+  it('are built with their language, every heading anchor of their source, and hreflang links to every language', () => {
     for (const [file, source] of pairs) {
       if (source.frontmatter.template === 'splash' && source.url === '/404/') continue;
       const html = readFileSync(join(dist, localized(source.url, lang), 'index.html'), 'utf8');
       expect(html, file).toMatch(new RegExp(`<html[^>]* lang="${lang}"`));
       const alternates = Object.fromEntries([...html.matchAll(/<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"/g)].map((match) => [match[1], new URL(match[2]).pathname]));
       expect(alternates, file).toEqual({ en: source.url, [lang]: localized(source.url, lang), 'x-default': source.url });
+      const ids = new Set([...html.matchAll(/<h[1-6][^>]*\bid="([^"]+)"/g)].map((match) => match[1]));
+      const twin = readContentPage(twinOf(file, lang));
+      expect(twin.headings.map((heading) => heading.slug).filter((slug) => !ids.has(slug)), `${file} anchors`).toEqual([]);
       const englishHtml = readFileSync(join(dist, source.url, 'index.html'), 'utf8');
       expect(englishHtml, file).toMatch(/<html[^>]* lang="en"/);
       expect(englishHtml, file).toContain(`hreflang="${lang}" href="`);

@@ -25,6 +25,7 @@ function renderGerman() {
         finding('dns.srv.legacy', 'warn', 'Only the deprecated _matrix._tcp record exists.', { title: checkMeta('dns.srv.legacy')!.title, fix: metaFix('dns.srv.legacy') }),
         finding('client.wellknown.cors', 'fail', 'No Access-Control-Allow-Origin.', { fix: 'A fix written for this finding.' }),
         finding('wellknown.server.m-server', 'pass', 'm.server is fine'),
+        finding('tls.certificate.name', 'skip', 'Not tested from this page.'),
       ],
     }),
   );
@@ -58,5 +59,8 @@ describe('the checker in German', () => {
     expect(cors.textContent).toContain('Lösung: A fix written for this finding.');
     const passed = findings.querySelector('[data-check="wellknown.server.m-server"] a')!;
     expect([passed.textContent, passed.getAttribute('href')]).toEqual([de['wellknown.server.m-server'].title, '/de/docs/checks/#wellknown.server.m-server']);
+    const notTested = findings.querySelector('[data-status="skip"]')!;
+    expect(notTested.textContent).toBe(`Nicht geprüft ${de['tls.certificate.name'].title}`);
+    expect(notTested.querySelector('a')!.getAttribute('href')).toBe('/de/docs/checks/#tls.certificate.name');
   });
 });

@@ -3,6 +3,9 @@ import type { Browser, Page } from 'playwright-core';
 import { dist, filesUnder } from '../build/build-helpers.ts';
 import { axeViolations, launchChromium, startServer, watchCsp, watchPage, isLoopbackUrl, type RunningServer } from './browser.ts';
 
+/** Every page the build wrote, as a site path; the global setup built dist/ before this runs. */
+const builtPages = filesUnder(dist, /\.html$/).map((file) => file.replace(/(^|\/)index\.html$/, '$1'));
+
 describe('site in Chromium', () => {
   let browser: Browser;
   let server: RunningServer;
@@ -52,29 +55,29 @@ describe('site in Chromium', () => {
 
   // The server finds each page's inline scripts and styles with a pattern; Chromium's parser
   // must find no other on any page, or that page would break under its policy.
-  it('loads every built page with no CSP violation', async () => {
-    const pages = filesUnder(dist, /\.html$/).map((file) => file.replace(/(^|\/)index\.html$/, '$1'));
-    expect(pages).toContain('docs/checks/');
-    for (const path of pages) {
-      const page = await browser.newPage();
-      const violations = await watchCsp(page);
-      await page.goto(new URL(path, server.url).href, { waitUntil: 'networkidle' });
-      expect(violations, path).toEqual([]);
-      await page.close();
-    }
+  it('has every built page to look at, German ones too', () => {
+    expect(builtPages).toContain('docs/checks/');
+    expect(builtPages).toContain('de/docs/checks/');
+  });
+
+  // One test per page: each language adds pages, and each page gets its own time.
+  it.each(builtPages)('loads %s with no CSP violation', async (path) => {
+    const page = await browser.newPage();
+    const violations = await watchCsp(page);
+    await page.goto(new URL(path, server.url).href, { waitUntil: 'networkidle' });
+    expect(violations, path).toEqual([]);
+    await page.close();
   });
 
   // On a phone's width, where wide tables and long code lines must still be reachable.
-  it('has no axe violations on any built page, in either theme', async () => {
+  it.each(builtPages)('has no axe violations on %s, in either theme', async (path) => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
-    for (const path of filesUnder(dist, /\.html$/).map((file) => file.replace(/(^|\/)index\.html$/, '$1'))) {
-      for (const theme of ['dark', 'light']) {
-        // Starlight's theme script reads the saved choice before the page paints.
-        await page.addInitScript((chosen) => localStorage.setItem('starlight-theme', chosen), theme);
-        await page.goto(new URL(path, server.url).href);
-        expect(await page.evaluate(() => document.documentElement.dataset.theme), path).toBe(theme);
-        expect(await axeViolations(page), `${path} (${theme})`).toEqual([]);
-      }
+    for (const theme of ['dark', 'light']) {
+      // Starlight's theme script reads the saved choice before the page paints.
+      await page.addInitScript((chosen) => localStorage.setItem('starlight-theme', chosen), theme);
+      await page.goto(new URL(path, server.url).href);
+      expect(await page.evaluate(() => document.documentElement.dataset.theme), path).toBe(theme);
+      expect(await axeViolations(page), `${path} (${theme})`).toEqual([]);
     }
     await page.close();
   }, 600_000); // every page twice: minutes on a loaded machine, more as pages are added
