@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { callouts } from './src/plugins/callouts.ts';
 import { focusableTables } from './src/plugins/tables.ts';
 import { precompress } from './src/build/precompress.ts';
+import { searchOnOpen } from './src/build/search-on-open.ts';
 
 // The repository URL lives in package.json only; edit links are derived from it.
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -17,6 +18,7 @@ export default defineConfig({
   markdown: {
     processor: satteri({ mdastPlugins: [callouts], hastPlugins: [focusableTables] }),
   },
+  vite: { plugins: [searchOnOpen()] },
   integrations: [
     starlight({
       title: 'fedcheck',

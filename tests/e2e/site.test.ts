@@ -1,4 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { dist, filesUnder } from '../build/build-helpers.ts';
 import { axeViolations, launchChromium, startServer, watchCsp, watchPage, isLoopbackUrl, type RunningServer } from './browser.ts';
@@ -110,6 +112,44 @@ describe('site in Chromium', () => {
     expect(await searchFirewalld(page)).toEqual([]);
     expect(workers).not.toEqual([]);
     await page.close();
+  });
+
+  // Pagefind's UI (26 KB gzip) was parsed and run at idle on every page, the long task behind
+  // Lighthouse's blocking time; it now loads when the search opens (src/components/pagefind-on-open.ts).
+  it('requests Pagefind\'s UI only when the search opens, by its button or Ctrl+K, in English and German', async () => {
+    // The UI's script is the built file that renders its search input.
+    const uiScripts = filesUnder(join(dist, '_astro'), /\.js$/).filter((file) =>
+      readFileSync(join(dist, '_astro', file), 'utf8').includes('pagefind-ui__search-input'),
+    );
+    expect(uiScripts).toHaveLength(1);
+    const opens = [
+      { path: 'docs/federation-network/', open: (page: Page) => page.locator('button[data-open-modal]').first().click() },
+      { path: 'de/docs/federation-network/', open: (page: Page) => page.keyboard.press('Control+k') },
+    ];
+    for (const { path, open } of opens) {
+      const page = await browser.newPage();
+      const violations = await watchCsp(page);
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+      await page.goto(new URL(path, server.url).href, { waitUntil: 'networkidle' });
+      // Starlight enables the button, and sets up search, once the page is idle.
+      await page.locator('button[data-open-modal]:not([disabled])').first().waitFor();
+      await page.evaluate(() => new Promise((idle) => requestIdleCallback(idle)));
+      await page.waitForLoadState('networkidle');
+      expect(requested.filter((url) => url.endsWith(uiScripts[0])), path).toEqual([]);
+      await open(page);
+      const input = page.locator('.pagefind-ui__search-input');
+      await input.waitFor();
+      expect(requested.filter((url) => url.endsWith(uiScripts[0])), path).toHaveLength(1);
+      // Opened from the keyboard, typing goes straight into the search field.
+      await page.keyboard.type('firewalld');
+      expect(await input.inputValue(), path).toBe('firewalld');
+      const result = page.locator('.pagefind-ui__result-link').first();
+      await result.waitFor({ timeout: 10_000 });
+      expect(await result.getAttribute('href'), path).toContain(`/${path}`);
+      expect(violations, path).toEqual([]);
+      await page.close();
+    }
   });
 
   it('answers an unknown path with the 404 page', async () => {
