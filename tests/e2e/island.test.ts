@@ -417,10 +417,14 @@ describe('rows with expected area statuses in the island', () => {
     expect(outcome.verdict).toBe(row.expect.verdict);
   });
 
-  it.each(rows.map((row) => [row.id]))('%s, served statically without a proxy', async (id) => {
+  // Without a proxy the page tests what a browser can read; the rest of a row's areas is not tested there.
+  const PAGE_TESTED = new Set(['name', 'well-known', 'dns', 'client', 'auth', 'rtc', 'support']);
+  const pageAreas = (row: (typeof rows)[number]) => Object.fromEntries(Object.entries(row.expect.areas!).filter(([area]) => PAGE_TESTED.has(area)));
+  const pageRows = rows.filter((row) => Object.keys(pageAreas(row)).length > 0);
+  it.each(pageRows.map((row) => [row.id]))('%s, served statically without a proxy', async (id) => {
     const row = scenario(id);
     const outcome = await check(page, site.url, row.serverName);
-    expect(await shownAreas(page), outcome.text).toMatchObject(row.expect.areas!);
+    expect(await shownAreas(page), outcome.text).toMatchObject(pageAreas(row));
   });
 });
 
