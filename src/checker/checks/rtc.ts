@@ -7,7 +7,10 @@ import { RTC_FOCI_KEY } from '../rtc-discovery.ts';
 import { parseJsonObject } from '../well-known.ts';
 
 const GUIDE = '/docs/matrixrtc-calls/';
-const withGuide = (fix: string, anchor: string, label = 'Guide') => `${fix} ${label}: ${GUIDE}#${anchor}`;
+// Pure, so that the German texts below, built with it, stay out of the English bundle.
+/* @__NO_SIDE_EFFECTS__ */ function withGuide(fix: string, anchor: string, label = 'Guide'): string {
+  return `${fix} ${label}: ${GUIDE}#${anchor}`;
+}
 
 function onRtc(run: (rtc: RtcEvidence, evidence: Evidence) => Outcome[]) {
   return (evidence: Evidence): Outcome[] => (evidence.rtc ? run(evidence.rtc, evidence) : []);
