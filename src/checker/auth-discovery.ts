@@ -3,7 +3,7 @@
 // counts), the documents behind it (the issuer's own discovery, its JWKS) and the /login
 // flows older clients read. What web clients read also gets the preflight a browser sends.
 import type { NetworkContext } from './discovery.ts';
-import type { ClientEvidence } from './evidence.ts';
+import { describeFailure, type ClientEvidence } from './evidence.ts';
 import type { HttpResult } from './interfaces.ts';
 import { hostForUrl, type ServerName } from './server-name.ts';
 import { isJsonObject, parseJsonObject, type JsonObject } from './well-known.ts';
@@ -49,7 +49,7 @@ function openIdConfigurationUrl(issuer: string): string {
 }
 
 export function parseDocument(response: HttpResult): { value: JsonObject } | { problem: string } {
-  if (!response.ok) return { problem: `${response.error.kind} error: ${response.error.message}` };
+  if (!response.ok) return { problem: describeFailure(response) };
   if (response.status !== 200) return { problem: `HTTP ${response.status}` };
   const parsed = parseJsonObject(response.body);
   return parsed.ok ? { value: parsed.value } : { problem: parsed.reason };

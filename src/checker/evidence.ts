@@ -182,3 +182,19 @@ export function isJsonContentType(contentType: string | undefined): boolean {
 export function describeFailure(result: HttpResult): string {
   return result.ok ? `HTTP ${result.status}` : `${result.error.kind} error: ${result.error.message}`;
 }
+
+/** A browser's fetch that CORS kept from the page. */
+export const blockedByCors = (result: HttpResult) => !result.ok && result.error.kind === 'cors';
+
+/** A response that lets web pages read it. */
+export const hasCorsHeaders = (result: HttpResult) => result.ok && result.headers['access-control-allow-origin'] !== undefined;
+
+type EvidencePart = 'discovery' | 'client' | 'rtc';
+
+/** A check over one part of the evidence: no findings while that part is missing. */
+export function onPart<K extends EvidencePart>(part: K, run: (value: NonNullable<Evidence[K]>, evidence: Evidence) => Outcome[]) {
+  return (evidence: Evidence): Outcome[] => {
+    const value = evidence[part];
+    return value ? run(value as NonNullable<Evidence[K]>, evidence) : [];
+  };
+}

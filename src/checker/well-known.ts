@@ -1,5 +1,6 @@
 // Parsers for the three .well-known/matrix files, shared by discovery and the checks.
 // Each takes whatever the server sent and returns a verdict; none of them throws.
+import { describeFailure } from './evidence.ts';
 import type { HttpResult } from './interfaces.ts';
 import { parseServerName, quote, type ServerName } from './server-name.ts';
 
@@ -65,7 +66,7 @@ export function interpretServerWellKnown(result: HttpResult): ServerWellKnown {
     const { kind, message } = result.error;
     if (kind === 'too-large') return { valid: false, problem: 'too-large', reason: `the body is over ${WELL_KNOWN_MAX_BYTES} bytes` };
     if (kind === 'redirect-loop' || kind === 'redirect-limit') return { valid: false, problem: 'redirect', reason: message };
-    return { valid: false, problem: 'unreachable', reason: `${kind} error: ${message}` };
+    return { valid: false, problem: 'unreachable', reason: describeFailure(result) };
   }
   if (result.status !== 200) return { valid: false, problem: 'status', reason: `HTTP ${result.status}, not 200` };
   const parsed = parseJsonObject(result.body);
@@ -128,7 +129,7 @@ export type IdentityServerEntry = { ok: true; url: string } | { ok: false; reaso
  * contacting them (`VALIDATE`); the network part is the caller's.
  */
 export function interpretClientWellKnown(result: HttpResult): ClientWellKnown {
-  if (!result.ok) return { outcome: 'FAIL_PROMPT', reason: `the request failed: ${result.error.kind} error: ${result.error.message}` };
+  if (!result.ok) return { outcome: 'FAIL_PROMPT', reason: `the request failed: ${describeFailure(result)}` };
   if (result.status === 404) return { outcome: 'IGNORE', reason: 'HTTP 404: no client discovery information' };
   if (result.status !== 200) return { outcome: 'FAIL_PROMPT', reason: `HTTP ${result.status}, not 200` };
   const parsed = parseJsonObject(result.body);
@@ -169,7 +170,7 @@ export type ClientVersions =
 /** `GET /_matrix/client/versions`: 200 and `{"versions": [string…]}`, with the optional
  * `unstable_features` map of flag to boolean (entries that are not booleans are dropped). */
 export function interpretClientVersions(result: HttpResult): ClientVersions {
-  if (!result.ok) return { ok: false, reason: `the request failed: ${result.error.kind} error: ${result.error.message}` };
+  if (!result.ok) return { ok: false, reason: `the request failed: ${describeFailure(result)}` };
   if (result.status !== 200) return { ok: false, reason: `HTTP ${result.status}, not 200` };
   const parsed = parseJsonObject(result.body);
   if (!parsed.ok) return { ok: false, reason: parsed.reason };
@@ -221,7 +222,7 @@ function firstField(object: JsonObject, fields: string[]): { field: string; valu
 }
 
 export function interpretSupportWellKnown(result: HttpResult): SupportWellKnown {
-  if (!result.ok) return { status: 'absent', reason: `the request failed: ${result.error.kind} error: ${result.error.message}` };
+  if (!result.ok) return { status: 'absent', reason: `the request failed: ${describeFailure(result)}` };
   if (result.status === 404) return { status: 'absent', reason: 'HTTP 404: no support information published' };
   if (result.status !== 200) return { status: 'invalid', problems: [`HTTP ${result.status}, not 200`], warnings: [], contacts: [] };
   const parsed = parseJsonObject(result.body);

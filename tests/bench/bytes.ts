@@ -11,8 +11,9 @@ import { atMost, exactly, figure, type Figure } from './figure.ts';
 const KB = 1024;
 /** Solid and the island's own code (issue 7). */
 const ISLAND_BUDGET_KB = 25;
-/** The engine: every spec step and check that runs in a page, with its finding texts. */
-const ENGINE_BUDGET_KB = 21;
+/** The engine: every spec step and check that runs in a page, with its finding texts
+ * (23.9 KB with the client, sign-in, calls and support checks in). */
+const ENGINE_BUDGET_KB = 24.5;
 /** Everything a check loads, island and engine (issue 13). */
 const CHECK_BUDGET_KB = 45;
 /** A plain Markdown guide: no components of its own beyond Starlight's. */

@@ -3,7 +3,7 @@
 // applies before a client signs in; the CORS rules are what Element Web needs in a browser.
 // The texts are short on purpose: they ship in the page's engine (its byte budget).
 import { jwksKeys, parseDocument, type AuthEvidence, type AuthFetch } from '../auth-discovery.ts';
-import { describeFailure, meta, type CheckTranslations, type Descriptions, type Evidence, type Outcome, type ReportCheck } from '../evidence.ts';
+import { blockedByCors, describeFailure, meta, type CheckTranslations, type Descriptions, type Evidence, type Outcome, type ReportCheck } from '../evidence.ts';
 import type { HttpResult } from '../interfaces.ts';
 import type { JsonObject } from '../well-known.ts';
 
@@ -26,7 +26,6 @@ function authCheck(id: string, title: string, fix: string, run: Run, metadataOnl
 const outcome = (status: Outcome['status'], detail: string): Outcome[] => [{ status, detail }];
 const has = (metadata: JsonObject, key: string, value: string) => Array.isArray(metadata[key]) && (metadata[key] as unknown[]).includes(value);
 const isText = (value: unknown) => typeof value === 'string' && value !== '';
-const cors = (result: HttpResult) => !result.ok && result.error.kind === 'cors';
 
 const notOffered = (response: HttpResult) =>
   response.ok && (response.status === 404 || (response.status < 500 && /"M_UNRECOGNIZED"/.test(response.body)));
@@ -39,7 +38,7 @@ export const authMetadata = authCheck(
     const { answered, via, metadata } = auth;
     if (!answered) {
       const failed = auth.asked.find((fetched) => !fetched.response.ok);
-      if (failed) return outcome('warn', `${failed.url}: ${cors(failed.response) ? 'no CORS headers, unreadable for web clients' : describeFailure(failed.response)}.`);
+      if (failed) return outcome('warn', `${failed.url}: ${blockedByCors(failed.response) ? 'no CORS headers, unreadable for web clients' : describeFailure(failed.response)}.`);
       const other = auth.asked.find((fetched) => !notOffered(fetched.response));
       if (other) return outcome('warn', `${other.url}: ${describeFailure(other.response)}.`);
       return outcome('info', 'No OAuth 2.0 sign-in offered (404 on auth_metadata and its older forms); clients use /login.');
@@ -99,7 +98,7 @@ export const authIssuer = authCheck(
   "Issuer's discovery names the same issuer",
   'Make {issuer}/.well-known/openid-configuration name exactly that issuer (MAS: http.issuer).',
   ({ issuer, issuerDiscovery, via }) => {
-    if (!issuer || !issuerDiscovery || cors(issuerDiscovery.response)) return [];
+    if (!issuer || !issuerDiscovery || blockedByCors(issuerDiscovery.response)) return [];
     // Found through auth_issuer this document is the metadata: RFC 8414 §3.3 says not to use it.
     const status = via === 'auth_issuer' ? 'fail' : 'warn';
     const parsed = parseDocument(issuerDiscovery.response);
@@ -112,7 +111,7 @@ export const authIssuer = authCheck(
 
 export const authJwks = authCheck('auth.jwks', "Issuer's signing keys (jwks_uri)", 'Serve the keys at jwks_uri (MAS: /oauth2/keys.json).', ({ jwks }) => {
   if (!jwks) return outcome('info', 'No jwks_uri.');
-  if (cors(jwks.response)) return [];
+  if (blockedByCors(jwks.response)) return [];
   const keys = jwksKeys(jwks.response);
   return typeof keys === 'number' ? outcome('pass', `${keys} key(s).`) : outcome('warn', `${jwks.url}: ${keys}.`);
 });
@@ -121,7 +120,7 @@ export const authJwks = authCheck('auth.jwks', "Issuer's signing keys (jwks_uri)
 function corsCheck(id: string, title: string, pick: (auth: AuthEvidence) => AuthFetch | undefined) {
   return authCheck(id, title, 'Send "Access-Control-Allow-Origin: *" there, on OPTIONS too, exactly once.', (auth) => {
     const fetched = pick(auth);
-    if (!fetched || (!fetched.response.ok && !cors(fetched.response))) return [];
+    if (!fetched || (!fetched.response.ok && !blockedByCors(fetched.response))) return [];
     const missing = (['GET', 'OPTIONS'] as const).filter((method, index) => {
       const result = index ? fetched.preflight : fetched.response;
       return !result?.ok || result.headers['access-control-allow-origin'] === undefined;

@@ -1,6 +1,6 @@
 // Without a prober (the browser on its own), the one connection test a page can make.
 import { inconclusiveReach } from '../connections.ts';
-import { connectionKey, meta, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
+import { connectionKey, describeFailure, meta, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 
 export const browserReachability: ReportCheck = {
   meta: meta({
@@ -25,7 +25,7 @@ export const browserReachability: ReportCheck = {
           data,
         };
       }
-      const failure = `${url} could not be reached from this browser: ${response.error.kind} error: ${response.error.message}.`;
+      const failure = `${url} could not be reached from this browser: ${describeFailure(response)}.`;
       if (inconclusive) return { status: 'info' as const, detail: `${failure} Not conclusive: ${inconclusive}. The proxy tests this properly.`, data: { url } };
       return { status: 'fail' as const, detail: failure, data };
     });

@@ -1,13 +1,9 @@
 // Client-server discovery: /.well-known/matrix/client, its CORS headers, and the
 // homeserver and identity server it points to (client-server API "Server Discovery").
-import { describeFailure, headerValue, meta, type ClientEvidence, type Evidence, type Outcome, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
+import { describeFailure, headerValue, meta, onPart, type ClientEvidence, type Outcome, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 import { parseJsonObject } from '../well-known.ts';
 
 const CLIENT_EXAMPLE = '{"m.homeserver": {"base_url": "https://matrix.example.org"}}';
-
-function onClient(run: (client: ClientEvidence, evidence: Evidence) => Outcome[]) {
-  return (evidence: Evidence): Outcome[] => (evidence.client ? run(evidence.client, evidence) : []);
-}
 
 /** The spec's outcome of client discovery, including the /versions validation of base_url. */
 function clientOutcome(client: ClientEvidence): { outcome: string; reason: string } {
@@ -26,7 +22,7 @@ export const clientWellKnown: ReportCheck = {
     area: 'client',
     fix: `Serve ${CLIENT_EXAMPLE} at https://<server name>/.well-known/matrix/client, with the URL where clients reach the homeserver.`,
   }),
-  run: onClient((client) => {
+  run: onPart('client', (client) => {
     const { response } = client;
     if (!response.ok && response.error.kind === 'cors') {
       return [{ status: 'warn', detail: 'This browser could not read the file: it has no CORS headers, so web clients cannot use it either.' }];
@@ -50,7 +46,7 @@ export const clientBaseUrl: ReportCheck = {
     area: 'client',
     fix: `Use an https:// base_url: ${CLIENT_EXAMPLE}`,
   }),
-  run: onClient(({ discovery }) => {
+  run: onPart('client', ({ discovery }) => {
     if (discovery.outcome !== 'VALIDATE') return [];
     return discovery.homeserverUrl.startsWith('https:')
       ? [{ status: 'pass', detail: `base_url is ${discovery.homeserverUrl}.` }]
@@ -69,7 +65,7 @@ export const clientCors: ReportCheck = {
     area: 'client',
     fix: 'Add "Access-Control-Allow-Origin: *" to the file and to OPTIONS requests for it (nginx: `add_header Access-Control-Allow-Origin * always;`), on every redirect too.',
   }),
-  run: onClient(({ response, preflight, discovery }) => {
+  run: onPart('client', ({ response, preflight, discovery }) => {
     if (discovery.outcome === 'IGNORE' || (!response.ok && response.error.kind !== 'cors')) return [];
     const missing = [
       ...(response.ok && allowsOrigin(response.headers) ? [] : ['the GET response']),
@@ -88,7 +84,7 @@ export const clientVersions: ReportCheck = {
     area: 'client',
     fix: 'Route /_matrix/client/ at the base_url host to the homeserver, or correct base_url in /.well-known/matrix/client.',
   }),
-  run: onClient(({ versions }) => {
+  run: onPart('client', ({ versions }) => {
     if (!versions) return [];
     const { interpretation } = versions;
     return interpretation.ok
@@ -104,7 +100,7 @@ export const clientFeatures: ReportCheck = {
     area: 'client',
     fix: 'Nothing to fix here: this lists what /_matrix/client/versions advertises. Upgrade the homeserver or enable the experimental features your clients need.',
   }),
-  run: onClient(({ versions }, { knownFeatures }) => {
+  run: onPart('client', ({ versions }, { knownFeatures }) => {
     if (!versions || !versions.interpretation.ok) return [];
     const { versions: specVersions, unstableFeatures } = versions.interpretation;
     const unstable = Object.entries(unstableFeatures).map(([flag, enabled]) => {
@@ -130,7 +126,7 @@ export const clientIdentityServer: ReportCheck = {
     area: 'client',
     fix: 'Correct "m.identity_server.base_url", or remove "m.identity_server" if you do not run or recommend one.',
   }),
-  run: onClient(({ discovery, identityServer }) => {
+  run: onPart('client', ({ discovery, identityServer }) => {
     if (discovery.outcome !== 'VALIDATE' || !discovery.identityServer) return [];
     if (!discovery.identityServer.ok) return [{ status: 'warn', detail: `${discovery.identityServer.reason}.` }];
     if (!identityServer) return [];

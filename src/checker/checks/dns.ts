@@ -4,11 +4,7 @@ import type { Discovery, SrvLookup } from '../discovery.ts';
 import { isNoRecords } from '../discovery.ts';
 import type { DnsResult } from '../interfaces.ts';
 import { classifyAddress } from '../ip.ts';
-import { meta, type Evidence, type Outcome, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
-
-function onDiscovery(run: (discovery: Discovery, evidence: Evidence) => Outcome[]) {
-  return (evidence: Evidence): Outcome[] => (evidence.discovery ? run(evidence.discovery, evidence) : []);
-}
+import { meta, onPart, type Evidence, type Outcome, type ReportCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 
 function describeSrv(lookup: SrvLookup): string {
   return lookup.records.map((r) => `${r.priority} ${r.weight} ${r.port} ${r.target}`).join(', ');
@@ -39,7 +35,7 @@ export const dnsSrv: ReportCheck = {
     area: 'dns',
     fix: `Make the authoritative DNS servers answer SRV queries (NXDOMAIN or an empty answer is fine). To use SRV: ${SRV_EXAMPLE}`,
   }),
-  run: onDiscovery(({ srv }) => {
+  run: onPart('discovery', ({ srv }) => {
     if (!srv) return [];
     const failed = [srv.fed, srv.legacy].filter((lookup) => lookup && !isNoRecords(lookup.result)) as SrvLookup[];
     if (failed.length > 0) {
@@ -62,7 +58,7 @@ export const dnsSrvLegacy: ReportCheck = {
     area: 'dns',
     fix: `Publish the same record under _matrix-fed._tcp (e.g. ${SRV_EXAMPLE}), or better, delegate with /.well-known/matrix/server; then remove _matrix._tcp.`,
   }),
-  run: onDiscovery(({ srv }) =>
+  run: onPart('discovery', ({ srv }) =>
     srv?.legacy?.records.length
       ? [{ status: 'warn', detail: `Found only the deprecated SRV ${srv.legacy.name}: ${describeSrv(srv.legacy)}.` }]
       : [],
@@ -76,7 +72,7 @@ export const dnsSrvDisabled: ReportCheck = {
     area: 'dns',
     fix: 'If the server should federate, replace the "." target with the federation host, or delete the SRV record to use port 8448.',
   }),
-  run: onDiscovery(({ srv, federationDisabled }) => {
+  run: onPart('discovery', ({ srv, federationDisabled }) => {
     const lookup = srv?.legacy?.records.length ? srv.legacy : srv?.fed;
     if (!lookup || !lookup.records.some((record) => record.target === '.')) return [];
     return federationDisabled
@@ -92,7 +88,7 @@ export const dnsSrvTargetCname: ReportCheck = {
     area: 'dns',
     fix: 'Point the SRV record at the canonical name (the end of the CNAME chain), which must have A/AAAA records.',
   }),
-  run: onDiscovery(({ resolution, hosts }) => {
+  run: onPart('discovery', ({ resolution, hosts }) => {
     const srvTargets = new Set(resolution.targets.filter((target) => target.srv).map((target) => target.host));
     const targetHosts = hosts.filter((host) => srvTargets.has(host.host));
     if (targetHosts.length === 0) return [];
@@ -113,7 +109,7 @@ export const dnsTargetsResolve: ReportCheck = {
     area: 'dns',
     fix: 'Publish A (IPv4) and/or AAAA (IPv6) records for the federation host.',
   }),
-  run: onDiscovery(({ hosts }) => {
+  run: onPart('discovery', ({ hosts }) => {
     if (hosts.length === 0) return [];
     const empty = hosts.filter((host) => host.addresses.length === 0);
     const describe = (host: (typeof hosts)[number]) => {
@@ -139,7 +135,7 @@ export const dnsAddressFamilies: ReportCheck = {
     area: 'dns',
     fix: 'Publish an A record (IPv4); add an AAAA record (IPv6) if the host has IPv6 connectivity.',
   }),
-  run: onDiscovery((discovery) => {
+  run: onPart('discovery', (discovery) => {
     if (discovery.hosts.length === 0) return [];
     const families = new Set(allAddresses(discovery).map((address) => classifyAddress(address).family));
     if (families.has(4) && families.has(6)) return [{ status: 'pass', detail: 'Both IPv4 and IPv6 addresses are published.' }];
@@ -156,7 +152,7 @@ export const dnsAddressesPublic: ReportCheck = {
     area: 'dns',
     fix: 'Publish only the public address of the server (or of its reverse proxy); keep internal addresses in internal DNS.',
   }),
-  run: onDiscovery((discovery, { allowPrivateAddresses }) => {
+  run: onPart('discovery', (discovery, { allowPrivateAddresses }) => {
     const addresses = allAddresses(discovery);
     if (addresses.length === 0) return [];
     const internal = addresses.flatMap((address) => {
@@ -185,7 +181,7 @@ export const dnsResolversAgree: ReportCheck = {
     area: 'dns',
     fix: 'Wait for the old records to expire (their TTL) after a change; if it persists, check that all authoritative servers serve the same zone (serial numbers).',
   }),
-  run: onDiscovery((discovery) => {
+  run: onPart('discovery', (discovery) => {
     const compared = usedLookups(discovery).filter(({ result }) => (result.views?.length ?? 0) > 1);
     if (compared.length === 0) return [];
     // A resolver that gave no answer does not disagree: dns.resolvers.answer reports it.
@@ -207,7 +203,7 @@ export const dnsResolversAnswer: ReportCheck = {
     area: 'dns',
     fix: 'Check the resolver URLs in the settings (or ?resolver=): each must be an RFC 8484 or JSON DNS-over-HTTPS endpoint that answers this browser, with CORS.',
   }),
-  run: onDiscovery((discovery) => {
+  run: onPart('discovery', (discovery) => {
     const compared = usedLookups(discovery).filter(({ result }) => (result.views?.length ?? 0) > 1);
     if (compared.length === 0) return [];
     const failures = new Map<string, string[]>();
@@ -233,7 +229,7 @@ export const dnsDnssec: ReportCheck = {
     area: 'dns',
     fix: 'Optional: sign the zone with DNSSEC at your DNS provider.',
   }),
-  run: onDiscovery((discovery) => {
+  run: onPart('discovery', (discovery) => {
     const answered = usedLookups(discovery).filter(({ result }) => result.answers.length > 0);
     if (answered.length === 0) return [];
     const lookups = answered.filter(({ result }) => result.authenticated !== null);

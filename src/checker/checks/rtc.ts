@@ -1,28 +1,24 @@
 // MatrixRTC calls (Element Call): the transports endpoint, the older rtc_foci discovery,
 // each LiveKit focus's authorization service (lk-jwt-service) and the server features
 // calls need, with one summary: calls ready, not offered, or broken and why.
-import { describeFailure, meta, type CheckTranslations, type Descriptions, type Evidence, type Outcome, type ReportCheck, type RtcAuthorizationService, type RtcEvidence } from '../evidence.ts';
+import { blockedByCors, describeFailure, hasCorsHeaders, meta, onPart, type CheckTranslations, type Descriptions, type Outcome, type ReportCheck, type RtcAuthorizationService, type RtcEvidence } from '../evidence.ts';
 import type { HttpResult } from '../interfaces.ts';
 import { RTC_FOCI_KEY } from '../rtc-discovery.ts';
 import { parseJsonObject } from '../well-known.ts';
 
 const GUIDE = '/docs/matrixrtc-calls/';
-const withGuide = (fix: string, anchor: string, label = 'Guide') => `${fix} ${label}: ${GUIDE}#${anchor}`;
-
-function onRtc(run: (rtc: RtcEvidence, evidence: Evidence) => Outcome[]) {
-  return (evidence: Evidence): Outcome[] => (evidence.rtc ? run(evidence.rtc, evidence) : []);
+// Pure, so that the German texts below, built with it, stay out of the English bundle.
+/* @__NO_SIDE_EFFECTS__ */ function withGuide(fix: string, anchor: string, label = 'Guide'): string {
+  return `${fix} ${label}: ${GUIDE}#${anchor}`;
 }
-
-const hasCors = (result: HttpResult) => result.ok && result.headers['access-control-allow-origin'] !== undefined;
-const unreadable = (result: HttpResult) => !result.ok && result.error.kind === 'cors';
 
 type TransportsAnswer = 'exists' | 'exists-no-cors' | 'no-cors' | 'missing' | 'error';
 
 /** What one GET without a token says about the transports endpoint. */
 function transportsAnswer(response: HttpResult): TransportsAnswer {
-  if (unreadable(response)) return 'no-cors';
+  if (blockedByCors(response)) return 'no-cors';
   if (!response.ok) return 'error';
-  if (response.status === 401 || response.status === 200) return hasCors(response) ? 'exists' : 'exists-no-cors';
+  if (response.status === 401 || response.status === 200) return hasCorsHeaders(response) ? 'exists' : 'exists-no-cors';
   const parsed = parseJsonObject(response.body);
   const errcode = parsed.ok ? parsed.value.errcode : undefined;
   if (response.status === 404 || errcode === 'M_UNRECOGNIZED') return 'missing';
@@ -47,7 +43,7 @@ export const rtcTransports: ReportCheck = {
       'the-transports-endpoint',
     ),
   }),
-  run: onRtc((rtc) => {
+  run: onPart('rtc', (rtc) => {
     const answers = rtc.transports.map((transport) => ({ ...transport, answer: transportsAnswer(transport.response) }));
     const describe = ({ url, response }: { url: string; response: HttpResult }) => `${url} (${describeFailure(response)})`;
     const good = answers.filter((a) => a.answer === 'exists');
@@ -75,7 +71,7 @@ export const rtcFoci: ReportCheck = {
       'legacy-discovery-rtc_foci',
     ),
   }),
-  run: onRtc((rtc) => {
+  run: onPart('rtc', (rtc) => {
     const { foci } = rtc;
     if (!foci.present) return [];
     if (foci.problems.length > 0) return [{ status: 'warn', detail: `${foci.problems.join('; ')}.` }];
@@ -93,20 +89,20 @@ export const rtcFoci: ReportCheck = {
 
 /** How one token endpoint answers: usable from a browser, without CORS, missing or not reachable. */
 function endpointState({ get, preflight }: RtcAuthorizationService['endpoints'][number]): 'ok' | 'no-cors' | 'missing' | 'unreachable' {
-  if (unreadable(get)) return 'no-cors';
+  if (blockedByCors(get)) return 'no-cors';
   if (!get.ok) return 'unreachable';
   if (get.status === 404) return 'missing';
-  if (!hasCors(get)) return 'no-cors';
+  if (!hasCorsHeaders(get)) return 'no-cors';
   // A page cannot send a POST preflight by itself (its own OPTIONS request gets one for
   // OPTIONS, which lk-jwt-service does not allow): only a readable preflight is judged.
-  if (preflight.ok && (preflight.status >= 300 || !hasCors(preflight))) return 'no-cors';
+  if (preflight.ok && (preflight.status >= 300 || !hasCorsHeaders(preflight))) return 'no-cors';
   return 'ok';
 }
 
 function serviceOutcome(service: RtcAuthorizationService): Outcome {
   const { url, health, endpoints } = service;
   const [current, legacy] = endpoints.map((endpoint) => ({ path: endpoint.path, state: endpointState(endpoint) }));
-  const healthy = health.ok ? health.status === 200 : unreadable(health);
+  const healthy = health.ok ? health.status === 200 : blockedByCors(health);
   const data = { url, health: health.ok ? health.status : health.error.kind, endpoints: { [current.path]: current.state, [legacy.path]: legacy.state } };
   if (!url.startsWith('https:')) {
     return { status: 'fail', detail: `${url} is not https: browsers block it on https pages.`, data };
@@ -139,7 +135,7 @@ export const rtcAuthorizationService: ReportCheck = {
       'the-authorization-service',
     ),
   }),
-  run: onRtc(({ services }) => services.map(serviceOutcome)),
+  run: onPart('rtc', ({ services }) => services.map(serviceOutcome)),
 };
 
 /** v1.15 made room summaries (MSC3266) stable. */
@@ -160,7 +156,7 @@ export const rtcFeatures: ReportCheck = {
       'server-features',
     ),
   }),
-  run: onRtc((rtc, { client }) => {
+  run: onPart('rtc', (rtc, { client }) => {
     const versions = client?.versions?.interpretation;
     if (!callsOffered(rtc) || !versions?.ok) return [];
     const features = versions.unstableFeatures;
