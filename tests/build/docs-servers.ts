@@ -167,7 +167,7 @@ export async function startUpstream(): Promise<Upstream> {
   const seen: Upstream['seen'] = [];
   const server = createHttpServer((req, res) => {
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    // As Synapse and MAS do on their API answers: the proxy must pass it on once.
+    // As Synapse and MAS on their API answers and lk-jwt-service on its token endpoints do: the proxy must pass it on once.
     res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
     res.end('{"server":{"name":"upstream","version":"0"}}');
   });
@@ -295,8 +295,10 @@ export async function exerciseSites(sites: Site[], ca: string, upstream: Upstrea
         const forwarded = upstream.seen[before];
         if (reply.status !== 200 || !forwarded) problems.push(`${at} GET ${path}: not proxied (status ${reply.status})`);
         else if (forwarded.url !== '/get_token') problems.push(`${at} GET ${path}: upstream saw ${forwarded.url}, not /get_token`);
-        // The service's own CORS headers must arrive alone: a second Access-Control-Allow-Origin breaks browsers.
-        if (reply.headers['access-control-allow-origin'] !== undefined) problems.push(`${at} GET ${path}: the proxy adds Access-Control-Allow-Origin itself`);
+        // The stand-in sends its own header as lk-jwt-service does: it must arrive once, neither dropped nor doubled ("*, *").
+        if (reply.headers['access-control-allow-origin'] !== '*') {
+          problems.push(`${at} GET ${path}: Access-Control-Allow-Origin from the service arrives as ${reply.headers['access-control-allow-origin']}`);
+        }
       }
       for (const path of site.private) {
         const before = upstream.seen.length;
