@@ -163,12 +163,12 @@ describe('checker island with the proxy (npm start)', () => {
     await page.locator('.fc-proxy[data-proxy="found"]').waitFor();
   });
 
-  it.each(['good', 'wk-srv', 'srv', 'wk-srv-legacy', 'cert-expired', 'nxdomain', 'srv-servfail', 'version-404'])(
+  it.each(['good', 'wk-srv', 'srv', 'wk-srv-legacy', 'cert-expired', 'nxdomain', 'srv-servfail', 'version-404', 'dnssec-signed', 'dnssec-unsigned', 'dnssec-bogus'])(
     'shows the verdict and the deciding step the rig expects for %s',
     async (id) => {
       const row = scenario(id);
       const outcome = await check(page, proxy.url, row.serverName);
-      expect({ verdict: outcome.verdict, step: outcome.step }).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
+      expect({ verdict: outcome.verdict, step: outcome.step }, outcome.text).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
       expect(await page.locator('[data-notice="not-tested"]').count()).toBe(0);
     },
   );

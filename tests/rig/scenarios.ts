@@ -1114,14 +1114,22 @@ export const scenarios: Scenario[] = [
     id: 'dnssec-signed',
     addr: 193,
     summary: 'A healthy server in the signed fed.test zone (zone a): a validating resolver (rig.dns.validating) answers with the AD flag.',
-    hosts: [{ names: ['dnssec-signed.fed.test'], ports: [8448], routes: fed() }],
+    // Its 443 answers 404 (no .well-known), as a typical server name's web server does: with nothing
+    // there, a page cannot tell "not served" from an untrusted certificate and warns in client discovery.
+    hosts: [
+      { names: ['dnssec-signed.fed.test'], ports: [443] },
+      { names: ['dnssec-signed.fed.test'], ports: [8448], routes: fed() },
+    ],
     expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448' },
   },
   {
     id: 'dnssec-unsigned',
     addr: 194,
     summary: 'A healthy server in a zone of its own that the signed fed.test delegates to without DS: the validating resolver answers without the AD flag (insecure).',
-    hosts: [{ names: ['dnssec-unsigned.fed.test'], ports: [8448], routes: fed() }],
+    hosts: [
+      { names: ['dnssec-unsigned.fed.test'], ports: [443] },
+      { names: ['dnssec-unsigned.fed.test'], ports: [8448], routes: fed() },
+    ],
     unsignedZone: 'dnssec-unsigned.fed.test',
     expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448' },
   },
@@ -1267,7 +1275,10 @@ export const scenarios: Scenario[] = [
     id: 'dnssec-bogus',
     addr: 197,
     summary: 'As dnssec-unsigned, but fed.test holds a DS for the zone that matches no key: knot answers, a validating resolver answers SERVFAIL (bogus).',
-    hosts: [{ names: ['dnssec-bogus.fed.test'], ports: [8448], routes: fed() }],
+    hosts: [
+      { names: ['dnssec-bogus.fed.test'], ports: [443] },
+      { names: ['dnssec-bogus.fed.test'], ports: [8448], routes: fed() },
+    ],
     unsignedZone: 'dnssec-bogus.fed.test',
     bogusDs: true,
     expect: { step: 'default', verdict: 'pass', connect: '{ip}:8448' },
