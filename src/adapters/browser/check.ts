@@ -102,8 +102,10 @@ export function areaOf(id: string): string {
  */
 export function mergeReports(browser: Report, proxy: Report, proxyStep: TraceStep): Report {
   const blind = unreadableServerWellKnown(browser) !== undefined;
-  // A page area the page has no finding in (sign-in when the client file was unreadable) is the proxy's.
-  const seenByPage = new Set(browser.checks.map((finding) => areaOf(finding.id)));
+  // A page area the page has no finding in (sign-in when the client file was unreadable), or
+  // only one it could not decide (a client file the browser could not reach), is the proxy's.
+  const undecided = (finding: Finding) => (finding.data as { unreachableFromBrowser?: boolean } | undefined)?.unreachableFromBrowser === true;
+  const seenByPage = new Set(browser.checks.filter((finding) => !undecided(finding)).map((finding) => areaOf(finding.id)));
   const fromProxy = (finding: Finding) => {
     const area = areaOf(finding.id);
     return PAGE_AREAS.has(area) ? !seenByPage.has(area) : blind || PROXY_AREAS.has(area);

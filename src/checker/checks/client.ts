@@ -35,6 +35,11 @@ export const clientWellKnown: ReportCheck = {
     if (!response.ok && (response.error.kind === 'dns' || response.error.kind === 'connect')) {
       return [{ status: 'info', detail: `${client.url} is not served (${describeFailure(response)}). Users must type the homeserver URL in their client.` }];
     }
+    // A browser cannot tell nothing listening (no discovery offered) from a certificate it
+    // rejects (broken discovery): it does not claim either; a proxy's finding replaces this one.
+    if (!response.ok && response.error.kind === 'network' && response.error.reachable === false) {
+      return [{ status: 'warn', detail: `This browser could not reach ${client.url}: nothing listens there, the name does not resolve, or its certificate is not trusted. Only the last breaks client discovery; the proxy tells which.`, data: { unreachableFromBrowser: true } }];
+    }
     return [{ status: 'fail', detail: `${outcome}: ${reason}.`, data: { outcome } }];
   }),
 };

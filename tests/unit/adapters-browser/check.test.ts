@@ -62,6 +62,17 @@ describe('mergeReports', () => {
     expect(merged.areas.auth).toBe('pass');
   });
 
+  it('takes the proxy\'s client findings when the page could not reach the client file (it cannot tell refused from untrusted)', () => {
+    const unreachable = report('browser', ['192.0.2.1'], [...browser.checks, finding('client.wellknown', 'warn', { unreachableFromBrowser: true })]);
+    const proxy = report('proxy', ['192.0.2.1'], [finding('client.wellknown', 'info')]);
+    const merged = mergeReports(unreachable, proxy, proxyStep);
+    expect(merged.checks.filter((check) => check.id.startsWith('client.')).map((check) => `${check.id} ${check.status}`)).toEqual(['client.wellknown info']);
+    expect(merged.areas.client).toBe('info');
+    // A client file the page did read stays the page's.
+    const read = report('browser', ['192.0.2.1'], [...browser.checks, finding('client.wellknown', 'fail')]);
+    expect(mergeReports(read, proxy, proxyStep).checks.filter((check) => check.id.startsWith('client.')).map((check) => check.status)).toEqual(['fail']);
+  });
+
   it('recomputes the verdict with the core\'s rules', () => {
     const proxy = report('proxy', ['192.0.2.1'], [finding('tls.certificate.expiry', 'fail', { connection: '192.0.2.1:8448' })]);
     expect(mergeReports(browser, proxy, proxyStep).verdict).toBe('fail');

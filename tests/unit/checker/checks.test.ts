@@ -435,6 +435,10 @@ describe('client discovery', () => {
     // Nothing listening on 443 offers no discovery, like a 404; it is not a broken file.
     const unserved = await run('example.org', healthy({ routes: { [CLIENT_WK]: { error: { kind: 'connect', message: 'connect ECONNREFUSED' } } } }));
     expectFindings(unserved, 'client.wellknown', ['info'], /is not served .*must type the homeserver URL/);
+    // A browser's unreachable (refused, unknown name or an untrusted certificate: it cannot tell) warns, undecided.
+    const unreachable = await run('example.org', { ...healthy({ routes: { [CLIENT_WK]: { error: { kind: 'network', message: 'Failed to fetch', reachable: false } } } }), prober: false });
+    expectFindings(unreachable, 'client.wellknown', ['warn'], /could not reach .*the proxy tells which/);
+    expect(findings(unreachable, 'client.wellknown')[0].data).toEqual({ unreachableFromBrowser: true });
     const prompt = await run('example.org', healthy({ routes: { [CLIENT_WK]: { body: '{', headers: CORS } } }));
     expectFindings(prompt, 'client.wellknown', ['fail'], /FAIL_PROMPT: the body is not JSON/);
     expect(prompt.verdict).toBe('warn');
