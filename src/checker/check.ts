@@ -197,7 +197,20 @@ export function areaStatuses(findings: Finding[]): Report['areas'] {
  * broken); warn when it works with problems (one of several addresses fails, deprecated
  * records, expiring certificates, client discovery problems); else pass.
  */
-export function verdictOf(findings: Finding[]): Verdict {
+/** Areas about clients: a strict client check lets their failures fail the verdict. */
+const CLIENT_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
+
+/**
+ * The report with a strict client verdict: sign-in, calls, client discovery and support
+ * failures fail it too (asked for with `fedcheck --strict` or `?strict=1`). The checks are
+ * the same; only the verdict is computed otherwise, so a shared run serves both.
+ */
+export function withStrictClientVerdict(report: Report): Report {
+  return { ...report, verdict: verdictOf(report.checks, { strictClient: true }), strictClient: true };
+}
+
+export function verdictOf(findings: Finding[], { strictClient = false }: { strictClient?: boolean } = {}): Verdict {
+  const capped = (area: string) => ADVISORY_AREAS.has(area) && !(strictClient && CLIENT_AREAS.has(area));
   const areaOf = new Map(CHECK_METAS.map((meta) => [meta.id, meta.area]));
   const connections = new Map<string, boolean>();
   let verdict: Verdict = 'pass';
@@ -208,7 +221,7 @@ export function verdictOf(findings: Finding[]): Verdict {
     const connection = findingConnection(finding);
     if (connection !== undefined) connections.set(connection, (connections.get(connection) ?? true) && finding.status !== 'fail');
     if (finding.status === 'warn') worsen('warn');
-    if (finding.status === 'fail' && connection === undefined) worsen(ADVISORY_AREAS.has(areaOf.get(finding.id) ?? '') ? 'warn' : 'fail');
+    if (finding.status === 'fail' && connection === undefined) worsen(capped(areaOf.get(finding.id) ?? '') ? 'warn' : 'fail');
   }
   const working = [...connections.values()].filter(Boolean).length;
   if (connections.size > 0 && working === 0) worsen('fail');

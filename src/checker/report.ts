@@ -80,6 +80,8 @@ export interface Report {
   source: 'browser' | 'proxy' | 'cli';
   durationMs: number;
   verdict: Verdict;
+  /** Present when asked for: client, sign-in, calls and support failures fail the verdict too. */
+  strictClient?: true;
   /** Each area's worst finding (`info` when it has only notes, `skip` when it was not
    * tested); areas with no findings are left out. */
   areas: Partial<Record<CheckArea, CheckStatus>>;

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import packageJson from '../../package.json' with { type: 'json' };
 import { createNodeAdapters } from '../adapters/node/index.ts';
-import { runCheck } from '../checker/check.ts';
+import { runCheck, withStrictClientVerdict } from '../checker/check.ts';
 import { reportToMarkdown } from '../checker/markdown.ts';
 import { outgoingTesting } from '../checker/outgoing.ts';
 import { parseServerName } from '../checker/server-name.ts';
@@ -14,7 +14,7 @@ import { createIdentity, identityRoutes } from '../server/identity.ts';
 import { listen } from '../server/listen.ts';
 import { EXIT_CODE, EXIT_COULD_NOT_CHECK, formatNagios, formatNagiosUnknown, formatTap, formatText } from './formats.ts';
 
-const HELP = `Usage: fedcheck NAME [--json | --markdown | --tap | --nagios | --prometheus] [--timeout SECONDS]
+const HELP = `Usage: fedcheck NAME [--json | --markdown | --tap | --nagios | --prometheus] [--strict] [--timeout SECONDS]
 
 Checks how Matrix homeservers find, reach and trust the server NAME, following the
 spec's server-name resolution (.well-known, SRV, ports, TLS, signing keys).
@@ -29,6 +29,8 @@ Output (one of):
                node_exporter textfile collector)
 
 Options:
+  --strict            a strict client check: failures of client discovery, sign-in,
+                      calls and support fail the verdict (they otherwise cap it at warn)
   --timeout SECONDS   give up after this long (default 30)
   -h, --help          this help
   -v, --version       the fedcheck version
@@ -63,6 +65,7 @@ function parseCommandLine(argv: string[]) {
       tap: { type: 'boolean' },
       nagios: { type: 'boolean' },
       prometheus: { type: 'boolean' },
+      strict: { type: 'boolean' },
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -81,7 +84,7 @@ function parseCommandLine(argv: string[]) {
   if (!values.help && !values.version && positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'give one server name, e.g. fedcheck example.org' : `give one server name, not ${positionals.length}`);
   }
-  return { format: chosen[0] ?? 'text', timeoutMs, help: values.help, version: values.version, name: positionals[0] };
+  return { format: chosen[0] ?? 'text', timeoutMs, strict: values.strict === true, help: values.help, version: values.version, name: positionals[0] };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -101,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
     const config = loadConfig();
     const identity = config.identity ? createIdentity(config.identity) : null;
     const listener = identity ? await listenForFetches(config, identityRoutes(identity, { version: packageJson.version, trustProxy: config.trustProxy }).fetch) : null;
-    const report = await runCheck(options.name!, {
+    const checked = await runCheck(options.name!, {
       ...createNodeAdapters({ dnsServers: config.dnsServers, allowPrivate: config.allowPrivate }),
       outgoing: outgoingTesting(identity),
       clock: { now: () => Date.now() },
@@ -109,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
       timeoutMs: options.timeoutMs,
       allowPrivateAddresses: config.allowPrivate,
     }).finally(() => listener?.close());
+    const report = options.strict ? withStrictClientVerdict(checked) : checked;
     const docsBase = process.env.FEDCHECK_DOCS_URL || packageJson.homepage;
     const output = await {
       text: () => formatText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, docsBase }),

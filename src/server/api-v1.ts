@@ -1,5 +1,6 @@
 // GET /api/v1/health and GET /api/v1/report?server_name=NAME (DESIGN.md, "Proxy HTTP API").
 import { Hono, type MiddlewareHandler } from 'hono';
+import { withStrictClientVerdict } from '../checker/check.ts';
 import { parseServerName } from '../checker/server-name.ts';
 import { apiError } from './errors.ts';
 import type { ReportService } from './reports.ts';
@@ -25,6 +26,11 @@ export function apiV1(options: ApiV1Options): Hono {
       }
       const parsed = parseServerName(serverName);
       if (!parsed.ok) return apiError(c, 400, 'invalid_server_name', parsed.error);
-      return c.json(await reports.run(serverName, c.req.raw.signal));
+      const strict = c.req.query('strict');
+      if (strict !== undefined && strict !== '0' && strict !== '1') {
+        return apiError(c, 400, 'invalid_strict', `strict=${JSON.stringify(strict)}: use strict=1 for a strict client check, or leave it out`);
+      }
+      const report = await reports.run(serverName, c.req.raw.signal);
+      return c.json(strict === '1' ? withStrictClientVerdict(report) : report);
     });
 }

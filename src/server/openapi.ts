@@ -55,10 +55,19 @@ export function openApiDocument(version: string) {
         get: {
           operationId: 'report',
           summary: 'The fedcheck.report/1 report for a server name',
-          parameters: [serverNameParameter],
+          parameters: [
+            serverNameParameter,
+            {
+              name: 'strict',
+              in: 'query',
+              required: false,
+              description: 'strict=1: a strict client check. Failures of client discovery, sign-in, calls and support fail the verdict (otherwise they cap it at warn); the report then has "strictClient": true.',
+              schema: { enum: ['0', '1'] },
+            },
+          ],
           responses: {
             '200': response('The report, with source "proxy".', json(ref('Report'))),
-            '400': response('server_name is missing (missing_server_name) or not a valid server name (invalid_server_name, with the parser’s message).', json(ref('Error'))),
+            '400': response('server_name is missing (missing_server_name) or not a valid server name (invalid_server_name, with the parser’s message), or strict is not 0 or 1 (invalid_strict).', json(ref('Error'))),
             ...guardResponses,
           },
         },

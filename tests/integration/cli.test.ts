@@ -208,6 +208,20 @@ describe('DNSSEC through a validating resolver', () => {
   });
 });
 
+describe('fedcheck --strict', () => {
+  it('auth-missing-field: the sign-in failure caps the verdict at warn (exit 1), and fails it with --strict (exit 2)', async () => {
+    const name = rig.scenarios.find((s) => s.id === 'auth-missing-field')!.serverName;
+    const lenient = await fedcheck([name, '--json']);
+    expect(JSON.parse(lenient.stdout)).toMatchObject({ verdict: 'warn', areas: { auth: 'fail' } });
+    expect(lenient.code).toBe(1);
+    const strict = await fedcheck([name, '--json', '--strict']);
+    const report = JSON.parse(strict.stdout);
+    expectValidReport(report);
+    expect(report).toMatchObject({ verdict: 'fail', strictClient: true, areas: { auth: 'fail' } });
+    expect(strict.code).toBe(2);
+  });
+});
+
 // Sign-in rows: the area the row expects, through `--json`, with the advisory exit code.
 describe('fedcheck --json on the sign-in rows', () => {
   const rows = rig.scenarios.filter((s) => s.enabled && s.expect.areas?.auth !== undefined);

@@ -2,7 +2,7 @@
 // the verdict rules of DESIGN.md.
 import { CONNECTION_CHECKS, connectionTesting } from '../../../src/checker/probing.ts';
 import { describe, expect, it } from 'vitest';
-import { areaStatuses, runCheck, verdictOf } from '../../../src/checker/check.ts';
+import { areaStatuses, runCheck, verdictOf, withStrictClientVerdict } from '../../../src/checker/check.ts';
 import { CHECK_METAS, CONNECTION_METAS, OUTGOING_METAS, REPORT_CHECKS, checkMeta } from '../../../src/checker/registry.ts';
 import { outgoingTesting } from '../../../src/checker/outgoing.ts';
 import { CHECK_REFERENCE } from '../../../src/checker/check-reference.ts';
@@ -158,6 +158,22 @@ describe('verdict (DESIGN.md)', () => {
     const { report } = await checkScenario('93.184.215.10:8448');
     expect(report.verdict).toBe('pass');
     expect(report.areas).toMatchObject({ name: 'pass', connection: 'pass', tls: 'pass', keys: 'pass' });
+  });
+
+  it('a strict client check lets client, sign-in, calls and support failures fail the verdict; outgoing stays capped', () => {
+    const clientFails = [finding('connection.tcp', 'pass', 'a:1'), finding('auth.metadata.fields', 'fail')];
+    expect(verdictOf(clientFails)).toBe('warn');
+    expect(verdictOf(clientFails, { strictClient: true })).toBe('fail');
+    for (const id of ['client.wellknown', 'rtc.calls', 'support.wellknown']) expect(verdictOf([finding(id, 'fail')], { strictClient: true }), id).toBe('fail');
+    expect(verdictOf([finding('outgoing.reached', 'fail')], { strictClient: true })).toBe('warn');
+  });
+
+  it('withStrictClientVerdict recomputes only the verdict and says so', async () => {
+    const { report } = await checkScenario('93.184.215.10:8448');
+    const failing = { ...report, checks: [...report.checks, finding('rtc.calls', 'fail')] };
+    const strict = withStrictClientVerdict(failing);
+    expect(strict).toMatchObject({ verdict: 'fail', strictClient: true, checks: failing.checks, areas: failing.areas });
+    expectValidReport(strict);
   });
 
   it('areas: the worst finding of each area, info only for notes, skip only when untested, in area order', () => {

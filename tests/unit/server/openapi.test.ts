@@ -83,6 +83,17 @@ describe('responses of every route validate against the document', () => {
     }
   });
 
+  it('strict=1 gives the strict client verdict; another value is a 400', async () => {
+    const withClientFailure = app({}, async (serverName) => ({ ...fakeReport(serverName), checks: [{ id: 'auth.metadata.fields', status: 'fail', title: 't', detail: 'd', docs: '/docs/checks/#auth.metadata.fields' }], verdict: 'warn' }));
+    const strict = await withClientFailure.request('/api/v1/report?server_name=example.org&strict=1', {}, from);
+    expect(await expectDocumented('/api/v1/report', strict)).toMatchObject({ verdict: 'fail', strictClient: true });
+    const lenient = await withClientFailure.request('/api/v1/report?server_name=example.org&strict=0', {}, from);
+    expect(await lenient.json()).toMatchObject({ verdict: 'warn' });
+    const bad = await withClientFailure.request('/api/v1/report?server_name=example.org&strict=yes', {}, from);
+    expect(bad.status).toBe(400);
+    expect(await expectDocumented('/api/v1/report', bad)).toMatchObject({ error: { code: 'invalid_strict' } });
+  });
+
   it.each(IDENTITY_ROUTES)('%s, with FEDCHECK_SERVER_NAME', async (url) => {
     const response = await withIdentity().request(url, {}, from);
     expect(response.status, url).toBe(200);
