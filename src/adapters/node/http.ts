@@ -4,7 +4,7 @@
 // through the same checks.
 import net from 'node:net';
 import tls from 'node:tls';
-import type { DnsClient, HttpClient, HttpRequest, HttpResult, RedirectHop } from '../../checker/interfaces.ts';
+import type { DnsClient, DnsResult, HttpClient, HttpRequest, HttpResult, RedirectHop } from '../../checker/interfaces.ts';
 import { refusalMessage, type AddressPolicy } from './address-policy.ts';
 import { abortError, exchange, toTransportError, TransportError, type ExchangeResponse } from './exchange.ts';
 import { trustStore } from './trust.ts';
@@ -19,9 +19,38 @@ export interface NodeHttpOptions {
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * How long a host's A/AAAA answers serve further requests (capped by their TTL). A report asks
+ * one host several times in a row (the client .well-known, then sign-in and calls at the same
+ * base URL): asking DNS again would put a round trip on that chain each time.
+ */
+const RECENT_LOOKUP_MS = 5_000;
+
+type AddressLookup = Promise<[DnsResult, DnsResult]>;
+
 export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
   const { dns, policy, userAgent = 'fedcheck' } = options;
   const secureContext = trustStore(options.extraCa);
+  const recentLookups = new Map<string, { lookup: AddressLookup; expiresAt: number }>();
+
+  /** The host's A and AAAA answers, shared with requests in flight or a few seconds old. */
+  function lookupAddresses(hostname: string): AddressLookup {
+    const now = Date.now();
+    const recent = recentLookups.get(hostname);
+    if (recent && recent.expiresAt > now) return recent.lookup;
+    for (const [host, entry] of recentLookups) if (entry.expiresAt <= now) recentLookups.delete(host);
+    const lookup: AddressLookup = Promise.all([dns.query(hostname, 'A'), dns.query(hostname, 'AAAA')]);
+    const entry = { lookup, expiresAt: now + RECENT_LOOKUP_MS };
+    recentLookups.set(hostname, entry);
+    lookup.then(
+      (results) => {
+        const ttls = results.flatMap((result) => result.answers.map((answer) => answer.ttl)).filter((ttl) => ttl > 0);
+        if (ttls.length > 0) entry.expiresAt = Math.min(entry.expiresAt, now + Math.min(...ttls) * 1000);
+      },
+      () => recentLookups.delete(hostname),
+    );
+    return lookup;
+  }
 
   /**
    * The checked addresses for a URL host, IPv4 first: the proxy host may lack IPv6.
@@ -34,8 +63,7 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
     } else if (net.isIP(bareHost(hostname))) {
       candidates = [bareHost(hostname)];
     } else {
-      const results = await Promise.all([dns.query(hostname, 'A', { signal }), dns.query(hostname, 'AAAA', { signal })]);
-      if (signal.aborted) throw abortError(signal);
+      const results = await untilAborted(lookupAddresses(hostname), signal);
       candidates = results.flatMap((r) => r.answers.filter((a) => a.type === 'A' || a.type === 'AAAA').map((a) => a.data as string));
       if (candidates.length === 0) {
         const [a, aaaa] = results;
@@ -128,4 +156,14 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
 /** URL hostnames keep IPv6 literals in brackets. */
 export function bareHost(hostname: string): string {
   return hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+}
+
+/** A shared lookup awaited by one request: its own abort ends its wait, not the lookup. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -119,6 +119,19 @@ describe('node HttpClient', () => {
     expect(addressQuestions.map((q) => `${q.name}/${q.type}`).sort()).toEqual(['good.test/A', 'good.test/A', 'good.test/AAAA', 'good.test/AAAA']);
   });
 
+  it('asks DNS once for requests to one host a few seconds apart (a report\'s client file, then sign-in at the same host)', async () => {
+    const shared = client();
+    const before = dns.queries.length;
+    const [first, second] = await Promise.all([shared.get(`https://good.test:${good.port}/ok`, limits), shared.get(`https://good.test:${good.port}/ok`, limits)]);
+    const third = await shared.get(`https://good.test:${good.port}/ok`, limits);
+    expect([first.ok, second.ok, third.ok]).toEqual([true, true, true]);
+    const addressQuestions = dns.queries.slice(before).filter((q) => q.type !== 'CNAME');
+    expect(addressQuestions.map((q) => `${q.name}/${q.type}`).sort()).toEqual(['good.test/A', 'good.test/A', 'good.test/AAAA', 'good.test/AAAA']);
+    // Another client (another proxy) asks for itself.
+    await client().get(`https://good.test:${good.port}/ok`, limits);
+    expect(dns.queries.slice(before).filter((q) => q.type === 'A')).toHaveLength(4);
+  });
+
   it('sends no SNI to an IP literal and checks the certificate for the IP address', async () => {
     const result = await client().get(`https://127.0.0.1:${good.port}/ok`, limits);
     expect(result.ok).toBe(true);
