@@ -19,51 +19,45 @@ export interface NodeHttpOptions {
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
-/**
- * How long a host's A/AAAA answers serve further requests (capped by their TTL). A report asks
- * one host several times in a row (the client .well-known, then sign-in and calls at the same
- * base URL): asking DNS again would put a round trip on that chain each time.
- */
-const RECENT_LOOKUP_MS = 5_000;
-
 type AddressLookup = Promise<[DnsResult, DnsResult]>;
 
 export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
   const { dns, policy, userAgent = 'fedcheck' } = options;
   const secureContext = trustStore(options.extraCa);
-  const recentLookups = new Map<string, { lookup: AddressLookup; expiresAt: number }>();
+  /**
+   * Each report's address lookups, by the report's signal (every request of a report carries
+   * it). A report asks one host several times in a row (the client .well-known, then sign-in
+   * and calls at the same base URL); asking DNS again would add a round trip each time. A
+   * lookup is never shared between reports, so each report sees DNS as it is.
+   */
+  const lookupsByReport = new WeakMap<AbortSignal, Map<string, AddressLookup>>();
 
-  /** The host's A and AAAA answers, shared with requests in flight or a few seconds old. */
-  function lookupAddresses(hostname: string): AddressLookup {
-    const now = Date.now();
-    const recent = recentLookups.get(hostname);
-    if (recent && recent.expiresAt > now) return recent.lookup;
-    for (const [host, entry] of recentLookups) if (entry.expiresAt <= now) recentLookups.delete(host);
-    const lookup: AddressLookup = Promise.all([dns.query(hostname, 'A'), dns.query(hostname, 'AAAA')]);
-    const entry = { lookup, expiresAt: now + RECENT_LOOKUP_MS };
-    recentLookups.set(hostname, entry);
-    lookup.then(
-      (results) => {
-        const ttls = results.flatMap((result) => result.answers.map((answer) => answer.ttl)).filter((ttl) => ttl > 0);
-        if (ttls.length > 0) entry.expiresAt = Math.min(entry.expiresAt, now + Math.min(...ttls) * 1000);
-      },
-      () => recentLookups.delete(hostname),
-    );
-    return lookup;
+  function lookupAddresses(hostname: string, report: AbortSignal | undefined): AddressLookup {
+    const lookup = (): AddressLookup => Promise.all([dns.query(hostname, 'A'), dns.query(hostname, 'AAAA')]);
+    if (!report) return lookup();
+    let lookups = lookupsByReport.get(report);
+    if (!lookups) lookupsByReport.set(report, (lookups = new Map()));
+    let found = lookups.get(hostname);
+    if (!found) {
+      found = lookup();
+      lookups.set(hostname, found);
+      found.catch(() => lookups.delete(hostname));
+    }
+    return found;
   }
 
   /**
    * The checked addresses for a URL host, IPv4 first: the proxy host may lack IPv6.
    * A pinned address (HttpRequest.address) replaces the lookup, and is checked too.
    */
-  async function addressesFor(hostname: string, pinned: string | undefined, signal: AbortSignal): Promise<string[]> {
+  async function addressesFor(hostname: string, pinned: string | undefined, signal: AbortSignal, report: AbortSignal | undefined): Promise<string[]> {
     let candidates: string[];
     if (pinned !== undefined) {
       candidates = [pinned];
     } else if (net.isIP(bareHost(hostname))) {
       candidates = [bareHost(hostname)];
     } else {
-      const results = await untilAborted(lookupAddresses(hostname), signal);
+      const results = await untilAborted(lookupAddresses(hostname, report), signal);
       candidates = results.flatMap((r) => r.answers.filter((a) => a.type === 'A' || a.type === 'AAAA').map((a) => a.data as string));
       if (candidates.length === 0) {
         const [a, aaaa] = results;
@@ -88,7 +82,7 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
     const tlsName = bareHost(url.hostname);
     const sni = net.isIP(tlsName) ? undefined : tlsName;
     let lastError: unknown;
-    for (const address of await addressesFor(url.hostname, pinned, signal)) {
+    for (const address of await addressesFor(url.hostname, pinned, signal, request.signal)) {
       const connect = () =>
         url.protocol === 'https:'
           ? tls.connect({ host: address, port, servername: sni, secureContext, ALPNProtocols: ['http/1.1'], checkServerIdentity: (_, cert) => tls.checkServerIdentity(tlsName, cert) })

@@ -119,16 +119,18 @@ describe('node HttpClient', () => {
     expect(addressQuestions.map((q) => `${q.name}/${q.type}`).sort()).toEqual(['good.test/A', 'good.test/A', 'good.test/AAAA', 'good.test/AAAA']);
   });
 
-  it('asks DNS once for requests to one host a few seconds apart (a report\'s client file, then sign-in at the same host)', async () => {
+  it('asks DNS once per host within one report (its requests share the report\'s signal), again for another report', async () => {
     const shared = client();
+    const report = new AbortController();
     const before = dns.queries.length;
-    const [first, second] = await Promise.all([shared.get(`https://good.test:${good.port}/ok`, limits), shared.get(`https://good.test:${good.port}/ok`, limits)]);
-    const third = await shared.get(`https://good.test:${good.port}/ok`, limits);
+    const inReport = { ...limits, signal: report.signal };
+    const [first, second] = await Promise.all([shared.get(`https://good.test:${good.port}/ok`, inReport), shared.get(`https://good.test:${good.port}/ok`, inReport)]);
+    const third = await shared.get(`https://good.test:${good.port}/ok`, inReport);
     expect([first.ok, second.ok, third.ok]).toEqual([true, true, true]);
     const addressQuestions = dns.queries.slice(before).filter((q) => q.type !== 'CNAME');
     expect(addressQuestions.map((q) => `${q.name}/${q.type}`).sort()).toEqual(['good.test/A', 'good.test/A', 'good.test/AAAA', 'good.test/AAAA']);
-    // Another client (another proxy) asks for itself.
-    await client().get(`https://good.test:${good.port}/ok`, limits);
+    // Another report on the same client asks for itself.
+    await shared.get(`https://good.test:${good.port}/ok`, { ...limits, signal: new AbortController().signal });
     expect(dns.queries.slice(before).filter((q) => q.type === 'A')).toHaveLength(4);
   });
 
