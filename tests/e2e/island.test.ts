@@ -11,7 +11,8 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { axeViolations, launchChromium, startServer, watchCsp, watchPage, type RunningServer } from './browser.ts';
 import { areaStatuses } from '../../src/checker/check.ts';
-import type { Finding } from '../../src/checker/report.ts';
+import { worstStatus } from '../../src/checker/area-groups.ts';
+import type { CheckStatus, Finding } from '../../src/checker/report.ts';
 import { checkerTexts } from '../../src/components/checker-texts.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -112,7 +113,7 @@ const findingStatus = (page: Page, id: string) => page.locator(`.fc-finding[data
 /** The worst status among the findings the page shows for checks whose ids start with `prefix` (the report's area rule). */
 async function shownStatus(page: Page, prefix: string): Promise<string | null> {
   const statuses = await page.locator(`.fc-finding[data-check^="${prefix}"]`).evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
-  return ['fail', 'warn', 'pass', 'info', 'skip'].find((status) => statuses.includes(status)) ?? null;
+  return worstStatus(statuses as CheckStatus[]) ?? null;
 }
 
 /** The rig's sign-in rows: each states the auth area it must show. */
