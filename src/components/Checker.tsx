@@ -58,14 +58,17 @@ export default function Checker(props: CheckerProps) {
   const [recent, setRecent] = createSignal<RecentCheck[]>([]);
   const [input, setInput] = createSignal('');
   let controller: AbortController | undefined;
+  /** Cancels the idle update of the recent list, which must not outlive the island. */
+  let cancelRemembering = () => {};
   let proxyReady: Promise<ProxyStatus> = Promise.resolve({ state: 'none' });
   let engineLoad: Promise<Engine> | undefined;
 
   /**
-   * The engine, loaded once: when the page is idle or the field gets focus, so that a submit
-   * finds it there, or by the first check, whichever comes first.
+   * The engine and the report view, loaded once: when the page is idle or the field gets
+   * focus, so that a submit finds both compiled, or by the first check, whichever comes first.
    */
   const engine = () => {
+    void ReportView.preload();
     if (!engineLoad) {
       engineLoad = (props.engine ?? loadEngine)();
       // The next check tries again; this handler also stops an idle load's failure, which
@@ -81,16 +84,33 @@ export default function Checker(props: CheckerProps) {
     // A slower, older detection must not overwrite the answer for the current setting.
     void detection.then((status) => proxyReady === detection && setProxy(status));
   };
+  /** The finished run whose report view may render: set a task after its verdict. */
+  const [detailed, setDetailed] = createSignal<RunState | null>(null);
   const finished = () => {
     const state = run();
-    return state.phase === 'done' ? state : null;
+    return state.phase === 'done' && detailed() === state ? state : null;
   };
 
+  // Progress goes on screen once per frame: a check reports dozens of steps, and rendering
+  // each as it comes would sit between an answer and the request that depends on it.
+  let pendingSteps: StepProgress[] = [];
+  let progressFrame = 0;
+  const showPendingSteps = () => {
+    progressFrame = 0;
+    const entries = pendingSteps;
+    pendingSteps = [];
+    setSteps((list) => entries.reduce((steps, entry) => (steps.some((step) => step.id === entry.id) ? steps.map((step) => (step.id === entry.id ? entry : step)) : [...steps, entry]), list));
+  };
   const onProgress = (event: ProgressEvent) => {
     const { id, label } = event.step;
-    const entry: StepProgress =
-      event.type === 'step-start' ? { id, label, status: 'running' } : { id, label, status: event.step.status, durationMs: event.step.durationMs };
-    setSteps((list) => (list.some((step) => step.id === id) ? list.map((step) => (step.id === id ? entry : step)) : [...list, entry]));
+    pendingSteps.push(event.type === 'step-start' ? { id, label, status: 'running' } : { id, label, status: event.step.status, durationMs: event.step.durationMs });
+    progressFrame ||= requestAnimationFrame(showPendingSteps);
+  };
+  const forgetSteps = () => {
+    cancelAnimationFrame(progressFrame);
+    progressFrame = 0;
+    pendingSteps = [];
+    setSteps([]);
   };
 
   const start = async (serverName: string) => {
@@ -100,9 +120,8 @@ export default function Checker(props: CheckerProps) {
     url.searchParams.set('server', serverName);
     history.replaceState(history.state, '', url);
     setInput(serverName);
-    setSteps([]);
+    forgetSteps();
     setRun({ phase: 'running', serverName });
-    void ReportView.preload();
     const loading = engine();
     try {
       // The proxy's request needs no engine: it goes out first, whether or not the engine is there yet.
@@ -117,11 +136,15 @@ export default function Checker(props: CheckerProps) {
         onProgress,
       });
       if (own.signal.aborted) return;
-      setRun({ phase: 'done', outcome, engine: loaded });
+      const done: RunState = { phase: 'done', outcome, engine: loaded };
+      setRun(done);
+      // The verdict goes on screen in this task; the findings, a task later, so that
+      // building their rows does not hold the verdict back.
+      setTimeout(() => setDetailed(done));
       const { report } = outcome;
-      // The report goes on screen first; the list (its first date formatting loads the
-      // locale's data) and localStorage can wait until the browser is idle.
-      whenIdle(() => setRecent((list) => rememberCheck(storage, list, { serverName, verdict: report.verdict, checkedAt: report.checkedAt })));
+      // The list (its first date formatting loads the locale's data) and localStorage can
+      // wait until the browser is idle.
+      cancelRemembering = whenIdle(() => setRecent((list) => rememberCheck(storage, list, { serverName, verdict: report.verdict, checkedAt: report.checkedAt })));
     } catch (error) {
       if (!own.signal.aborted) setRun({ phase: 'error', serverName, message: (error as Error).message });
     }
@@ -152,7 +175,10 @@ export default function Checker(props: CheckerProps) {
     if (deepLink) void start(deepLink);
     onCleanup(whenIdle(() => void engine()));
   });
-  onCleanup(() => controller?.abort());
+  onCleanup(() => {
+    controller?.abort();
+    cancelRemembering();
+  });
 
   return (
     <TextsContext.Provider value={props.texts}>

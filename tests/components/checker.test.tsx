@@ -169,8 +169,8 @@ describe('a finished report', () => {
       checks: [finding('wellknown.server.m-server', 'fail', `m.server is ${XSS}`, { title: XSS, fix: XSS, docs: 'javascript:alert(1)' })],
       steps: [{ id: 'x', label: XSS, status: 'fail', startedMs: 0, durationMs: 1, requests: [{ method: 'GET', url: XSS, error: XSS }] }],
     });
-    renderChecker(fakeEngine(() => payload));
-    await waitFor(() => expect(results().dataset.verdict).toBeDefined());
+    const { findByRole } = renderChecker(fakeEngine(() => payload));
+    await findByRole('region', { name: 'Findings' });
     const island = document.querySelector('.fc-checker')!;
     expect(island.querySelector('img')).toBeNull();
     expect(island.textContent).toContain(`m.server is ${XSS}`);

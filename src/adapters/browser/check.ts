@@ -43,19 +43,31 @@ const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys', 'outgoin
 /** What the page itself sees best: what web clients, which need CORS, see. */
 const PAGE_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
 
-/** The names of unstable feature flags, a data file of the site; none when it cannot be read. */
-async function loadKnownFeatures(): Promise<readonly KnownFeature[]> {
+/** The names of unstable feature flags, a data file of the site; null when it cannot be read. */
+async function loadKnownFeatures(): Promise<readonly KnownFeature[] | null> {
   try {
     const response = await fetch('/unstable-features.json');
-    return knownFeatureTable(response.ok ? await response.json() : []);
+    return response.ok ? knownFeatureTable(await response.json()) : null;
   } catch {
-    return [];
+    return null;
   }
+}
+
+/** Asked for as the engine loads, so that a check does not wait on it or parse it meanwhile. */
+let knownFeatures = loadKnownFeatures();
+
+/** The table once read; a failed read is tried again by the next check. */
+function knownFeatureNames(): Promise<readonly KnownFeature[]> {
+  return knownFeatures.then((table) => {
+    if (table) return table;
+    knownFeatures = loadKnownFeatures();
+    return knownFeatures.then((retried) => retried ?? []);
+  });
 }
 
 export const checkFromBrowser: BrowserCheck = async (serverName, options) => {
   const report = await runCheck(serverName, {
-    knownFeatures: loadKnownFeatures(),
+    knownFeatures: knownFeatureNames(),
     dns: fanoutDns(options.resolvers.map((resolver) => dohClient(resolver))),
     http: browserHttp(),
     clock: { now: () => Date.now() },
