@@ -315,6 +315,60 @@ describe('while a check runs, and after', () => {
     await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
   });
 
+  it('renders the steps reported between two frames in one go, at the frame', async () => {
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (draw: FrameRequestCallback) => frames.push(draw));
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    let finish!: () => void;
+    const engine = fakeEngine();
+    const load = async () => {
+      const real = await engine.load();
+      return {
+        ...real,
+        checkFromBrowser: async (...args: Parameters<typeof real.checkFromBrowser>) => {
+          const [, options] = args;
+          const pending = real.checkFromBrowser(...args);
+          options.onProgress({ type: 'step-start', step: { id: 'srv', label: 'SRV lookup', startedMs: 5 } });
+          options.onProgress({ type: 'step-finish', step: { id: 'srv', label: 'SRV lookup', status: 'info', startedMs: 5, durationMs: 50, requests: [] } });
+          await new Promise<void>((resolve) => (finish = resolve));
+          return pending;
+        },
+      };
+    };
+    history.replaceState(null, '', '/?server=example.org');
+    const { findByRole } = render(() => <Checker engine={load} detect={noProxy} texts={ENGLISH} />);
+    const progress = await findByRole('list', { name: 'Progress' });
+    await waitFor(() => expect(frames).toHaveLength(1));
+    // Three events, one frame asked for, nothing rendered before it.
+    expect(progress.querySelectorAll('li')).toHaveLength(0);
+    frames.splice(0).forEach((draw) => draw(0));
+    expect([...progress.querySelectorAll('li')].map((row) => row.getAttribute('data-status'))).toEqual(['running', 'info']);
+    finish();
+    await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
+  });
+
+  it('puts the verdict on screen before it builds the findings', async () => {
+    history.replaceState(null, '', '/?server=example.org');
+    const seenWithVerdict: boolean[] = [];
+    new MutationObserver(() => {
+      if (results()?.dataset.verdict && seenWithVerdict.length === 0) seenWithVerdict.push(document.querySelector('.fc-report') !== null);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    // The check ends once the report view has long been loaded, as on the page.
+    let finish!: () => void;
+    const engine = fakeEngine();
+    const load = async () => {
+      const real = await engine.load();
+      return { ...real, checkFromBrowser: async (...args: Parameters<typeof real.checkFromBrowser>) => (await new Promise<void>((resolve) => (finish = resolve)), real.checkFromBrowser(...args)) };
+    };
+    const { findByRole } = render(() => <Checker engine={load} detect={noProxy} texts={ENGLISH} />);
+    await waitFor(() => expect(finish).toBeDefined());
+    await import('../../src/components/ReportView.tsx');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    finish();
+    await findByRole('region', { name: 'Findings' });
+    expect(seenWithVerdict).toEqual([false]);
+  });
+
   it('copies the report as the core renders it in Markdown', async () => {
     const copied: string[] = [];
     Object.defineProperty(navigator, 'clipboard', { value: { writeText: async (text: string) => void copied.push(text) }, configurable: true });
