@@ -62,6 +62,8 @@ export default function Checker(props: CheckerProps) {
   let cancelRemembering = () => {};
   let proxyReady: Promise<ProxyStatus> = Promise.resolve({ state: 'none' });
   let engineLoad: Promise<Engine> | undefined;
+  /** The engine once loaded: a check then sends its first requests before the page redraws. */
+  let loadedEngine: Engine | undefined;
 
   /**
    * The engine and the report view, loaded once: when the page is idle or the field gets
@@ -71,9 +73,12 @@ export default function Checker(props: CheckerProps) {
     void ReportView.preload();
     if (!engineLoad) {
       engineLoad = (props.engine ?? loadEngine)();
-      // The next check tries again; this handler also stops an idle load's failure, which
-      // no check may be waiting for, from going unhandled.
-      engineLoad.catch(() => (engineLoad = undefined));
+      // On failure the next check tries again; this handler also stops an idle load's
+      // failure, which no check may be waiting for, from going unhandled.
+      engineLoad.then(
+        (loaded) => (loadedEngine = loaded),
+        () => (engineLoad = undefined),
+      );
     }
     return engineLoad;
   };
@@ -113,28 +118,35 @@ export default function Checker(props: CheckerProps) {
     setSteps([]);
   };
 
+  /** The proxy's part and the page's: each sends its first requests at once when what it needs is known. */
+  const check = async (serverName: string, signal: AbortSignal) => {
+    const proxyStatus = proxy() ?? (await proxyReady);
+    // The proxy's request needs no engine: it goes out first, whether or not the engine is there yet.
+    const proxyRun = proxyStatus.state === 'found' ? runProxy(proxyStatus.url, serverName, { signal, onProgress }) : null;
+    const loaded = loadedEngine ?? (await engine());
+    const outcome = await loaded.checkFromBrowser(serverName, {
+      resolvers: settings().resolvers,
+      proxyRun,
+      allowPrivateAddresses: privateAddressesExpected(settings(), proxyStatus),
+      signal,
+      onProgress,
+    });
+    return { outcome, loaded };
+  };
+
   const start = async (serverName: string) => {
     controller?.abort();
     const own = (controller = new AbortController());
+    forgetSteps();
+    // The requests go out before the page redraws for the running check.
+    const checking = check(serverName, own.signal);
     const url = new URL(location.href);
     url.searchParams.set('server', serverName);
     history.replaceState(history.state, '', url);
     setInput(serverName);
-    forgetSteps();
     setRun({ phase: 'running', serverName });
-    const loading = engine();
     try {
-      // The proxy's request needs no engine: it goes out first, whether or not the engine is there yet.
-      const proxy = await proxyReady;
-      const proxyRun = proxy.state === 'found' ? runProxy(proxy.url, serverName, { signal: own.signal, onProgress }) : null;
-      const loaded = await loading;
-      const outcome = await loaded.checkFromBrowser(serverName, {
-        resolvers: settings().resolvers,
-        proxyRun,
-        allowPrivateAddresses: privateAddressesExpected(settings(), proxy),
-        signal: own.signal,
-        onProgress,
-      });
+      const { outcome, loaded } = await checking;
       if (own.signal.aborted) return;
       const done: RunState = { phase: 'done', outcome, engine: loaded };
       setRun(done);
