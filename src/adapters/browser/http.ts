@@ -44,7 +44,8 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
         redirect: maxRedirects === 0 ? 'manual' : 'follow',
         signal: combined,
       };
-      // The no-cors question goes out alongside the CORS read, so a server without CORS
+      const read = fetchImpl(url, { ...request, mode: 'cors' });
+      // The no-cors question goes out right behind the CORS read, so a server without CORS
       // headers costs no extra round trip; it is dropped when the read succeeds.
       const opaqueControl = new AbortController();
       // no-cors requires redirect "follow"; reachability does not depend on where it ends.
@@ -53,7 +54,7 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
         () => false,
       );
       try {
-        const response = await fetchImpl(url, { ...request, mode: 'cors' });
+        const response = await read;
         opaqueControl.abort();
         if (response.type === 'opaqueredirect') {
           return failed('redirect-limit', 'the server answers with a redirect, and this request follows none; the browser does not show where to');
