@@ -12,7 +12,7 @@ import { SettingsPanel } from './SettingsPanel.tsx';
 import { ProxyNote } from './ProxyNote.tsx';
 import { applyUrlParameters, browserStorage, defaultSettings, loadSettings, privateAddressesExpected, saveSettings, type Settings } from './settings.ts';
 import { loadRecent, rememberCheck, type RecentCheck } from './recent.ts';
-import { preconnect } from './preconnect.ts';
+import { resolverWarmer } from './preconnect.ts';
 import { TextsContext, type CheckerTexts } from './labels.ts';
 import './checker.css';
 
@@ -162,10 +162,11 @@ export default function Checker(props: CheckerProps) {
     }
   };
 
+  const warmResolvers = resolverWarmer();
   /** The user turned to the field: a check is coming. */
   const prepare = () => {
     void engine();
-    preconnect(settings().resolvers.map((resolver) => resolver.url));
+    warmResolvers(settings().resolvers);
   };
 
   const changeSettings = (next: Settings) => {
