@@ -98,24 +98,14 @@ export default function Checker(props: CheckerProps) {
 
   // Progress goes on screen once per frame: a check reports dozens of steps, and rendering
   // each as it comes would sit between an answer and the request that depends on it.
-  let pendingSteps: StepProgress[] = [];
+  let latestSteps: StepProgress[] = [];
   let progressFrame = 0;
-  const showPendingSteps = () => {
-    progressFrame = 0;
-    const entries = pendingSteps;
-    pendingSteps = [];
-    setSteps((list) => entries.reduce((steps, entry) => (steps.some((step) => step.id === entry.id) ? steps.map((step) => (step.id === entry.id ? entry : step)) : [...steps, entry]), list));
-  };
   const onProgress = (event: ProgressEvent) => {
     const { id, label } = event.step;
-    pendingSteps.push(event.type === 'step-start' ? { id, label, status: 'running' } : { id, label, status: event.step.status, durationMs: event.step.durationMs });
-    progressFrame ||= requestAnimationFrame(showPendingSteps);
-  };
-  const forgetSteps = () => {
-    cancelAnimationFrame(progressFrame);
-    progressFrame = 0;
-    pendingSteps = [];
-    setSteps([]);
+    const entry: StepProgress =
+      event.type === 'step-start' ? { id, label, status: 'running' } : { id, label, status: event.step.status, durationMs: event.step.durationMs };
+    latestSteps = latestSteps.some((step) => step.id === id) ? latestSteps.map((step) => (step.id === id ? entry : step)) : [...latestSteps, entry];
+    progressFrame ||= requestAnimationFrame(() => setSteps(((progressFrame = 0), latestSteps)));
   };
 
   /** The proxy's part and the page's: each sends its first requests at once when what it needs is known. */
@@ -137,7 +127,7 @@ export default function Checker(props: CheckerProps) {
   const start = async (serverName: string) => {
     controller?.abort();
     const own = (controller = new AbortController());
-    forgetSteps();
+    setSteps((latestSteps = []));
     // The requests go out before the page redraws for the running check.
     const checking = check(serverName, own.signal);
     const url = new URL(location.href);

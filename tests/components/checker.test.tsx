@@ -42,8 +42,8 @@ describe('server name input', () => {
   });
 
   it('opens connections to the resolvers when the field gets focus, not before, and once', async () => {
-    const asked: [string, RequestInit | undefined][] = [];
-    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => (asked.push([url, init]), new Response('')));
+    const asked: [URL | string, RequestInit | undefined][] = [];
+    vi.stubGlobal('fetch', async (url: URL | string, init?: RequestInit) => (asked.push([url, init]), new Response('')));
     history.replaceState(null, '', '/?resolver=https://doh.example/dns-query&resolver=https://doh.example/other&resolver=https://dns2.example/resolve');
     const { input } = renderChecker();
     expect(asked).toEqual([]);
@@ -52,7 +52,7 @@ describe('server name input', () => {
     fireEvent.focus(input());
     // One real question per resolver origin (. NS), asked as the DoH client asks, so that the
     // check's questions find its connection open.
-    expect(asked.map(([url, init]) => [url, (init?.headers as Record<string, string>).accept, init?.credentials])).toEqual([
+    expect(asked.map(([url, init]) => [String(url), (init?.headers as Record<string, string>).accept, init?.credentials])).toEqual([
       ['https://doh.example/dns-query?dns=AAABAAABAAAAAAAAAAACAAE', 'application/dns-message', 'omit'],
       ['https://dns2.example/resolve?name=.&type=NS', 'application/dns-json', 'omit'],
     ]);
@@ -320,7 +320,6 @@ describe('while a check runs, and after', () => {
   it('renders the steps reported between two frames in one go, at the frame', async () => {
     const frames: FrameRequestCallback[] = [];
     vi.stubGlobal('requestAnimationFrame', (draw: FrameRequestCallback) => frames.push(draw));
-    vi.stubGlobal('cancelAnimationFrame', () => {});
     let finish!: () => void;
     const engine = fakeEngine();
     const load = async () => {

@@ -43,31 +43,22 @@ const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys', 'outgoin
 /** What the page itself sees best: what web clients, which need CORS, see. */
 const PAGE_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
 
-/** The names of unstable feature flags, a data file of the site; null when it cannot be read. */
-async function loadKnownFeatures(): Promise<readonly KnownFeature[] | null> {
-  try {
-    const response = await fetch('/unstable-features.json');
-    return response.ok ? knownFeatureTable(await response.json()) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Asked for as the engine loads, so that a check does not wait on it or parse it meanwhile. */
-let knownFeatures = loadKnownFeatures();
-
-/** The table once read; a failed read is tried again by the next check. */
-function knownFeatureNames(): Promise<readonly KnownFeature[]> {
-  return knownFeatures.then((table) => {
-    if (table) return table;
-    knownFeatures = loadKnownFeatures();
-    return knownFeatures.then((retried) => retried ?? []);
-  });
-}
+/**
+ * The names of unstable feature flags, a data file of the site, read as the engine loads so
+ * that a check neither waits for it nor parses it meanwhile. None when it cannot be read;
+ * the next check asks again then.
+ */
+let knownFeatures: Promise<readonly KnownFeature[]> | undefined;
+const readKnownFeatures = () =>
+  (knownFeatures ??= fetch('/unstable-features.json')
+    .then((response) => (response.ok ? response.json() : Promise.reject()))
+    .then(knownFeatureTable)
+    .catch(() => ((knownFeatures = undefined), [])));
+void readKnownFeatures();
 
 export const checkFromBrowser: BrowserCheck = async (serverName, options) => {
   const report = await runCheck(serverName, {
-    knownFeatures: knownFeatureNames(),
+    knownFeatures: readKnownFeatures(),
     dns: fanoutDns(options.resolvers.map((resolver) => dohClient(resolver))),
     http: browserHttp(),
     clock: { now: () => Date.now() },
