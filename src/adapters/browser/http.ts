@@ -45,14 +45,17 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
         signal: combined,
       };
       const read = fetchImpl(url, { ...request, mode: 'cors' });
-      // The no-cors question goes out right behind the CORS read, so a server without CORS
-      // headers costs no extra round trip; it is dropped when the read succeeds.
+      // The no-cors question goes out alongside the CORS read, so a server without CORS
+      // headers costs no extra round trip, but a task later: the reads a check starts together
+      // all leave first. It is dropped when the read succeeds.
       const opaqueControl = new AbortController();
       // no-cors requires redirect "follow"; reachability does not depend on where it ends.
-      const reachable = fetchImpl(url, { ...request, method: 'GET', mode: 'no-cors', redirect: 'follow', signal: AbortSignal.any([combined, opaqueControl.signal]) }).then(
-        () => true,
-        () => false,
-      );
+      const reachable = new Promise((resolve) => setTimeout(resolve))
+        .then(() => fetchImpl(url, { ...request, method: 'GET', mode: 'no-cors', redirect: 'follow', signal: AbortSignal.any([combined, opaqueControl.signal]) }))
+        .then(
+          () => true,
+          () => false,
+        );
       try {
         const response = await read;
         opaqueControl.abort();
