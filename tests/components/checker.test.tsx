@@ -445,6 +445,18 @@ describe('loading the engine', () => {
     expect(run?.step).toMatchObject({ id: 'proxy', status: 'pass', requests: [{ method: 'GET', status: 200 }] });
   });
 
+  it('starts the check within the submit once the engine and the proxy status are in', async () => {
+    const { input, engine, getByRole } = renderChecker();
+    fireEvent.focus(input());
+    // Loaded and detected: the status note says so once detection is done.
+    await waitFor(() => expect(document.querySelector('.fc-proxy[data-proxy="none"]')).not.toBeNull());
+    await engine.load();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    fireEvent.input(input(), { target: { value: 'example.org' } });
+    fireEvent.submit(getByRole('search'));
+    expect(engine.calls.map((call) => call.serverName)).toEqual(['example.org']);
+  });
+
   describe('private addresses follow the proxy (FEDCHECK_ALLOW_PRIVATE) unless the user said otherwise', () => {
     const lanProxy = async () => ({ state: 'found' as const, url: 'http://proxy.test/', version: '0.1.0', allowPrivate: true });
     const publicProxy = async () => ({ state: 'found' as const, url: 'http://proxy.test/', version: '0.1.0', allowPrivate: false });

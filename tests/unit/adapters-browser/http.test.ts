@@ -49,6 +49,18 @@ describe('browserHttp', () => {
     expect([seen.credentials, seen.redirect]).toEqual(['omit', 'follow']);
   });
 
+  it('sends the CORS reads of requests started together before any of their no-cors questions', async () => {
+    const { fetch, modes } = fakeFetch({ cors: hang, 'no-cors': hang });
+    const controller = new AbortController();
+    const http = browserHttp({ fetch });
+    const pending = ['a', 'b'].map((name) => http.get(`https://${name}.example/.well-known/matrix/client`, { ...options, signal: controller.signal }));
+    expect(modes).toEqual(['cors', 'cors']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(modes).toEqual(['cors', 'cors', 'no-cors', 'no-cors']);
+    controller.abort();
+    await Promise.allSettled(pending);
+  });
+
   it('records a followed redirect as one hop to the final URL', async () => {
     const { fetch } = fakeFetch({ cors: () => response('{}', { redirected: true, url: 'https://www.example.org/.well-known/matrix/server' }) });
     const result = await browserHttp({ fetch }).get('https://example.org/.well-known/matrix/server', options);
