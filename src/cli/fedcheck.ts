@@ -134,17 +134,18 @@ async function main(argv: string[]): Promise<number> {
 /** The identity's routes on HOST:PORT for the length of the check; a port in use is a clear error. */
 function listenForFetches(config: ServerConfig, fetch: Parameters<typeof listen>[1]): Promise<{ close(): void }> {
   return new Promise((resolve, reject) => {
-    const server = listen(config, fetch, () =>
-      resolve({
-        close: () => {
-          server.close();
-          // A peer's kept-alive connection would hold the process open after the report.
-          (server as import('node:http').Server).closeAllConnections();
-        },
-      }),
-    );
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new ConfigError([`cannot listen on ${config.host}:${config.port} for the outgoing federation test: ${error.code ?? error.message}`])),
+    const { server, close } = listen(
+      config,
+      fetch,
+      () =>
+        resolve({
+          close: () => {
+            close();
+            // A peer's kept-alive connection would hold the process open after the report.
+            (server as import('node:http').Server).closeAllConnections();
+          },
+        }),
+      (error) => reject(new ConfigError([`cannot listen on ${config.host}:${config.port} for the outgoing federation test: ${error.code ?? error.message}`])),
     );
   });
 }

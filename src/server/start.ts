@@ -19,14 +19,18 @@ async function main(): Promise<void> {
   }
   // The key file is read (or created) here, before listening: a bad one stops the start.
   const app = createApp({ config });
-  const server = listen(config, app.fetch, (url) => {
-    const identity = config.identity ? `, federation identity ${config.identity.serverName}` : '';
-    console.log(`fedcheck: serving ${url} (site + proxy API${identity})`);
-  });
-  server.on('error', (error) => {
-    console.error(`fedcheck: cannot listen on ${config.host}:${config.port}: ${error.message}`);
-    process.exit(1);
-  });
+  const { server, close } = listen(
+    config,
+    app.fetch,
+    (url) => {
+      const identity = config.identity ? `, federation identity ${config.identity.serverName}` : '';
+      console.log(`fedcheck: serving ${url} (site + proxy API${identity})`);
+    },
+    (error) => {
+      console.error(`fedcheck: cannot listen on ${config.host}:${config.port}: ${error.message}`);
+      process.exit(1);
+    },
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -34,7 +38,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`fedcheck: ${signal}, finishing open requests`);
     // Stop accepting; running reports end by themselves, at the latest at their deadline.
-    server.close(() => process.exit(0));
+    close(() => process.exit(0));
     // A connection kept alive after its last response would hold close() open until the
     // keep-alive timeout; close each one as soon as it goes idle.
     const http = server as import('node:http').Server;

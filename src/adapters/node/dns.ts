@@ -39,14 +39,28 @@ export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
   const resolverName = configured.join(', ');
   const validator = configured.length > 0 ? serverAddress(configured[0]) : undefined;
 
+  /**
+   * One resolver (a c-ares channel with its own sockets) per signal: a report asks all its
+   * questions with its signal, and setting up a channel per question cost more than the
+   * questions. Aborting cancels the channel's lookups, which are all that signal's.
+   */
+  const resolversBySignal = new WeakMap<AbortSignal, Resolver>();
+  const resolverFor = (signal: AbortSignal | undefined): Resolver => {
+    if (!signal) return newResolver();
+    let resolver = resolversBySignal.get(signal);
+    if (!resolver) {
+      const created = newResolver();
+      signal.addEventListener('abort', () => created.cancel(), { once: true });
+      resolversBySignal.set(signal, (resolver = created));
+    }
+    return resolver;
+  };
+
   return {
     async query(name, type, queryOptions = {}) {
       const owner = normalise(name);
-      // One resolver per question, so that an abort cancels only this question's lookups.
-      const resolver = newResolver();
       const { signal } = queryOptions;
-      const cancel = () => resolver.cancel();
-      signal?.addEventListener('abort', cancel, { once: true });
+      const resolver = resolverFor(signal);
       try {
         if (signal?.aborted) throw Object.assign(new Error('query cancelled'), { code: 'ECANCELLED' });
         const [answers, authenticated] = await Promise.all([
@@ -56,8 +70,6 @@ export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
         return { rcode: 'NOERROR', answers, authenticated, resolver: resolverName };
       } catch (error) {
         return failure(error as NodeJS.ErrnoException, resolverName, signal);
-      } finally {
-        signal?.removeEventListener('abort', cancel);
       }
     },
   };

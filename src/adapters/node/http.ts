@@ -33,7 +33,8 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
   const lookupsByReport = new WeakMap<AbortSignal, Map<string, AddressLookup>>();
 
   function lookupAddresses(hostname: string, report: AbortSignal | undefined): AddressLookup {
-    const lookup = (): AddressLookup => Promise.all([dns.query(hostname, 'A'), dns.query(hostname, 'AAAA')]);
+    // With the report's signal, the report's DNS resolver asks (dns.ts).
+    const lookup = (): AddressLookup => Promise.all([dns.query(hostname, 'A', { signal: report }), dns.query(hostname, 'AAAA', { signal: report })]);
     if (!report) return lookup();
     let lookups = lookupsByReport.get(report);
     if (!lookups) lookupsByReport.set(report, (lookups = new Map()));

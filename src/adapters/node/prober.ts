@@ -61,29 +61,23 @@ export function createNodeProber(options: NodeProberOptions): Prober {
       // version answer, and HTTP/1.1 cannot have two requests in flight on one connection:
       // each gets its own connection to the same checked address, opened alongside the first,
       // so the probe costs one handshake and one request round trip. The TLS facts come from
-      // the first connection, which is timed step by step.
+      // the first connection, which is timed step by step. The connections alongside trust
+      // nothing: OpenSSL then builds and checks no chain and Node reads no certificates for
+      // them, and on the keys connection Node's chain is the one the server sent.
       const alongside = new AbortController();
       const alongsideSignal = AbortSignal.any([signal, alongside.signal]);
-      const fetchAlongside = (path: string, maxBytes: number, requestHeaders: Record<string, string>) =>
-        fetchJson(
-          path,
-          maxBytes,
-          connected(tls.connect({ ...tlsOptions, host: address, port }), 'secureConnect', alongsideSignal),
-          requestHeaders,
-          alongsideSignal,
-        );
-      const keys = fetchAlongside('/_matrix/key/v2/server', keysMaxBytes, headers);
-      const sentChain = connected(tls.connect({ ...tlsOptions, secureContext: trustsNothing, host: address, port }), 'secureConnect', alongsideSignal).then(
-        (socket) => {
-          const chain = chainOf(socket.getPeerCertificate(true));
-          socket.destroy();
-          return chain;
-        },
+      const connectAlongside = () =>
+        connected(tls.connect({ ...tlsOptions, secureContext: trustsNothing, host: address, port }), 'secureConnect', alongsideSignal);
+      const keysConnection = connectAlongside();
+      // Registered before the request's own wait on the connection: read before it is used.
+      const sentChain = keysConnection.then(
+        (socket) => chainOf(socket.getPeerCertificate(true)),
         () => undefined,
       );
+      const keys = fetchJson('/_matrix/key/v2/server', keysMaxBytes, keysConnection, headers, alongsideSignal);
       const versionWithPortHost = hostHasPort(request.hostHeader)
         ? undefined
-        : fetchAlongside(versionPath, versionMaxBytes, { ...headers, host: `${request.hostHeader}:${port}` });
+        : fetchJson(versionPath, versionMaxBytes, connectAlongside(), { ...headers, host: `${request.hostHeader}:${port}` }, alongsideSignal);
       try {
         const tcpStarted = performance.now();
         let socket: net.Socket;
@@ -97,14 +91,18 @@ export function createNodeProber(options: NodeProberOptions): Prober {
 
         const tlsStarted = performance.now();
         let tlsSocket: tls.TLSSocket;
+        // Node reads the verified chain to call checkServerIdentity (when the chain verified):
+        // keep that one instead of reading it again.
+        let verifiedChain: tls.DetailedPeerCertificate | undefined;
+        const keepChain = (_name: string, cert: tls.PeerCertificate) => void (verifiedChain = cert as tls.DetailedPeerCertificate);
         try {
-          tlsSocket = await connected(tls.connect({ ...tlsOptions, socket }), 'secureConnect', signal);
+          tlsSocket = await connected(tls.connect({ ...tlsOptions, socket, checkServerIdentity: keepChain }), 'secureConnect', signal);
         } catch (error) {
           socket.destroy();
           result.tls = { ok: false, elapsedMs: since(tlsStarted), certificates: [], trusted: false, nameMatches: false, error: codeAndMessage(error) };
           return result;
         }
-        const handshake = handshakeOf(tlsSocket, since(tlsStarted));
+        const handshake = handshakeOf(tlsSocket, since(tlsStarted), verifiedChain);
         const version = fetchJson(versionPath, versionMaxBytes, Promise.resolve(tlsSocket), headers, signal);
         let sent: tls.DetailedPeerCertificate[] | undefined;
         [result.version, result.keys, result.versionWithPortHost, sent] = await Promise.all([version, keys, versionWithPortHost, sentChain]);
@@ -163,12 +161,12 @@ interface Handshake {
 }
 
 /** What the verifying handshake established, read before the socket carries a request and closes. */
-function handshakeOf(socket: tls.TLSSocket, elapsedMs: number): Handshake {
+function handshakeOf(socket: tls.TLSSocket, elapsedMs: number, verifiedChain = socket.getPeerCertificate(true)): Handshake {
   return {
     elapsedMs,
     version: socket.getProtocol() ?? undefined,
     cipher: socket.getCipher().standardName,
-    verified: chainOf(socket.getPeerCertificate(true)),
+    verified: chainOf(verifiedChain),
     authorized: socket.authorized,
     authorizationError: socket.authorizationError as unknown as string | null,
   };

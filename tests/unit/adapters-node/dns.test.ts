@@ -121,4 +121,16 @@ describe('node:dns DnsClient', () => {
     expect(await slow.query('matrix.test', 'A', { signal: aborted.signal })).toMatchObject({ rcode: 'ERROR' });
   });
 
+  it('shares a resolver among the questions of one signal (a report), and an abort stops only that signal’s', async () => {
+    const dns = createNodeDnsClient({ servers: [server.address], attemptTimeoutMs: 2000, attempts: 1 });
+    const report = new AbortController();
+    const other = new AbortController();
+    expect(await dns.query('www.matrix.test', 'A', { signal: report.signal })).toMatchObject({ rcode: 'NOERROR', answers: [{ type: 'CNAME' }, { type: 'CNAME' }, { type: 'A' }, { type: 'A' }] });
+    const stuck = dns.query('silent.test', 'A', { signal: report.signal });
+    const answered = dns.query('matrix.test', 'A', { signal: other.signal });
+    report.abort();
+    expect(await stuck).toMatchObject({ rcode: 'ERROR', error: 'query cancelled' });
+    expect(await answered).toMatchObject({ rcode: 'NOERROR', answers: [{ data: '203.0.113.10' }, { data: '203.0.113.11' }] });
+  });
+
 });
