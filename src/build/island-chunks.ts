@@ -1,9 +1,13 @@
-// Astro builds the page's scripts with preserveEntrySignatures "exports-only", so an island
-// entry (Checker.tsx) may export nothing but its component, and the modules it shares with
-// the chunks it loads later (the engine, the report view) became small chunks of their own,
-// each one more file and gzip stream. Allowing extra exports lets Rolldown merge them into
-// the island's entry, which the page loads anyway (Astro imports only its default export).
+// The checker island's code that loads with the page, in one chunk: Checker.tsx with
+// everything it imports statically, Solid's runtime included (the renderer, a few hundred
+// bytes, imports it from there). Rolldown would otherwise split it by importer into Solid,
+// the island and the modules the island shares with the chunks it loads later (engine,
+// report view): more files, each its own gzip stream. Vite's preload helper keeps a chunk of
+// its own: Starlight's scripts on every page import it, and must not load the island with it.
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
+
+const CHECKER = fileURLToPath(new URL('../components/Checker.tsx', import.meta.url));
 
 export function islandChunks(): Plugin {
   return {
@@ -11,7 +15,17 @@ export function islandChunks(): Plugin {
     apply: 'build',
     applyToEnvironment: (environment) => environment.name === 'client',
     options(options) {
+      // Astro's "exports-only" keeps an entry's exports to its own; the island's entry chunk
+      // also exports what the later chunks import from it (Astro reads only its default).
       options.preserveEntrySignatures = 'allow-extension';
+    },
+    outputOptions(output) {
+      const splitting = typeof output.codeSplitting === 'object' ? output.codeSplitting : {};
+      const groups = [
+        { name: 'preload-helper', test: /preload-helper/ },
+        { name: 'Checker', test: (id: string) => id === CHECKER, includeDependenciesRecursively: true },
+      ];
+      output.codeSplitting = { ...splitting, groups: [...(splitting.groups ?? []), ...groups] };
     },
   };
 }

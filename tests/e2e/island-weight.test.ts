@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECK_REFERENCE, CHECK_TRANSLATIONS } from '../../src/checker/check-reference.ts';
 import { checkerTexts } from '../../src/components/checker-texts.ts';
-import { bytesFigures, CHECK_CEILING_KB, moduleGraph } from '../bench/bytes.ts';
+import { bytesFigures, moduleGraph } from '../bench/bytes.ts';
 import { formatFigure } from '../bench/figure.ts';
 
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
@@ -23,13 +23,15 @@ describe('island weight', () => {
     expect(home.match(/<astro-island[^>]*component-url="[^"]*Checker[^"]*"[^>]*client="load"/g)).toHaveLength(1);
   });
 
-  it('meets every byte budget of the bench; the check total stays under its ceiling until it meets its target', () => {
+  it('meets every byte budget of the bench: island at load and with its report view, engine, and everything a check loads', () => {
     const figures = bytesFigures(dist);
     for (const item of figures) console.info(formatFigure(item));
-    expect(figures.filter((item) => item.name.startsWith('bytes.island.') && item.target).length).toBe(4);
-    const total = figures.find((item) => item.name === 'bytes.island.total.gzip')!;
-    expect(total.value).toBeLessThanOrEqual(CHECK_CEILING_KB);
-    expect(figures.filter((item) => item.met === false && item !== total).map(formatFigure)).toEqual([]);
+    const island = figures.filter((item) => item.name.startsWith('bytes.island.'));
+    expect(island.map((item) => item.name)).toEqual(['bytes.island.load.gzip', 'bytes.island.ui.gzip', 'bytes.island.engine.gzip', 'bytes.island.total.gzip']);
+    for (const item of island) expect(item.target, item.name).toBeDefined();
+    // Issue 13: everything a check loads is at most 45 KB gzip; the bench may not move that bound.
+    expect(island.find((item) => item.name === 'bytes.island.total.gzip')!.target).toEqual({ op: '<=', value: 45 });
+    expect(figures.filter((item) => item.met === false).map(formatFigure)).toEqual([]);
   });
 
   it('loads the engine and the report view after the page, by dynamic import', () => {
