@@ -14,7 +14,7 @@ const ISLAND_BUDGET_KB = 25;
 /** The engine: every spec step and check that runs in a page, with its finding texts
  * (22.9 KB with the client, sign-in, calls and support checks in). */
 const ENGINE_BUDGET_KB = 24.5;
-/** Everything a check loads, island and engine: issue 13's target. */
+/** Everything a check loads, island and engine: issue 13's target, met (the weight test holds it). */
 const CHECK_BUDGET_KB = 45;
 /** A plain Markdown guide: no components of its own beyond Starlight's. */
 const DOCS_PAGE = 'docs/federation-network/index.html';

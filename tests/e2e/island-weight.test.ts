@@ -7,6 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECK_REFERENCE, CHECK_TRANSLATIONS } from '../../src/checker/check-reference.ts';
+import { CONNECTION_CHECKS } from '../../src/checker/probing.ts';
+import { OUTGOING_CHECKS } from '../../src/checker/outgoing.ts';
 import { checkerTexts } from '../../src/components/checker-texts.ts';
 import { bytesFigures, moduleGraph } from '../bench/bytes.ts';
 import { formatFigure } from '../bench/figure.ts';
@@ -40,11 +42,15 @@ describe('island weight', () => {
     expect(later.some((file) => /\/ReportView\.[^/]+\.js$/.test(file))).toBe(true);
   });
 
-  it('leaves out what a page never runs: check descriptions and the per-connection checks', () => {
+  it('leaves out what a page never runs: check descriptions, the per-connection and outgoing checks and their fixes', () => {
     const code = [...atCheck].map((file) => readFileSync(join(dist, file), 'utf8')).join('\n');
     for (const { id, description } of CHECK_REFERENCE) expect(code.includes(description.slice(0, 40)), id).toBe(false);
     // What a prober's checks report: the connection testing module is not in the bundle.
     for (const detail of ['Could not connect:', 'The handshake failed:', 'Verified the signature of']) expect(code.includes(detail), detail).toBe(false);
+    // The page lists those checks by their heads; their fixes come with their logic.
+    const unrun = [...CONNECTION_CHECKS, ...OUTGOING_CHECKS].map((check) => check.meta);
+    expect(unrun.length).toBeGreaterThan(15);
+    for (const { id, fix } of unrun) expect(code.includes(fix.slice(0, 60)), id).toBe(false);
   });
 
   it('loads the same scripts on every language’s home page: the words come with the page, no bundle carries any', () => {
