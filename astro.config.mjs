@@ -8,6 +8,8 @@ import { callouts } from './src/plugins/callouts.ts';
 import { focusableTables } from './src/plugins/tables.ts';
 import { precompress } from './src/build/precompress.ts';
 import { searchOnOpen } from './src/build/search-on-open.ts';
+import { islandChunks } from './src/build/island-chunks.ts';
+import { solidHydrate } from './src/build/solid-hydrate.ts';
 
 // The repository URL lives in package.json only; edit links are derived from it.
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -18,7 +20,7 @@ export default defineConfig({
   markdown: {
     processor: satteri({ mdastPlugins: [callouts], hastPlugins: [focusableTables] }),
   },
-  vite: { plugins: [searchOnOpen()] },
+  vite: { plugins: [searchOnOpen(), islandChunks(), solidHydrate()] },
   integrations: [
     starlight({
       title: 'fedcheck',

@@ -1,8 +1,10 @@
 // The check reference page's entries: each check's metadata with its description, in English
 // or in another language. Only the docs build reads descriptions and translations, so the
-// browser bundle leaves them out.
+// browser bundle leaves them out, and the fixes of the checks the page cannot run.
 import type { CheckMeta, CheckTranslations } from './evidence.ts';
-import { CHECK_METAS } from './registry.ts';
+import { CHECK_HEADS, REPORT_CHECKS } from './registry.ts';
+import { CONNECTION_CHECKS } from './probing.ts';
+import { OUTGOING_CHECKS } from './outgoing.ts';
 import { descriptions as name, de as nameDe } from './checks/name.ts';
 import { descriptions as wellKnownServer, de as wellKnownServerDe } from './checks/well-known-server.ts';
 import { descriptions as dns, de as dnsDe } from './checks/dns.ts';
@@ -15,6 +17,17 @@ import { descriptions as support, de as supportDe } from './checks/support.ts';
 import { descriptions as auth, de as authDe } from './checks/auth.ts';
 import { descriptions as rtc, de as rtcDe } from './checks/rtc.ts';
 import { descriptions as outgoing, de as outgoingDe } from './checks/outgoing.ts';
+
+const FULL_METAS = new Map(
+  [...REPORT_CHECKS, ...OUTGOING_CHECKS, ...CONNECTION_CHECKS].map((check) => [check.meta.id, check.meta]),
+);
+
+/** Every check's metadata with its fix, in the registry's order. */
+export const CHECK_METAS: readonly CheckMeta[] = CHECK_HEADS.map((head) => {
+  const meta = FULL_METAS.get(head.id);
+  if (meta === undefined) throw new Error(`check ${head.id} has no logic`);
+  return meta;
+});
 
 const DESCRIPTIONS: Record<string, string> = { ...name, ...wellKnownServer, ...dns, ...browser, ...connection, ...federation, ...keys, ...outgoing, ...client, ...auth, ...rtc, ...support };
 

@@ -7,9 +7,9 @@ import { reachFromBrowser } from './connections.ts';
 import { gatherRtc } from './rtc-discovery.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
 import type { OutgoingTesting } from './outgoing.ts';
-import { CHECK_AREAS, connectionKey, type KnownFeature, type CheckArea, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type ReportCheck } from './evidence.ts';
+import { CHECK_AREAS, connectionKey, type KnownFeature, type CheckArea, type CheckHead, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type ReportCheck } from './evidence.ts';
 import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
-import { CHECK_METAS, REPORT_CHECKS } from './registry.ts';
+import { CHECK_HEADS, REPORT_CHECKS } from './registry.ts';
 import { REPORT_SCHEMA, type CheckStatus, type ConnectionReport, type Finding, type Report, type Verdict } from './report.ts';
 import { parseServerName } from './server-name.ts';
 import { createTrace, type ProgressEvent } from './trace.ts';
@@ -40,7 +40,7 @@ export interface CheckDeps {
 /** What a front end that can open connections adds (probing.ts). */
 export interface ConnectionTesting {
   probeAll(discovery: Discovery, ctx: NetworkContext): Promise<ProbeEvidence[]>;
-  /** The logic of the registry's CONNECTION_METAS. */
+  /** The logic of the registry's CONNECTION_HEADS. */
   checks: readonly ConnectionCheck[];
   summarize(probe: ProbeEvidence, findings: Finding[]): ConnectionReport;
 }
@@ -125,30 +125,35 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
 function evaluate(evidence: Evidence, connectionChecks: readonly ConnectionCheck[], outgoingChecks: readonly ReportCheck[]): Finding[] {
   const reportChecks = new Map([...REPORT_CHECKS, ...outgoingChecks].map((check) => [check.meta.id, check]));
   const perConnection = new Map(connectionChecks.map((check) => [check.meta.id, check]));
-  return CHECK_METAS.flatMap((meta) => {
-    const check = reportChecks.get(meta.id);
-    if (check) return check.run(evidence).map((outcome) => toFinding(meta, outcome));
-    return meta.area === 'outgoing' ? notTestedOutgoing(meta, evidence) : connectionFindings(meta, perConnection.get(meta.id), evidence);
+  return CHECK_HEADS.flatMap((head) => {
+    const check = reportChecks.get(head.id);
+    if (check) return check.run(evidence).map((outcome) => toFinding(check.meta, outcome));
+    return head.area === 'outgoing' ? notTestedOutgoing(head, evidence) : connectionFindings(head, perConnection.get(head.id), evidence);
   });
 }
 
 /** The page says where to get the outgoing test; other front ends without it stay silent. */
-function notTestedOutgoing(meta: CheckMeta, evidence: Evidence): Finding[] {
-  if (evidence.probes !== null || !evidence.discovery || meta.id !== 'outgoing.reached') return [];
-  return [toFinding(meta, { status: 'skip', detail: 'Not tested from this page: the fedcheck proxy or CLI tests it when run with a server name of its own.' })];
+function notTestedOutgoing(head: CheckHead, evidence: Evidence): Finding[] {
+  if (evidence.probes !== null || !evidence.discovery || head.id !== 'outgoing.reached') return [];
+  return [notTested(head, 'Not tested from this page: the fedcheck proxy or CLI tests it when run with a server name of its own.')];
 }
 
 /** Without probes (or without the check's logic, which comes with them) it is not tested. */
-function connectionFindings(meta: CheckMeta, check: ConnectionCheck | undefined, evidence: Evidence): Finding[] {
+function connectionFindings(head: CheckHead, check: ConnectionCheck | undefined, evidence: Evidence): Finding[] {
   const targets = evidence.discovery?.resolution.targets ?? [];
   if (!targets.some((target) => target.addresses.length > 0)) return [];
-  if (evidence.probes === null || !check) return [toFinding(meta, { status: 'skip', detail: NOT_TESTED })];
+  if (evidence.probes === null || !check) return [notTested(head, NOT_TESTED)];
   return evidence.probes.flatMap((probe) => {
     const outcome = check.perConnection(probe, evidence);
     if (outcome === null) return [];
     const connection = connectionKey(probe.request.address, probe.request.port);
-    return [toFinding(meta, { ...outcome, detail: `${connection}: ${outcome.detail}`, data: { connection, ...outcome.data } })];
+    return [toFinding(check.meta, { ...outcome, detail: `${connection}: ${outcome.detail}`, data: { connection, ...outcome.data } })];
   });
+}
+
+/** A check this front end cannot run, by its head: a skip needs no fix. */
+function notTested(head: CheckHead, detail: string): Finding {
+  return { id: head.id, status: 'skip', title: head.title, detail, docs: head.docs };
 }
 
 function toFinding(meta: CheckMeta, outcome: Outcome): Finding {
@@ -179,7 +184,7 @@ export function findingConnection(finding: Finding): string | undefined {
 const ADVISORY_AREAS = new Set(['client', 'auth', 'rtc', 'support', 'outgoing']);
 
 export function areaStatuses(findings: Finding[]): Report['areas'] {
-  const areaOf = new Map(CHECK_METAS.map((meta) => [meta.id, meta.area]));
+  const areaOf = new Map(CHECK_HEADS.map((head) => [head.id, head.area]));
   const statuses = new Map<CheckArea, Set<CheckStatus>>();
   for (const finding of findings) {
     const area = areaOf.get(finding.id);
@@ -211,7 +216,7 @@ export function withStrictClientVerdict(report: Report): Report {
 
 export function verdictOf(findings: Finding[], { strictClient = false }: { strictClient?: boolean } = {}): Verdict {
   const capped = (area: string) => ADVISORY_AREAS.has(area) && !(strictClient && CLIENT_AREAS.has(area));
-  const areaOf = new Map(CHECK_METAS.map((meta) => [meta.id, meta.area]));
+  const areaOf = new Map(CHECK_HEADS.map((head) => [head.id, head.area]));
   const connections = new Map<string, boolean>();
   let verdict: Verdict = 'pass';
   const worsen = (to: Verdict) => {

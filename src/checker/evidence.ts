@@ -129,6 +129,13 @@ export interface CheckMeta {
   fix: string;
 }
 
+/**
+ * A check as a report lists it without running it (the page's connection, key and outgoing
+ * checks, reported as not tested): everything but the fix, which comes with the check's logic
+ * (fullMeta), so that the page does not carry the fixes of checks it cannot run.
+ */
+export type CheckHead = Omit<CheckMeta, 'fix'>;
+
 /** What each check looks at and why, by id: the check reference page's text. */
 export type Descriptions = Record<string, string>;
 
@@ -162,8 +169,15 @@ export function docsUrl(id: string): string {
   return `/docs/checks/#${id}`;
 }
 
-export function meta(fields: Omit<CheckMeta, 'docs'>): CheckMeta {
+/** A check's metadata (with its fix) or head (without), with its docs anchor. */
+export function meta<Fields extends Omit<CheckHead, 'docs'>>(fields: Fields): Fields & { docs: string } {
   return { ...fields, docs: docsUrl(fields.id) };
+}
+
+/** The metadata of a check whose head the page lists: the head and the fix its logic comes
+ * with. Pure, so that a bundle without the check's logic drops the fix too. */
+/* @__NO_SIDE_EFFECTS__ */ export function fullMeta(head: CheckHead, fix: string): CheckMeta {
+  return { ...head, fix };
 }
 
 /** How findings name a connection: `1.2.3.4:8448`, `[2001:db8::1]:8448`. */

@@ -78,15 +78,18 @@ export type OutgoingEvidence =
     };
 
 export interface OutgoingTesting {
-  /** The logic of the registry's OUTGOING_METAS. */
+  /** The logic of the registry's OUTGOING_HEADS. */
   checks: readonly ReportCheck[];
   run(serverName: string, discovery: Discovery, probes: ProbeEvidence[], ctx: NetworkContext): Promise<OutgoingEvidence>;
 }
 
+/** In the order of the registry's OUTGOING_HEADS. */
+export const OUTGOING_CHECKS: readonly ReportCheck[] = [outgoingReached, outgoingNotarySignature];
+
 /** The outgoing test for a front end with an identity; `null`: the report says how to get one. */
 export function outgoingTesting(identity: OurIdentity | null): OutgoingTesting {
   return {
-    checks: [outgoingReached, outgoingNotarySignature],
+    checks: OUTGOING_CHECKS,
     async run(serverName, discovery, probes, ctx) {
       if (identity === null) return { kind: 'disabled' };
       const probe = probes.find(worked);

@@ -22,7 +22,7 @@ import { analyzeServerKeys } from './keys.ts';
 import type { CheckStatus, ConnectionReport, Finding, ResolutionTarget } from './report.ts';
 import { errorMessage } from './trace.ts';
 
-/** In the order of the registry's CONNECTION_METAS. */
+/** In the order of the registry's CONNECTION_HEADS. */
 export const CONNECTION_CHECKS: readonly ConnectionCheck[] = [
   connectionTcp,
   tlsHandshake,

@@ -1,8 +1,9 @@
-// Every check, in report order. The docs' check reference and the UI read `CHECK_METAS`.
-// This module is what the browser bundle carries: the checks over the whole evidence with
-// their logic, the per-connection checks by their metadata only (their logic comes with
-// connection testing, probing.ts, which only front ends that can open connections load).
-import { CHECK_AREAS, type CheckMeta, type ReportCheck } from './evidence.ts';
+// Every check, in report order (`CHECK_HEADS`). This module is what the browser bundle
+// carries: the checks over the whole evidence with their logic, the per-connection and
+// outgoing checks by their heads only (their logic and fixes come with connection testing,
+// probing.ts, and the outgoing test, outgoing.ts, which only the proxy and the CLI load).
+// Every check's full metadata, fixes included, is check-reference.ts's CHECK_METAS.
+import { CHECK_AREAS, type CheckHead, type ReportCheck } from './evidence.ts';
 import { nameSyntax } from './checks/name.ts';
 import {
   wellKnownServerCache,
@@ -27,14 +28,14 @@ import {
   dnsTargetsResolve,
 } from './checks/dns.ts';
 import { browserReachability } from './checks/browser.ts';
-import { connectionMetas } from './checks/connection.ts';
-import { federationMetas } from './checks/federation.ts';
-import { keysMetas } from './checks/keys.ts';
+import { connectionHeads } from './checks/connection.ts';
+import { federationHeads } from './checks/federation.ts';
+import { keysHeads } from './checks/keys.ts';
 import { clientBaseUrl, clientCors, clientFeatures, clientIdentityServer, clientVersions, clientWellKnown } from './checks/client.ts';
 import { authChecks } from './checks/auth.ts';
 import { rtcAuthorizationService, rtcCalls, rtcFeatures, rtcFoci, rtcTransports } from './checks/rtc.ts';
 import { supportContacts, supportPgpKeys, supportPolicies, supportWellKnown } from './checks/support.ts';
-import { outgoingMetas } from './checks/outgoing.ts';
+import { outgoingHeads } from './checks/outgoing.ts';
 
 export const REPORT_CHECKS: readonly ReportCheck[] = [
   nameSyntax,
@@ -76,22 +77,22 @@ export const REPORT_CHECKS: readonly ReportCheck[] = [
 ];
 
 /** Checks over the whole evidence whose logic comes with the outgoing test (outgoing.ts), which only the proxy and the CLI load. */
-export const OUTGOING_METAS: readonly CheckMeta[] = Object.values(outgoingMetas);
+export const OUTGOING_HEADS: readonly CheckHead[] = Object.values(outgoingHeads);
 
 /** The checks run once per connection (address and port) that a prober opened. */
-export const CONNECTION_METAS: readonly CheckMeta[] = [
-  ...Object.values(connectionMetas),
-  ...Object.values(federationMetas),
-  ...Object.values(keysMetas),
+export const CONNECTION_HEADS: readonly CheckHead[] = [
+  ...Object.values(connectionHeads),
+  ...Object.values(federationHeads),
+  ...Object.values(keysHeads),
 ];
 
-const areaRank = (meta: CheckMeta) => CHECK_AREAS.indexOf(meta.area);
+const areaRank = (head: CheckHead) => CHECK_AREAS.indexOf(head.area);
 
 /** By area, in the order a peer meets them; within an area, as listed above. */
-export const CHECK_METAS: readonly CheckMeta[] = [...REPORT_CHECKS.map((check) => check.meta), ...OUTGOING_METAS, ...CONNECTION_METAS].sort(
+export const CHECK_HEADS: readonly CheckHead[] = [...REPORT_CHECKS.map((check) => check.meta), ...OUTGOING_HEADS, ...CONNECTION_HEADS].sort(
   (a, b) => areaRank(a) - areaRank(b),
 );
 
-export function checkMeta(id: string): CheckMeta | undefined {
-  return CHECK_METAS.find((meta) => meta.id === id);
+export function checkHead(id: string): CheckHead | undefined {
+  return CHECK_HEADS.find((head) => head.id === id);
 }

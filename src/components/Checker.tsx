@@ -17,7 +17,7 @@ import { TextsContext, type CheckerTexts } from './labels.ts';
 import './checker.css';
 
 /** What the island needs from the engine module, which it loads once the page is idle. */
-export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'defaultFix' | 'renderMarkdown' | 'connectionKey'>;
+export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkFromBrowser' | 'areaOf' | 'renderMarkdown' | 'connectionKey'>;
 
 const loadEngine = (): Promise<Engine> => import('../adapters/browser/check.ts');
 const ReportView = lazy(() => import('./ReportView.tsx'));

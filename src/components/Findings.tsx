@@ -11,7 +11,7 @@ export function safeHref(url: string): string | undefined {
   return URL.canParse(url) && new URL(url).protocol === 'https:' ? url : undefined;
 }
 
-export function Findings(props: { report: Report; areaOf: (id: string) => string; defaultFix: (id: string) => string | undefined }) {
+export function Findings(props: { report: Report; areaOf: (id: string) => string }) {
   const texts = useTexts();
   const groups = () => {
     const byArea = new Map<string, Finding[]>();
@@ -38,9 +38,9 @@ export function Findings(props: { report: Report; areaOf: (id: string) => string
           <section class="fc-area" aria-labelledby={`fc-area-${group.area}`}>
             <h3 id={`fc-area-${group.area}`}>{texts.area[group.area] ?? group.area}</h3>
             <ul>
-              <For each={group.shown}>{(finding) => <FindingItem finding={finding} defaultFix={props.defaultFix} />}</For>
+              <For each={group.shown}>{(finding) => <FindingItem finding={finding} />}</For>
               <Show when={group.skipped.length > 0}>
-                <NotTested findings={group.skipped} defaultFix={props.defaultFix} />
+                <NotTested findings={group.skipped} />
               </Show>
             </ul>
           </section>
@@ -55,15 +55,13 @@ function rank(known: string[], area: string): number {
   return index < 0 ? known.length : index;
 }
 
-type DefaultFix = (id: string) => string | undefined;
-
-function FindingItem(props: { finding: Finding; defaultFix: DefaultFix }) {
+function FindingItem(props: { finding: Finding }) {
   const texts = useTexts();
   return (
     <li class="fc-finding fc-brief" data-status={props.finding.status} data-check={props.finding.id}>
       <p class="fc-finding-title">
         <span class="fc-badge">{texts.status[props.finding.status]}</span>{' '}
-        <DocsTitle finding={props.finding} defaultFix={props.defaultFix} />
+        <DocsTitle finding={props.finding} />
       </p>
       <p class="fc-detail">{props.finding.detail}</p>
     </li>
@@ -71,7 +69,7 @@ function FindingItem(props: { finding: Finding; defaultFix: DefaultFix }) {
 }
 
 /** Checks the page could not run, in one line: the notice above the trace says why. */
-function NotTested(props: { findings: Finding[]; defaultFix: DefaultFix }) {
+function NotTested(props: { findings: Finding[] }) {
   const texts = useTexts();
   return (
     <li class="fc-finding" data-status="skip">
@@ -81,7 +79,7 @@ function NotTested(props: { findings: Finding[]; defaultFix: DefaultFix }) {
           {(finding, index) => (
             <>
               {index() > 0 ? ', ' : ''}
-              <DocsTitle finding={finding} defaultFix={props.defaultFix} />
+              <DocsTitle finding={finding} />
             </>
           )}
         </For>
@@ -92,9 +90,9 @@ function NotTested(props: { findings: Finding[]; defaultFix: DefaultFix }) {
 
 /** A finding's title in the page's language, a link to its docs (in that language) where the
  * URL is one of ours or https. */
-function DocsTitle(props: { finding: Finding; defaultFix: DefaultFix }) {
+function DocsTitle(props: { finding: Finding }) {
   const texts = useTexts();
-  const title = () => findingText(texts, props.finding, props.defaultFix(props.finding.id)).title;
+  const title = () => findingText(texts, props.finding).title;
   return (
     <Show when={safeHref(localDocs(texts, props.finding.docs))} fallback={title()}>
       {(link) => <a href={link()}>{title()}</a>}

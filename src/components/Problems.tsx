@@ -8,7 +8,7 @@ import { safeHref } from './Findings.tsx';
 import { FixSnippets } from './FixSnippets.tsx';
 import { fill, fillParts, findingText, localDocs, useTexts } from './labels.ts';
 
-export function Problems(props: { report: Report; defaultFix: (id: string) => string | undefined }) {
+export function Problems(props: { report: Report }) {
   const texts = useTexts();
   const problems = () => [
     ...props.report.checks.filter((finding) => finding.status === 'fail'),
@@ -21,7 +21,7 @@ export function Problems(props: { report: Report; defaultFix: (id: string) => st
         <ol>
           <For each={problems()}>
             {(finding) => {
-              const text = findingText(texts, finding, props.defaultFix(finding.id));
+              const text = findingText(texts, finding);
               return (
               <li class="fc-finding fc-problem" data-status={finding.status} data-check={finding.id}>
                 <p class="fc-finding-title">

@@ -26,7 +26,7 @@ export default function ReportView(props: ReportViewProps) {
   const notTested = () => report().checks.filter((check) => check.status === 'skip' && PAGE_BLIND_AREAS.has(props.engine.areaOf(check.id))).length;
   return (
     <div class="fc-report">
-      <Problems report={report()} defaultFix={props.engine.defaultFix} />
+      <Problems report={report()} />
       <ReportActions report={report()} markdown={props.engine.renderMarkdown} />
       <Show when={props.outcome.proxyError}>
         <p class="fc-notice" data-notice="proxy-failed">
@@ -55,7 +55,7 @@ export default function ReportView(props: ReportViewProps) {
       <Show when={report().connections.length > 0}>
         <Connections connections={report().connections} connectionKey={props.engine.connectionKey} />
       </Show>
-      <Findings report={report()} areaOf={props.engine.areaOf} defaultFix={props.engine.defaultFix} />
+      <Findings report={report()} areaOf={props.engine.areaOf} />
     </div>
   );
 }

@@ -21,8 +21,13 @@ export interface CheckerTexts {
   area: Record<string, string>;
   /** The island's sentences; `{name}` marks where a value goes (see fill). */
   ui: Record<UiKey, string>;
-  /** Checks' titles and fixes in this language, by id; without it the report's own (English). */
-  checks?: Record<string, { title: string; fix: string }>;
+  /**
+   * Checks' titles and fixes in this language, by id; without it the report's own (English).
+   * `defaultFixHash`: the fixHash of the English fix a report carries when the check wrote
+   * none for the finding, which is the one shown translated (the page's engine does not carry
+   * every check's English fix: those of the checks only a proxy runs come with their logic).
+   */
+  checks?: Record<string, { title: string; fix: string; defaultFixHash: string }>;
 }
 
 export type UiKey = keyof typeof ENGLISH.ui;
@@ -49,10 +54,18 @@ export function fill(template: string, values: Record<string, string | number>):
 }
 
 /** A finding's title and fix in the page's language: a fix written for this one finding stays as the report has it. */
-export function findingText(texts: CheckerTexts, finding: { id: string; title: string; fix?: string }, defaultFix: string | undefined) {
+export function findingText(texts: CheckerTexts, finding: { id: string; title: string; fix?: string }) {
   const translated = texts.checks?.[finding.id];
   if (!translated) return { title: finding.title, fix: finding.fix };
-  return { title: translated.title, fix: finding.fix !== undefined && finding.fix === defaultFix ? translated.fix : finding.fix };
+  return { title: translated.title, fix: finding.fix !== undefined && fixHash(finding.fix) === translated.defaultFixHash ? translated.fix : finding.fix };
+}
+
+/** 32-bit FNV-1a of a fix text: tells a check's default fix from one written for a finding (one
+ * check's fixes colliding is a one-in-four-billion chance, and shows the English fix). */
+export function fixHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return (hash >>> 0).toString(36);
 }
 
 /** Our own docs links in the page's language. */

@@ -10,7 +10,7 @@
 import { Gauge, Registry } from 'prom-client';
 import { STATUS_SEVERITY, worstStatus } from '../checker/area-groups.ts';
 import { findingConnection } from '../checker/check.ts';
-import { checkMeta } from '../checker/registry.ts';
+import { checkHead } from '../checker/registry.ts';
 import type { CheckStatus, Report, Verdict } from '../checker/report.ts';
 import { connectionKey } from '../checker/evidence.ts';
 import { printable } from '../cli/formats.ts';
@@ -36,7 +36,7 @@ export function labelValue(text: string): string {
 
 /** A check's area from the registry; a check unknown here (a newer report) by its id's first part. */
 function areaOf(id: string): string {
-  return checkMeta(id)?.area ?? id.split('.')[0];
+  return checkHead(id)?.area ?? id.split('.')[0];
 }
 
 const worst = (statuses: CheckStatus[]): CheckStatus => worstStatus(statuses) ?? 'skip';

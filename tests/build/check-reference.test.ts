@@ -2,8 +2,7 @@
 // every docs URL a finding carries lands on an anchor that exists.
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import { CHECK_METAS } from '../../src/checker/registry.ts';
-import { CHECK_REFERENCE, CHECK_TRANSLATIONS, checkReference } from '../../src/checker/check-reference.ts';
+import { CHECK_METAS, CHECK_REFERENCE, CHECK_TRANSLATIONS, checkReference } from '../../src/checker/check-reference.ts';
 import { decodeHtml, dist, readBuilt } from './build-helpers.ts';
 
 const page = readBuilt(join(dist, 'docs', 'checks', 'index.html'));

@@ -4,13 +4,13 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { render, cleanup, screen } from '@solidjs/testing-library';
 import Checker from '../../src/components/Checker.tsx';
 import { checkerTexts } from '../../src/components/checker-texts.ts';
-import { checkMeta } from '../../src/checker/registry.ts';
-import { translationsOf } from '../../src/checker/check-reference.ts';
+import { CHECK_METAS, translationsOf } from '../../src/checker/check-reference.ts';
 import { fakeEngine, finding, report } from './fake-engine.ts';
 
 const noProxy = async () => ({ state: 'none' as const });
 const de = translationsOf('de');
-const metaFix = (id: string) => checkMeta(id)!.fix;
+const checkMeta = (id: string) => CHECK_METAS.find((meta) => meta.id === id)!;
+const metaFix = (id: string) => checkMeta(id).fix;
 
 afterEach(() => {
   cleanup();
@@ -22,16 +22,17 @@ function renderGerman() {
   const { load } = fakeEngine(
     report({
       checks: [
-        finding('dns.srv.legacy', 'warn', 'Only the deprecated _matrix._tcp record exists.', { title: checkMeta('dns.srv.legacy')!.title, fix: metaFix('dns.srv.legacy') }),
+        finding('dns.srv.legacy', 'warn', 'Only the deprecated _matrix._tcp record exists.', { title: checkMeta('dns.srv.legacy').title, fix: metaFix('dns.srv.legacy') }),
+        // A proxy's finding of a check whose fix the page's engine does not carry.
+        finding('tls.certificate.expiry', 'fail', 'The certificate expired.', { fix: metaFix('tls.certificate.expiry') }),
         finding('client.wellknown.cors', 'fail', 'No Access-Control-Allow-Origin.', { fix: 'A fix written for this finding.' }),
         finding('wellknown.server.m-server', 'pass', 'm.server is fine'),
         finding('tls.certificate.name', 'skip', 'Not tested from this page.'),
       ],
     }),
   );
-  const engine = async () => ({ ...(await load()), defaultFix: metaFix });
   history.replaceState(null, '', '/de/?server=example.org');
-  return render(() => <Checker engine={engine} detect={noProxy} texts={checkerTexts('de')} />);
+  return render(() => <Checker engine={load} detect={noProxy} texts={checkerTexts('de')} />);
 }
 
 describe('the checker in German', () => {
@@ -47,12 +48,13 @@ describe('the checker in German', () => {
     expect(document.querySelector('.fc-summary')!.textContent).toContain('Föderation funktioniert, mit Problemen: example.org');
     expect([...findings.querySelectorAll('h3')].map((heading) => heading.textContent)).toContain('Delegation per .well-known');
     // Problems come first, with their fixes (in German) and guide links; the findings by area repeat them in one line.
-    const problems = await findByRole('region', { name: 'Was zu beheben ist (2)' });
+    const problems = await findByRole('region', { name: 'Was zu beheben ist (3)' });
     expect(findings.querySelector('[data-check="dns.srv.legacy"]')!.textContent).toContain(de['dns.srv.legacy'].title);
     const legacy = problems.querySelector('[data-check="dns.srv.legacy"]')!;
     expect(legacy.textContent).toContain(de['dns.srv.legacy'].title);
     expect(legacy.textContent).toContain(`Lösung: ${de['dns.srv.legacy'].fix}`);
     expect(legacy.querySelector('a.fc-docs')!.getAttribute('href')).toBe('/de/docs/checks/#dns.srv.legacy');
+    expect(problems.querySelector('[data-check="tls.certificate.expiry"]')!.textContent).toContain(`Lösung: ${de['tls.certificate.expiry'].fix}`);
     // A fix the check wrote for this one finding is run-time detail: it stays as reported.
     const cors = problems.querySelector('[data-check="client.wellknown.cors"]')!;
     expect(cors.textContent).toContain(de['client.wellknown.cors'].title);

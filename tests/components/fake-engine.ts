@@ -63,7 +63,6 @@ export function fakeEngine(result: Report | ((serverName: string) => Report) = r
       return { report: value };
     },
     areaOf: (id) => AREAS[id.split('.')[0]] ?? 'other',
-    defaultFix: () => undefined,
     renderMarkdown: (value) => `# ${value.serverName}\n`,
     connectionKey: (address, port) => `${address}:${port}`,
   };

@@ -115,8 +115,8 @@ describe('scenario table', () => {
   });
 
   it('names only check ids the checker registry knows', async () => {
-    const { CHECK_METAS } = await import('../../src/checker/registry.ts');
-    const known = new Set(CHECK_METAS.map((m) => m.id));
+    const { CHECK_HEADS } = await import('../../src/checker/registry.ts');
+    const known = new Set(CHECK_HEADS.map((m) => m.id));
     for (const s of table) for (const id of s.expect.checks ?? []) expect(known.has(id), `${s.id}: ${id}`).toBe(true);
   });
 

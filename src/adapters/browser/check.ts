@@ -4,7 +4,8 @@
 import { areaStatuses, runCheck, verdictOf } from '../../checker/check.ts';
 import type { ProgressEvent } from '../../checker/trace.ts';
 export { connectionKey } from '../../checker/evidence.ts';
-import { checkMeta } from '../../checker/registry.ts';
+import { checkHead } from '../../checker/registry.ts';
+import { dnsResolversAgree } from '../../checker/checks/dns.ts';
 import { reportToMarkdown } from '../../checker/markdown.ts';
 import type { Finding, Report, TraceStep } from '../../checker/report.ts';
 import { knownFeatureTable, type KnownFeature } from '../../checker/evidence.ts';
@@ -86,14 +87,9 @@ export function unreadableServerWellKnown(report: Report): string | undefined {
   return requests.find((request) => request.url.endsWith('/.well-known/matrix/server') && request.error?.startsWith('cors:'))?.url;
 }
 
-/** The fix a check's meta gives, which a page in another language shows translated. */
-export function defaultFix(id: string): string | undefined {
-  return checkMeta(id)?.fix;
-}
-
 /** The registry's area of a check; a newer proxy's unknown ids go by their first word. */
 export function areaOf(id: string): string {
-  return checkMeta(id)?.area ?? id.split('.')[0];
+  return checkHead(id)?.area ?? id.split('.')[0];
 }
 
 /**
@@ -143,7 +139,7 @@ function dnsViewDifference(browser: Report, proxy: Report): Finding[] {
   const seenByBrowser = describeTargets(browser);
   const seenByProxy = describeTargets(proxy);
   if (seenByBrowser === seenByProxy) return [];
-  const meta = checkMeta('dns.resolvers.agree')!;
+  const meta = dnsResolversAgree.meta;
   return [
     {
       id: meta.id,

@@ -1,6 +1,6 @@
 // Each address and port: TCP, the TLS handshake and the certificate (spec § TLS, Part C 15).
 import type { CertificateSummary, ProbeResult } from '../interfaces.ts';
-import { meta, type ConnectionCheck, type Outcome, type ProbeEvidence, type Descriptions, type CheckTranslations } from '../evidence.ts';
+import { fullMeta, meta, type ConnectionCheck, type Outcome, type ProbeEvidence, type Descriptions, type CheckTranslations } from '../evidence.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const EXPIRY_WARNING_DAYS = 14;
@@ -38,48 +38,21 @@ function platformError(error: { code: string; message: string } | undefined): st
   return `${error?.code ?? ''} ${error?.message ?? ''}`;
 }
 
-/** The metadata apart from the logic: the browser lists these checks as not tested without loading them. */
-export const connectionMetas = {
-  connectionTcp: meta({
-    id: 'connection.tcp',
-    title: 'TCP connection',
-    area: 'connection',
-    fix: 'Open the port in the firewall (and forward it on the router), and make sure the reverse proxy or homeserver listens on it on this address.',
-  }),
-  tlsHandshake: meta({
-    id: 'tls.handshake',
-    title: 'TLS handshake',
-    area: 'tls',
-    fix: 'Serve HTTPS (not plain HTTP) on this port: terminate TLS in the reverse proxy or configure a TLS listener on the homeserver.',
-  }),
-  tlsVersion: meta({
-    id: 'tls.version',
-    title: 'TLS 1.2 or newer',
-    area: 'tls',
-    fix: 'Enable TLS 1.2 and 1.3 and disable older versions (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`).',
-  }),
-  tlsCertificateTrusted: meta({
-    id: 'tls.certificate.trusted',
-    title: 'Certificate chain is trusted',
-    area: 'tls',
-    fix: "Use a certificate from a public CA (e.g. Let's Encrypt) and send the full chain (nginx: `ssl_certificate fullchain.pem;`, not cert.pem).",
-  }),
-  tlsCertificateName: meta({
-    id: 'tls.certificate.name',
-    title: 'Certificate is valid for the expected name',
-    area: 'tls',
-    fix: 'Get a certificate whose subject alternative names include the name shown (the server name, or the delegated name); for SRV, never only the SRV target.',
-  }),
-  tlsCertificateExpiry: meta({
-    id: 'tls.certificate.expiry',
-    title: 'Certificate is within its validity period',
-    area: 'tls',
-    fix: "Renew the certificate, and automate renewal (e.g. certbot's timer) and the reload of the server afterwards.",
-  }),
+/** Their heads apart from the logic: the page lists these checks as not tested without loading them, or their fixes. */
+export const connectionHeads = {
+  connectionTcp: meta({ id: 'connection.tcp', title: 'TCP connection', area: 'connection' }),
+  tlsHandshake: meta({ id: 'tls.handshake', title: 'TLS handshake', area: 'tls' }),
+  tlsVersion: meta({ id: 'tls.version', title: 'TLS 1.2 or newer', area: 'tls' }),
+  tlsCertificateTrusted: meta({ id: 'tls.certificate.trusted', title: 'Certificate chain is trusted', area: 'tls' }),
+  tlsCertificateName: meta({ id: 'tls.certificate.name', title: 'Certificate is valid for the expected name', area: 'tls' }),
+  tlsCertificateExpiry: meta({ id: 'tls.certificate.expiry', title: 'Certificate is within its validity period', area: 'tls' }),
 };
 
 export const connectionTcp: ConnectionCheck = {
-  meta: connectionMetas.connectionTcp,
+  meta: fullMeta(
+    connectionHeads.connectionTcp,
+    'Open the port in the firewall (and forward it on the router), and make sure the reverse proxy or homeserver listens on it on this address.',
+  ),
   perConnection({ result }) {
     return result.tcp.ok
       ? { status: 'pass', detail: `Connected in ${Math.round(result.tcp.elapsedMs)} ms.` }
@@ -88,7 +61,10 @@ export const connectionTcp: ConnectionCheck = {
 };
 
 export const tlsHandshake: ConnectionCheck = {
-  meta: connectionMetas.tlsHandshake,
+  meta: fullMeta(
+    connectionHeads.tlsHandshake,
+    'Serve HTTPS (not plain HTTP) on this port: terminate TLS in the reverse proxy or configure a TLS listener on the homeserver.',
+  ),
   perConnection({ result }) {
     if (!result.tcp.ok || !result.tls) return null;
     return result.tls.ok
@@ -98,7 +74,10 @@ export const tlsHandshake: ConnectionCheck = {
 };
 
 export const tlsVersion: ConnectionCheck = {
-  meta: connectionMetas.tlsVersion,
+  meta: fullMeta(
+    connectionHeads.tlsVersion,
+    'Enable TLS 1.2 and 1.3 and disable older versions (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`).',
+  ),
   perConnection({ result }) {
     const version = result.tls?.ok ? result.tls.version : undefined;
     if (version === undefined) return null;
@@ -109,7 +88,10 @@ export const tlsVersion: ConnectionCheck = {
 };
 
 export const tlsCertificateTrusted: ConnectionCheck = {
-  meta: connectionMetas.tlsCertificateTrusted,
+  meta: fullMeta(
+    connectionHeads.tlsCertificateTrusted,
+    "Use a certificate from a public CA (e.g. Let's Encrypt) and send the full chain (nginx: `ssl_certificate fullchain.pem;`, not cert.pem).",
+  ),
   perConnection: withLeaf((leaf, tls) => {
     const data = { sent: names(tls.certificates), ...(tls.fromTrustStore ? { fromTrustStore: names(tls.fromTrustStore) } : {}) };
     const unsent = unsentIntermediates(tls);
@@ -134,7 +116,10 @@ export const tlsCertificateTrusted: ConnectionCheck = {
 };
 
 export const tlsCertificateName: ConnectionCheck = {
-  meta: connectionMetas.tlsCertificateName,
+  meta: fullMeta(
+    connectionHeads.tlsCertificateName,
+    'Get a certificate whose subject alternative names include the name shown (the server name, or the delegated name); for SRV, never only the SRV target.',
+  ),
   perConnection: withLeaf((leaf, tls, { request, target }) => {
     const names = leaf.subjectAltNames.length > 0 ? leaf.subjectAltNames.join(', ') : `CN=${leaf.subjectCommonName}`;
     if (tls.nameMatches) return { status: 'pass', detail: `Valid for ${request.tlsName} (${names}).` };
@@ -148,7 +133,10 @@ export const tlsCertificateName: ConnectionCheck = {
 };
 
 export const tlsCertificateExpiry: ConnectionCheck = {
-  meta: connectionMetas.tlsCertificateExpiry,
+  meta: fullMeta(
+    connectionHeads.tlsCertificateExpiry,
+    "Renew the certificate, and automate renewal (e.g. certbot's timer) and the reload of the server afterwards.",
+  ),
   perConnection: withLeaf((leaf, _tls, _probe, nowMs) => {
     const notAfter = Date.parse(leaf.notAfter);
     const notBefore = Date.parse(leaf.notBefore);

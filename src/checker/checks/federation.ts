@@ -1,6 +1,6 @@
 // GET /_matrix/federation/v1/version on each connection, with the spec's Host and with a port in Host.
 import { parseJsonObject, isJsonObject } from '../well-known.ts';
-import { meta, type ConnectionCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
+import { fullMeta, meta, type ConnectionCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 import type { ProbeHttpResult } from '../interfaces.ts';
 
 export function describeProbeHttp(response: ProbeHttpResult): string {
@@ -20,24 +20,17 @@ export function federationServer(response: ProbeHttpResult | undefined): { name?
   };
 }
 
-/** The metadata apart from the logic: the browser lists these checks as not tested without loading them. */
-export const federationMetas = {
-  federationVersion: meta({
-    id: 'federation.version',
-    title: 'Federation API answers',
-    area: 'federation',
-    fix: 'Route /_matrix/ (all of it, not only /_matrix/client) from the reverse proxy to the homeserver for this host and port.',
-  }),
-  federationHostWithPort: meta({
-    id: 'federation.host-with-port',
-    title: 'Federation API answers Host with port',
-    area: 'federation',
-    fix: 'Make the reverse proxy match the host name whatever the port in the Host header (HAProxy: `req.hdr_reg(host) -i ^matrix\\.example\\.org(:[0-9]+)?$` instead of `req.hdr(host) -i matrix.example.org`), or strip the port from Host before matching.',
-  }),
+/** Their heads apart from the logic: the page lists these checks as not tested without loading them, or their fixes. */
+export const federationHeads = {
+  federationVersion: meta({ id: 'federation.version', title: 'Federation API answers', area: 'federation' }),
+  federationHostWithPort: meta({ id: 'federation.host-with-port', title: 'Federation API answers Host with port', area: 'federation' }),
 };
 
 export const federationVersion: ConnectionCheck = {
-  meta: federationMetas.federationVersion,
+  meta: fullMeta(
+    federationHeads.federationVersion,
+    'Route /_matrix/ (all of it, not only /_matrix/client) from the reverse proxy to the homeserver for this host and port.',
+  ),
   perConnection({ result }) {
     const server = federationServer(result.version);
     if (server === null) return null;
@@ -54,7 +47,10 @@ export const federationVersion: ConnectionCheck = {
 };
 
 export const federationHostWithPort: ConnectionCheck = {
-  meta: federationMetas.federationHostWithPort,
+  meta: fullMeta(
+    federationHeads.federationHostWithPort,
+    'Make the reverse proxy match the host name whatever the port in the Host header (HAProxy: `req.hdr_reg(host) -i ^matrix\\.example\\.org(:[0-9]+)?$` instead of `req.hdr(host) -i matrix.example.org`), or strip the port from Host before matching.',
+  ),
   perConnection({ request, result }) {
     const withPort = result.versionWithPortHost;
     // Made only when the spec's Host has no port; a broken spec Host is federation.version's finding.

@@ -1,7 +1,7 @@
 // GET /_matrix/key/v2/server on each connection (spec § A4 "Validating a keys response").
 import { decodeBase64, type ServerKeys } from '../keys.ts';
 import { describeJson, isJsonObject } from '../well-known.ts';
-import { isJsonContentType, meta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type Descriptions, type CheckTranslations } from '../evidence.ts';
+import { fullMeta, isJsonContentType, meta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type Descriptions, type CheckTranslations } from '../evidence.ts';
 import { describeProbeHttp } from './federation.ts';
 
 const HOUR_MS = 3600 * 1000;
@@ -14,60 +14,23 @@ function withKeys(run: (keys: ParsedKeys, probe: ProbeEvidence, evidence: Eviden
   return (probe: ProbeEvidence, evidence: Evidence): Outcome | null => (probe.keys?.ok ? run(probe.keys, probe, evidence) : null);
 }
 
-/** The metadata apart from the logic: the browser lists these checks as not tested without loading them. */
-export const keysMetas = {
-  keysResponse: meta({
-    id: 'keys.response',
-    title: 'Server keys are served',
-    area: 'keys',
-    fix: 'Route /_matrix/key/ from the reverse proxy to the homeserver, like /_matrix/federation/.',
-  }),
-  keysContentType: meta({
-    id: 'keys.content-type',
-    title: 'Server keys are served as application/json',
-    area: 'keys',
-    fix: 'Do not rewrite the homeserver\'s Content-Type in the reverse proxy; it sends application/json.',
-  }),
-  keysServerName: meta({
-    id: 'keys.server-name',
-    title: 'Keys are for this server name',
-    area: 'keys',
-    fix: 'Set the homeserver\'s server_name to the name checked here (Synapse: `server_name` in homeserver.yaml), or point the delegation/DNS at the right homeserver.',
-  }),
-  keysValidUntil: meta({
-    id: 'keys.valid-until',
-    title: 'Keys are valid for at least an hour',
-    area: 'keys',
-    fix: 'Check the homeserver\'s clock (NTP); the homeserver sets valid_until_ts itself, usually a day ahead.',
-  }),
-  keysEd25519: meta({
-    id: 'keys.ed25519',
-    title: 'Ed25519 verify keys',
-    area: 'keys',
-    fix: 'Let the homeserver generate its signing key (Synapse: `signing_key_path`); do not edit the key file by hand.',
-  }),
-  keysSignature: meta({
-    id: 'keys.signature',
-    title: 'Keys response is correctly signed',
-    area: 'keys',
-    fix: 'Check that nothing between the homeserver and the internet rewrites the response body (reverse proxy filters, injected scripts), and that only one homeserver answers for this name.',
-  }),
-  keysOldVerifyKeys: meta({
-    id: 'keys.old-verify-keys',
-    title: 'Old verify keys are well-formed',
-    area: 'keys',
-    fix: 'Let the homeserver write old_verify_keys: each entry needs "key" (unpadded base64 of the 32-byte public key) and "expired_ts" (milliseconds), and a key is either current or old, never both.',
-  }),
-  keysBase64Padding: meta({
-    id: 'keys.base64-padding',
-    title: 'Unpadded base64',
-    area: 'keys',
-    fix: 'Encode keys and signatures as unpadded base64 (no trailing "="), as the spec requires.',
-  }),
+/** Their heads apart from the logic: the page lists these checks as not tested without loading them, or their fixes. */
+export const keysHeads = {
+  keysResponse: meta({ id: 'keys.response', title: 'Server keys are served', area: 'keys' }),
+  keysContentType: meta({ id: 'keys.content-type', title: 'Server keys are served as application/json', area: 'keys' }),
+  keysServerName: meta({ id: 'keys.server-name', title: 'Keys are for this server name', area: 'keys' }),
+  keysValidUntil: meta({ id: 'keys.valid-until', title: 'Keys are valid for at least an hour', area: 'keys' }),
+  keysEd25519: meta({ id: 'keys.ed25519', title: 'Ed25519 verify keys', area: 'keys' }),
+  keysSignature: meta({ id: 'keys.signature', title: 'Keys response is correctly signed', area: 'keys' }),
+  keysOldVerifyKeys: meta({ id: 'keys.old-verify-keys', title: 'Old verify keys are well-formed', area: 'keys' }),
+  keysBase64Padding: meta({ id: 'keys.base64-padding', title: 'Unpadded base64', area: 'keys' }),
 };
 
 export const keysResponse: ConnectionCheck = {
-  meta: keysMetas.keysResponse,
+  meta: fullMeta(
+    keysHeads.keysResponse,
+    'Route /_matrix/key/ from the reverse proxy to the homeserver, like /_matrix/federation/.',
+  ),
   perConnection({ result, keys }) {
     if (!result.keys) return null;
     if (result.keys.status !== 200) return { status: 'fail', detail: `The keys endpoint gave ${describeProbeHttp(result.keys)}.` };
@@ -77,7 +40,10 @@ export const keysResponse: ConnectionCheck = {
 };
 
 export const keysContentType: ConnectionCheck = {
-  meta: keysMetas.keysContentType,
+  meta: fullMeta(
+    keysHeads.keysContentType,
+    'Do not rewrite the homeserver\'s Content-Type in the reverse proxy; it sends application/json.',
+  ),
   perConnection({ result }) {
     if (result.keys?.status !== 200) return null;
     const contentType = result.keys.headers?.['content-type'];
@@ -88,7 +54,10 @@ export const keysContentType: ConnectionCheck = {
 };
 
 export const keysServerName: ConnectionCheck = {
-  meta: keysMetas.keysServerName,
+  meta: fullMeta(
+    keysHeads.keysServerName,
+    'Set the homeserver\'s server_name to the name checked here (Synapse: `server_name` in homeserver.yaml), or point the delegation/DNS at the right homeserver.',
+  ),
   perConnection: withKeys((keys, { request }) =>
     keys.serverName === request.serverName
       ? { status: 'pass', detail: `server_name is ${JSON.stringify(request.serverName)}.` }
@@ -97,7 +66,10 @@ export const keysServerName: ConnectionCheck = {
 };
 
 export const keysValidUntil: ConnectionCheck = {
-  meta: keysMetas.keysValidUntil,
+  meta: fullMeta(
+    keysHeads.keysValidUntil,
+    'Check the homeserver\'s clock (NTP); the homeserver sets valid_until_ts itself, usually a day ahead.',
+  ),
   perConnection: withKeys((keys, _probe, { nowMs }) => {
     const until = keys.validUntilTs;
     if (typeof until !== 'number' || !Number.isSafeInteger(until)) {
@@ -112,7 +84,10 @@ export const keysValidUntil: ConnectionCheck = {
 };
 
 export const keysEd25519: ConnectionCheck = {
-  meta: keysMetas.keysEd25519,
+  meta: fullMeta(
+    keysHeads.keysEd25519,
+    'Let the homeserver generate its signing key (Synapse: `signing_key_path`); do not edit the key file by hand.',
+  ),
   perConnection: withKeys(({ verifyKeys }) => {
     const ed25519 = verifyKeys.filter((key) => key.algorithm === 'ed25519');
     if (ed25519.length === 0) return { status: 'fail', detail: 'verify_keys has no ed25519 key.' };
@@ -125,7 +100,10 @@ export const keysEd25519: ConnectionCheck = {
 };
 
 export const keysSignature: ConnectionCheck = {
-  meta: keysMetas.keysSignature,
+  meta: fullMeta(
+    keysHeads.keysSignature,
+    'Check that nothing between the homeserver and the internet rewrites the response body (reverse proxy filters, injected scripts), and that only one homeserver answers for this name.',
+  ),
   perConnection: withKeys(({ verifyKeys }) => {
     const checked = verifyKeys.filter((key) => key.signature !== undefined);
     if (checked.length === 0) return null;
@@ -151,7 +129,10 @@ function oldKeyProblems(id: string, entry: unknown, alsoCurrent: boolean): strin
 }
 
 export const keysOldVerifyKeys: ConnectionCheck = {
-  meta: keysMetas.keysOldVerifyKeys,
+  meta: fullMeta(
+    keysHeads.keysOldVerifyKeys,
+    'Let the homeserver write old_verify_keys: each entry needs "key" (unpadded base64 of the 32-byte public key) and "expired_ts" (milliseconds), and a key is either current or old, never both.',
+  ),
   perConnection: withKeys(({ oldVerifyKeys, verifyKeys }) => {
     if (oldVerifyKeys === undefined) return { status: 'pass', detail: 'No old_verify_keys (optional).' };
     if (!isJsonObject(oldVerifyKeys)) return { status: 'fail', detail: `old_verify_keys is ${describeJson(oldVerifyKeys)}, not an object.` };
@@ -164,7 +145,10 @@ export const keysOldVerifyKeys: ConnectionCheck = {
 };
 
 export const keysBase64Padding: ConnectionCheck = {
-  meta: keysMetas.keysBase64Padding,
+  meta: fullMeta(
+    keysHeads.keysBase64Padding,
+    'Encode keys and signatures as unpadded base64 (no trailing "="), as the spec requires.',
+  ),
   perConnection: withKeys(({ verifyKeys }) => {
     const padded = verifyKeys.flatMap((key) => [
       ...(key.padded ? [`key ${key.id}`] : []),

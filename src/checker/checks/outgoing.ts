@@ -2,30 +2,23 @@
 // fedcheck's keys itself when asked to, and does it sign what it fetched? A server that will
 // not act as a notary, or answers from its cache, leaves the question open: "could not test",
 // never "broken".
-import { meta, type CheckTranslations, type Descriptions, type Outcome, type ReportCheck } from '../evidence.ts';
+import { fullMeta, meta, type CheckTranslations, type Descriptions, type Outcome, type ReportCheck } from '../evidence.ts';
 import type { OutgoingEvidence } from '../outgoing.ts';
 
 const GUIDE = '/docs/outgoing-federation/';
 const COULD_NOT = 'Could not test outgoing federation';
 
-/** The metadata apart from the logic: the page lists these checks (as not tested) without loading the logic. */
-export const outgoingMetas = {
-  reached: meta({
-    id: 'outgoing.reached',
-    title: 'Reaches other servers (outgoing federation)',
-    area: 'outgoing',
-    fix: `Let the homeserver open HTTPS connections out (port 443 and 8448, and the ports other servers' SRV records name), give it a working DNS resolver and an up-to-date CA bundle, and IPv4 egress as well as IPv6; see ${GUIDE}.`,
-  }),
-  notarySignature: meta({
-    id: 'outgoing.notary-signature',
-    title: 'Signs the keys it fetched from others',
-    area: 'outgoing',
-    fix: 'The server must sign its key query answers with a key it publishes at /_matrix/key/v2/server and pass the fetched keys on unchanged; check that its signing key file matches the published keys (a key restored from an old backup does not).',
-  }),
+/** Their heads apart from the logic: the page lists these checks as not tested without loading them, or their fixes. */
+export const outgoingHeads = {
+  reached: meta({ id: 'outgoing.reached', title: 'Reaches other servers (outgoing federation)', area: 'outgoing' }),
+  notarySignature: meta({ id: 'outgoing.notary-signature', title: 'Signs the keys it fetched from others', area: 'outgoing' }),
 };
 
 export const outgoingReached: ReportCheck = {
-  meta: outgoingMetas.reached,
+  meta: fullMeta(
+    outgoingHeads.reached,
+    `Let the homeserver open HTTPS connections out (port 443 and 8448, and the ports other servers' SRV records name), give it a working DNS resolver and an up-to-date CA bundle, and IPv4 egress as well as IPv6; see ${GUIDE}.`,
+  ),
   run({ outgoing, parse, discovery }) {
     if (!parse.ok || !discovery || outgoing === null) return [];
     return [reached(outgoing, parse.name.host)];
@@ -86,7 +79,10 @@ function queryData(outgoing: Extract<OutgoingEvidence, { query: unknown }>): Rec
 }
 
 export const outgoingNotarySignature: ReportCheck = {
-  meta: outgoingMetas.notarySignature,
+  meta: fullMeta(
+    outgoingHeads.notarySignature,
+    'The server must sign its key query answers with a key it publishes at /_matrix/key/v2/server and pass the fetched keys on unchanged; check that its signing key file matches the published keys (a key restored from an old backup does not).',
+  ),
   run({ outgoing }) {
     if (outgoing?.kind !== 'reached') return [];
     const { notarySignature, ourServerName } = outgoing;

@@ -1,7 +1,8 @@
 // Every registered check, passing and failing, through runCheck with the fakes. The last
 // test proves each check was seen both ways.
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHECK_METAS, CONNECTION_METAS } from '../../../src/checker/registry.ts';
+import { CONNECTION_HEADS } from '../../../src/checker/registry.ts';
+import { CHECK_METAS } from '../../../src/checker/check-reference.ts';
 import type { ProbeResult } from '../../../src/checker/interfaces.ts';
 import type { Report } from '../../../src/checker/report.ts';
 import type { FakeName, FakeResponse } from '../../fixtures/fakes.ts';
@@ -655,7 +656,7 @@ describe('support file extensions', () => {
 describe('in the browser (no prober)', () => {
   it('connection, TLS and keys checks are skipped with directions, never passed', async () => {
     const { report, http } = await checkScenario('example.org', healthy({ prober: false, routes: { 'https://matrix.example.org:443/_matrix/key/v2/server': { body: { server: { name: 'Synapse', version: '1' } } } } }));
-    for (const meta of CONNECTION_METAS) {
+    for (const meta of CONNECTION_HEADS) {
       expectFindings(report, meta.id, ['skip'], /Not tested from this page.*npm start/);
     }
     expectFindings(report, 'browser.reachability', ['pass'], /answered HTTP 200/);

@@ -3,9 +3,9 @@
 import { CONNECTION_CHECKS, connectionTesting } from '../../../src/checker/probing.ts';
 import { describe, expect, it } from 'vitest';
 import { areaStatuses, runCheck, verdictOf, withStrictClientVerdict } from '../../../src/checker/check.ts';
-import { CHECK_METAS, CONNECTION_METAS, OUTGOING_METAS, REPORT_CHECKS, checkMeta } from '../../../src/checker/registry.ts';
-import { outgoingTesting } from '../../../src/checker/outgoing.ts';
-import { CHECK_REFERENCE } from '../../../src/checker/check-reference.ts';
+import { CHECK_HEADS, CONNECTION_HEADS, OUTGOING_HEADS, REPORT_CHECKS, checkHead } from '../../../src/checker/registry.ts';
+import { OUTGOING_CHECKS, outgoingTesting } from '../../../src/checker/outgoing.ts';
+import { CHECK_METAS, CHECK_REFERENCE } from '../../../src/checker/check-reference.ts';
 import { CHECK_AREAS } from '../../../src/checker/evidence.ts';
 import type { Finding } from '../../../src/checker/report.ts';
 import type { ProgressEvent } from '../../../src/checker/trace.ts';
@@ -24,9 +24,11 @@ describe('registry', () => {
       expect(meta.fix.length).toBeGreaterThan(10);
     }
     for (const entry of CHECK_REFERENCE) expect(entry.description.length, entry.id).toBeGreaterThan(20);
-    expect(new Set(CHECK_METAS)).toEqual(new Set([...REPORT_CHECKS.map((check) => check.meta), ...OUTGOING_METAS, ...CONNECTION_METAS]));
-    expect(checkMeta('keys.signature')?.area).toBe('keys');
-    expect(checkMeta('nope')).toBeUndefined();
+    expect(new Set(CHECK_HEADS)).toEqual(new Set([...REPORT_CHECKS.map((check) => check.meta), ...OUTGOING_HEADS, ...CONNECTION_HEADS]));
+    // Each check's full metadata is its head with a fix; the report checks' metas are their heads.
+    CHECK_METAS.forEach((meta, index) => expect({ ...meta, fix: undefined }).toEqual({ ...CHECK_HEADS[index], fix: undefined }));
+    expect(checkHead('keys.signature')?.area).toBe('keys');
+    expect(checkHead('nope')).toBeUndefined();
   });
 
   it('lists checks by area, in the order a peer meets them', () => {
@@ -35,13 +37,13 @@ describe('registry', () => {
     expect(CHECK_METAS.map((meta) => meta.id).slice(18, 22)).toEqual(['dns.dnssec', 'browser.reachability', 'connection.tcp', 'tls.handshake']);
   });
 
-  it('gives every outgoing check its logic in the outgoing test, in the same order', () => {
-    expect(outgoingTesting(null).checks.map((check) => check.meta)).toEqual(OUTGOING_METAS);
+  it('gives every outgoing check its logic and fix in the outgoing test, in the same order', () => {
+    expect(outgoingTesting(null).checks).toBe(OUTGOING_CHECKS);
+    expect(OUTGOING_CHECKS.map(({ meta: { fix, ...head } }) => head)).toEqual(OUTGOING_HEADS);
   });
 
-  it('gives every per-connection check its logic in connection testing, in the same order', () => {
-    expect(CONNECTION_CHECKS.map((check) => check.meta)).toEqual(CONNECTION_METAS);
-    CONNECTION_CHECKS.forEach((check, index) => expect(check.meta).toBe(CONNECTION_METAS[index]));
+  it('gives every per-connection check its logic and fix in connection testing, in the same order', () => {
+    expect(CONNECTION_CHECKS.map(({ meta: { fix, ...head } }) => head)).toEqual(CONNECTION_HEADS);
   });
 });
 

@@ -1,8 +1,7 @@
 // Every check ships its German texts beside the English: a check without them, with an empty
 // one or with the English copied over fails here, and so does a translation of no check.
 import { describe, it, expect } from 'vitest';
-import { CHECK_METAS } from '../../../src/checker/registry.ts';
-import { CHECK_REFERENCE, CHECK_TRANSLATIONS, checkReference } from '../../../src/checker/check-reference.ts';
+import { CHECK_METAS, CHECK_REFERENCE, CHECK_TRANSLATIONS, checkReference } from '../../../src/checker/check-reference.ts';
 import { GERMAN } from '../../../src/components/labels.de.ts';
 
 // The German site says "du", as Starlight's German UI does; a text that says "Sie" reads as
