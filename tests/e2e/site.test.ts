@@ -3,10 +3,37 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { dist, filesUnder } from '../build/build-helpers.ts';
+import { CHECK_METAS } from '../../src/checker/registry.ts';
 import { axeViolations, launchChromium, startServer, watchCsp, watchPage, isLoopbackUrl, type RunningServer } from './browser.ts';
 
 /** Every page the build wrote, as a site path; the global setup built dist/ before this runs. */
 const builtPages = filesUnder(dist, /\.html$/).map((file) => file.replace(/(^|\/)index\.html$/, '$1'));
+
+/** A phone's width and a desktop's, for links to headings. */
+const ANCHOR_WIDTHS = [412, 1280];
+/** Chromium scrolls to the fragment once at parse time and again at load; 2 px allows rounding. */
+const TOLERANCE_PX = 2;
+/** Check ids per language: every page load is a second or more on a busy machine. */
+const CHECK_SAMPLE = 8;
+const guides = builtPages.filter((path) => /^(de\/)?docs\/.+\/$/.test(path));
+
+/**
+ * Links to headings to load afresh: each guide's middle and last heading (the most content above
+ * it), every heading link between pages, and a spread of the check ids the report links to.
+ */
+function anchorTargets(): string[] {
+  const urls = new Set<string>();
+  for (const path of guides) {
+    const html = readFileSync(join(dist, path, 'index.html'), 'utf8');
+    const ids = [...html.matchAll(/<h[2-6] id="([^"]+)"/g)].map((match) => match[1]);
+    for (const id of [ids[Math.floor(ids.length / 2)], ids.at(-1)]) if (id) urls.add(`/${path}#${id}`);
+    for (const [, href] of html.matchAll(/href="(\/(?:de\/)?docs\/[^"#]+#[^"]+)"/g)) urls.add(href);
+  }
+  const step = Math.ceil(CHECK_METAS.length / CHECK_SAMPLE);
+  const checks = CHECK_METAS.filter((_, index) => index % step === 0 || index === CHECK_METAS.length - 1);
+  for (const { id } of checks) for (const lang of ['', '/de']) urls.add(`${lang}/docs/checks/#${id}`);
+  return [...urls].sort();
+}
 
 describe('site in Chromium', () => {
   let browser: Browser;
@@ -157,4 +184,43 @@ describe('site in Chromium', () => {
     expect(response.status).toBe(404);
     expect(await response.text()).toContain('Page not found');
   });
+
+  // A link to a heading must land on it: the report's findings link to /docs/checks/#<id>, the
+  // guides link to each other's headings, and readers share such links. Rendering shortcuts that
+  // lay out content only once it scrolls near (content-visibility with an estimated size) put the
+  // heading hundreds of pixels off on a fresh load (tests/bench/README.md).
+  it('has guides in both languages and links to their headings to check', () => {
+    expect(guides).toContain('docs/federation-network/');
+    expect(guides).toContain('de/docs/federation-network/');
+    expect(anchorTargets().length).toBeGreaterThan(guides.length * 2);
+  });
+
+  it.each(ANCHOR_WIDTHS)('puts every target heading at its scroll margin on a fresh load, %i px wide', async (width) => {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    const misplaced: string[] = [];
+    for (const target of anchorTargets()) {
+      // From another document, so that each is a fresh load and not a same-page jump.
+      await page.goto('about:blank');
+      await page.goto(new URL(target, server.url).href, { waitUntil: 'load' });
+      const id = decodeURIComponent(new URL(target, server.url).hash.slice(1));
+      const placement = await page.evaluate(async (id) => {
+        // Let the rendering that follows load settle: content laid out late moves what is below it.
+        for (let frame = 0; frame < 3; frame++) await new Promise(requestAnimationFrame);
+        const heading = document.getElementById(id);
+        if (!heading) return null;
+        // Starlight keeps headings clear of its fixed header with the root's scroll-padding.
+        const margin = parseFloat(getComputedStyle(heading).scrollMarginTop) + parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop);
+        const top = heading.getBoundingClientRect().top + scrollY;
+        const maxScroll = document.documentElement.scrollHeight - innerHeight;
+        return { scrollY, expected: Math.max(0, Math.min(top - margin, maxScroll)) };
+      }, id);
+      if (!placement) misplaced.push(`${target}: no element with that id`);
+      else if (Math.abs(placement.scrollY - placement.expected) > TOLERANCE_PX) {
+        misplaced.push(`${target}: scrolled to ${placement.scrollY}, at its scroll margin and padding it needs ${placement.expected.toFixed(1)}`);
+      }
+    }
+    await context.close();
+    expect(misplaced).toEqual([]);
+  }, 900_000);
 });
