@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { dist, filesUnder } from '../build/build-helpers.ts';
-import { CHECK_METAS } from '../../src/checker/registry.ts';
+import { CHECK_HEADS } from '../../src/checker/registry.ts';
 import { axeViolations, launchChromium, startServer, watchCsp, watchPage, isLoopbackUrl, type RunningServer } from './browser.ts';
 
 /** Every page the build wrote, as a site path; the global setup built dist/ before this runs. */
@@ -15,6 +15,8 @@ const ANCHOR_WIDTHS = [412, 1280];
 const TOLERANCE_PX = 2;
 /** Check ids per language: every page load is a second or more on a busy machine. */
 const CHECK_SAMPLE = 8;
+/** Pages loading at once. */
+const ANCHOR_TABS = 4;
 const guides = builtPages.filter((path) => /^(de\/)?docs\/.+\/$/.test(path));
 
 /**
@@ -29,8 +31,8 @@ function anchorTargets(): string[] {
     for (const id of [ids[Math.floor(ids.length / 2)], ids.at(-1)]) if (id) urls.add(`/${path}#${id}`);
     for (const [, href] of html.matchAll(/href="(\/(?:de\/)?docs\/[^"#]+#[^"]+)"/g)) urls.add(href);
   }
-  const step = Math.ceil(CHECK_METAS.length / CHECK_SAMPLE);
-  const checks = CHECK_METAS.filter((_, index) => index % step === 0 || index === CHECK_METAS.length - 1);
+  const step = Math.ceil(CHECK_HEADS.length / CHECK_SAMPLE);
+  const checks = CHECK_HEADS.filter((_, index) => index % step === 0 || index === CHECK_HEADS.length - 1);
   for (const { id } of checks) for (const lang of ['', '/de']) urls.add(`${lang}/docs/checks/#${id}`);
   return [...urls].sort();
 }
@@ -197,30 +199,43 @@ describe('site in Chromium', () => {
 
   it.each(ANCHOR_WIDTHS)('puts every target heading at its scroll margin on a fresh load, %i px wide', async (width) => {
     const context = await browser.newContext({ viewport: { width, height: 800 } });
-    const page = await context.newPage();
+    const pending = anchorTargets();
     const misplaced: string[] = [];
-    for (const target of anchorTargets()) {
-      // From another document, so that each is a fresh load and not a same-page jump.
-      await page.goto('about:blank');
-      await page.goto(new URL(target, server.url).href, { waitUntil: 'load' });
-      const id = decodeURIComponent(new URL(target, server.url).hash.slice(1));
-      const placement = await page.evaluate(async (id) => {
-        // Let the rendering that follows load settle: content laid out late moves what is below it.
-        for (let frame = 0; frame < 3; frame++) await new Promise(requestAnimationFrame);
-        const heading = document.getElementById(id);
-        if (!heading) return null;
-        // Starlight keeps headings clear of its fixed header with the root's scroll-padding.
-        const margin = parseFloat(getComputedStyle(heading).scrollMarginTop) + parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop);
-        const top = heading.getBoundingClientRect().top + scrollY;
-        const maxScroll = document.documentElement.scrollHeight - innerHeight;
-        return { scrollY, expected: Math.max(0, Math.min(top - margin, maxScroll)) };
-      }, id);
-      if (!placement) misplaced.push(`${target}: no element with that id`);
-      else if (Math.abs(placement.scrollY - placement.expected) > TOLERANCE_PX) {
-        misplaced.push(`${target}: scrolled to ${placement.scrollY}, at its scroll margin and padding it needs ${placement.expected.toFixed(1)}`);
+    // A few tabs at once: the loads are independent, and one after another they take minutes.
+    const tab = async () => {
+      const page = await context.newPage();
+      for (let target = pending.pop(); target !== undefined; target = pending.pop()) {
+        const problem = await misplacement(page, new URL(target, server.url));
+        if (problem) misplaced.push(problem);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: ANCHOR_TABS }, tab));
     await context.close();
-    expect(misplaced).toEqual([]);
-  }, 900_000);
+    expect(misplaced.sort()).toEqual([]);
+  }, 600_000);
 });
+
+/** What is wrong with where a fresh load of `url` (with a heading's fragment) scrolled; nothing when it is right. */
+async function misplacement(page: Page, url: URL): Promise<string | undefined> {
+  const target = url.pathname + url.hash;
+  // From another document, so that each is a fresh load and not a same-page jump.
+  await page.goto('about:blank');
+  await page.goto(url.href, { waitUntil: 'load' });
+  const id = decodeURIComponent(url.hash.slice(1));
+  const placement = await page.evaluate(async (id) => {
+    // Let the rendering that follows load settle: content laid out late moves what is below it.
+    for (let frame = 0; frame < 3; frame++) await new Promise(requestAnimationFrame);
+    const heading = document.getElementById(id);
+    if (!heading) return null;
+    // Starlight keeps headings clear of its fixed header with the root's scroll-padding.
+    const margin = parseFloat(getComputedStyle(heading).scrollMarginTop) + parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop);
+    const top = heading.getBoundingClientRect().top + scrollY;
+    const maxScroll = document.documentElement.scrollHeight - innerHeight;
+    return { scrollY, expected: Math.max(0, Math.min(top - margin, maxScroll)) };
+  }, id);
+  if (!placement) return `${target}: no element with that id`;
+  if (Math.abs(placement.scrollY - placement.expected) > TOLERANCE_PX) {
+    return `${target}: scrolled to ${placement.scrollY}, at its scroll margin and padding it needs ${placement.expected.toFixed(1)}`;
+  }
+  return undefined;
+}
