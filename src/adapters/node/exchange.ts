@@ -95,6 +95,19 @@ function tooLarge(maxBytes: number, detail = 'the body kept coming'): TransportE
   return new TransportError('too-large', `response body over the ${maxBytes}-byte limit (${detail})`);
 }
 
+/**
+ * A signal that aborts with a TimeoutError after `timeoutMs`, or with `parent`, and a way to
+ * end its timer once the work is done. AbortSignal.timeout would keep its timer (and the
+ * signal's listeners) alive for the whole timeout after the answer came: under load that is
+ * thousands of them.
+ */
+export function deadline(timeoutMs: number, parent: AbortSignal | undefined): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs).unref();
+  const signal = parent ? AbortSignal.any([controller.signal, parent]) : controller.signal;
+  return { signal, clear: () => clearTimeout(timer) };
+}
+
 export function abortError(signal: AbortSignal): TransportError {
   const reason = signal.reason as Error | undefined;
   if (reason instanceof TransportError) return reason;
