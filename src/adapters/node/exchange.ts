@@ -75,13 +75,17 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
         resolve({
           status: res.statusCode ?? 0,
           headers: flattenHeaders(res.headers),
-          body: new TextDecoder('utf-8').decode(Buffer.concat(chunks)),
+          // Most answers come in one chunk: decoded as it is, without a copy.
+          body: utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)),
         });
       });
     });
     req.end(request.body);
   });
 }
+
+/** Decoding a whole body at once keeps no state between calls: one decoder serves all. */
+const utf8 = new TextDecoder('utf-8');
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};
