@@ -35,6 +35,7 @@ export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
     if (servers.length > 0) resolver.setServers(servers);
     return resolver;
   };
+  const newChannel = (): Channel => ({ resolver: newResolver(), cnameChains: new Map() });
   const configured = newResolver().getServers();
   const resolverName = configured.join(', ');
   const validator = configured.length > 0 ? serverAddress(configured[0]) : undefined;
@@ -44,27 +45,27 @@ export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
    * questions with its signal, and setting up a channel per question cost more than the
    * questions. Aborting cancels the channel's lookups, which are all that signal's.
    */
-  const resolversBySignal = new WeakMap<AbortSignal, Resolver>();
-  const resolverFor = (signal: AbortSignal | undefined): Resolver => {
-    if (!signal) return newResolver();
-    let resolver = resolversBySignal.get(signal);
-    if (!resolver) {
-      const created = newResolver();
-      signal.addEventListener('abort', () => created.cancel(), { once: true });
-      resolversBySignal.set(signal, (resolver = created));
+  const channelsBySignal = new WeakMap<AbortSignal, Channel>();
+  const channelFor = (signal: AbortSignal | undefined): Channel => {
+    if (!signal) return newChannel();
+    let channel = channelsBySignal.get(signal);
+    if (!channel) {
+      const created = newChannel();
+      signal.addEventListener('abort', () => created.resolver.cancel(), { once: true });
+      channelsBySignal.set(signal, (channel = created));
     }
-    return resolver;
+    return channel;
   };
 
   return {
     async query(name, type, queryOptions = {}) {
       const owner = normalise(name);
       const { signal } = queryOptions;
-      const resolver = resolverFor(signal);
+      const channel = channelFor(signal);
       try {
         if (signal?.aborted) throw Object.assign(new Error('query cancelled'), { code: 'ECANCELLED' });
         const [answers, authenticated] = await Promise.all([
-          lookUp(resolver, owner, type),
+          lookUp(channel, owner, type),
           validator ? validatedBy(validator, owner, type, attemptTimeoutMs, signal) : null,
         ]);
         return { rcode: 'NOERROR', answers, authenticated, resolver: resolverName };
@@ -128,7 +129,16 @@ function validatedBy(server: { address: string; port: number }, name: string, ty
   });
 }
 
-async function lookUp(resolver: Resolver, owner: string, type: RecordType): Promise<DnsAnswer[]> {
+/**
+ * A report's resolver, and the CNAME chains it has followed: a report asks A and AAAA for a
+ * name together, and both need the same chain.
+ */
+interface Channel {
+  resolver: Resolver;
+  cnameChains: Map<string, Promise<DnsAnswer[]>>;
+}
+
+async function lookUp({ resolver, cnameChains }: Channel, owner: string, type: RecordType): Promise<DnsAnswer[]> {
   switch (type) {
     case 'CNAME': {
       const [target] = await resolver.resolveCname(owner);
@@ -148,12 +158,14 @@ async function lookUp(resolver: Resolver, owner: string, type: RecordType): Prom
     case 'AAAA': {
       // c-ares follows CNAMEs but hides the chain; ask for it alongside, one hop at a time
       // (resolveAny would be one query, but many servers refuse ANY since RFC 8482).
-      const [chain, records] = await Promise.all([
-        cnameChain(resolver, owner),
+      let chain = cnameChains.get(owner);
+      if (!chain) cnameChains.set(owner, (chain = cnameChain(resolver, owner)));
+      const [cnames, records] = await Promise.all([
+        chain,
         type === 'A' ? resolver.resolve4(owner, { ttl: true }) : resolver.resolve6(owner, { ttl: true }),
       ]);
-      const canonical = chain.length > 0 ? (chain[chain.length - 1].data as string) : owner;
-      return [...chain, ...records.map((r) => ({ name: canonical, type, ttl: r.ttl, data: r.address }))];
+      const canonical = cnames.length > 0 ? (cnames[cnames.length - 1].data as string) : owner;
+      return [...cnames, ...records.map((r) => ({ name: canonical, type, ttl: r.ttl, data: r.address }))];
     }
   }
 }

@@ -6,7 +6,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { DnsClient, DnsResult, HttpClient, HttpRequest, HttpResult, RedirectHop } from '../../checker/interfaces.ts';
 import { refusalMessage, type AddressPolicy } from './address-policy.ts';
-import { abortError, exchange, toTransportError, TransportError, type ExchangeResponse } from './exchange.ts';
+import { abortError, deadline, exchange, toTransportError, TransportError, type ExchangeResponse } from './exchange.ts';
 import { trustStore } from './trust.ts';
 
 export interface NodeHttpOptions {
@@ -113,7 +113,6 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
     async get(rawUrl, request): Promise<HttpResult> {
       const started = performance.now();
       const elapsedMs = () => Math.round(performance.now() - started);
-      const signal = AbortSignal.any([AbortSignal.timeout(request.timeoutMs), ...(request.signal ? [request.signal] : [])]);
       const redirects: RedirectHop[] = [];
       const visited = new Set<string>();
       let url: URL;
@@ -123,6 +122,7 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
         return { ok: false, url: rawUrl, error: { kind: 'network', message: `not a URL: ${rawUrl}` }, redirects, elapsedMs: elapsedMs() };
       }
       const firstHost = url.hostname;
+      const { signal, clear } = deadline(request.timeoutMs, request.signal);
       try {
         for (;;) {
           if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TransportError('network', `unsupported URL scheme ${url.protocol}`);
@@ -143,6 +143,8 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
       } catch (error) {
         const { kind, message, code } = toTransportError(error);
         return { ok: false, url: url.href, error: code ? { kind, message, code } : { kind, message }, redirects, elapsedMs: elapsedMs() };
+      } finally {
+        clear();
       }
     },
   };

@@ -11,7 +11,7 @@ import { X509Certificate } from 'node:crypto';
 import type { CertificateSummary, ProbeHttpResult, ProbeRequest, ProbeResult, Prober } from '../../checker/interfaces.ts';
 import { hostHasPort } from '../../checker/server-name.ts';
 import { refusalMessage, type AddressPolicy } from './address-policy.ts';
-import { abortError, exchange, toTransportError } from './exchange.ts';
+import { abortError, deadline, exchange, toTransportError } from './exchange.ts';
 import { bareHost } from './http.ts';
 import { trustStore } from './trust.ts';
 
@@ -40,12 +40,12 @@ export function createNodeProber(options: NodeProberOptions): Prober {
     async probe(request) {
       const { port } = request;
       // One deadline for the whole probe, so that a slow server cannot hold the report.
-      const signal = AbortSignal.any([AbortSignal.timeout(request.timeoutMs), ...(request.signal ? [request.signal] : [])]);
       const verdict = policy.check(request.address);
       if (!verdict.allowed) {
         return { address: request.address, port, tcp: { ok: false, elapsedMs: 0, error: { code: 'ADDRESS_POLICY', message: refusalMessage(verdict) } } };
       }
       const { address } = verdict;
+      const { signal, clear } = deadline(request.timeoutMs, request.signal);
       const result: ProbeResult = { address: request.address, port, tcp: { ok: false, elapsedMs: 0 } };
 
       const tlsOptions: tls.ConnectionOptions = {
@@ -69,9 +69,11 @@ export function createNodeProber(options: NodeProberOptions): Prober {
       const connectAlongside = () =>
         connected(tls.connect({ ...tlsOptions, secureContext: trustsNothing, host: address, port }), 'secureConnect', alongsideSignal);
       const keysConnection = connectAlongside();
-      // Registered before the request's own wait on the connection: read before it is used.
+      // Registered before the request's own wait on the connection: read before it is used,
+      // and summarised at once, so that no certificate object (DER, key, issuer links) stays
+      // alive while the requests run.
       const sentChain = keysConnection.then(
-        (socket) => chainOf(socket.getPeerCertificate(true)),
+        (socket) => chainOf(socket.getPeerCertificate(true)).map(summarise),
         () => undefined,
       );
       const keys = fetchJson('/_matrix/key/v2/server', keysMaxBytes, keysConnection, headers, alongsideSignal);
@@ -102,16 +104,19 @@ export function createNodeProber(options: NodeProberOptions): Prober {
           result.tls = { ok: false, elapsedMs: since(tlsStarted), certificates: [], trusted: false, nameMatches: false, error: codeAndMessage(error) };
           return result;
         }
-        const handshake = handshakeOf(tlsSocket, since(tlsStarted), verifiedChain);
+        const handshake = handshakeOf(tlsSocket, since(tlsStarted), bareHost(request.tlsName), verifiedChain);
+        // Summarised: the certificate objects need not live on while the requests run.
+        verifiedChain = undefined;
         const version = fetchJson(versionPath, versionMaxBytes, Promise.resolve(tlsSocket), headers, signal);
-        let sent: tls.DetailedPeerCertificate[] | undefined;
+        let sent: CertificateSummary[] | undefined;
         [result.version, result.keys, result.versionWithPortHost, sent] = await Promise.all([version, keys, versionWithPortHost, sentChain]);
-        result.tls = describeTls(handshake, sent, bareHost(request.tlsName));
+        result.tls = describeTls(handshake, sent);
         return result;
       } finally {
         // Without a working first connection the other answers are not reported: stop their
         // connections. Once their requests have settled this changes nothing.
         alongside.abort();
+        clear();
       }
     },
   };
@@ -155,18 +160,25 @@ interface Handshake {
   version?: string;
   cipher: string;
   /** The verifying handshake's chain, trust-store issuers included. */
-  verified: tls.DetailedPeerCertificate[];
+  verified: CertificateSummary[];
+  /** The leaf carries the TLS name. */
+  nameMatches: boolean;
   authorized: boolean;
   authorizationError: string | null;
 }
 
-/** What the verifying handshake established, read before the socket carries a request and closes. */
-function handshakeOf(socket: tls.TLSSocket, elapsedMs: number, verifiedChain = socket.getPeerCertificate(true)): Handshake {
+/**
+ * What the verifying handshake established, read before the socket carries a request and
+ * closes; certificates as summaries only, so the probe holds no certificate objects.
+ */
+function handshakeOf(socket: tls.TLSSocket, elapsedMs: number, tlsName: string, verifiedChain = socket.getPeerCertificate(true)): Handshake {
+  const chain = chainOf(verifiedChain);
   return {
     elapsedMs,
     version: socket.getProtocol() ?? undefined,
     cipher: socket.getCipher().standardName,
-    verified: chainOf(verifiedChain),
+    verified: chain.map(summarise),
+    nameMatches: chain.length > 0 && tls.checkServerIdentity(tlsName, chain[0]) === undefined,
     authorized: socket.authorized,
     authorizationError: socket.authorizationError as unknown as string | null,
   };
@@ -177,20 +189,18 @@ function handshakeOf(socket: tls.TLSSocket, elapsedMs: number, verifiedChain = s
  * failed, and then the verified chain is all there is (which of it came from the store is
  * not known).
  */
-function describeTls(handshake: Handshake, sent: tls.DetailedPeerCertificate[] | undefined, tlsName: string): TlsReport {
+function describeTls(handshake: Handshake, sent: CertificateSummary[] | undefined): TlsReport {
   const { verified, authorized, authorizationError: code } = handshake;
-  const leaf = verified[0];
-  const nameError = leaf ? tls.checkServerIdentity(tlsName, leaf) : new Error('no certificate');
-  const sentFingerprints = new Set(sent?.map((cert) => cert.fingerprint256));
+  const sentFingerprints = new Set(sent?.map((cert) => cert.sha256Fingerprint));
   const report: TlsReport = {
     ok: true,
     elapsedMs: handshake.elapsedMs,
     version: handshake.version,
     cipher: handshake.cipher,
-    certificates: (sent ?? verified).map(summarise),
-    ...(sent ? { fromTrustStore: verified.filter((cert) => !sentFingerprints.has(cert.fingerprint256)).map(summarise) } : {}),
+    certificates: sent ?? verified,
+    ...(sent ? { fromTrustStore: verified.filter((cert) => !sentFingerprints.has(cert.sha256Fingerprint)) } : {}),
     trusted: authorized,
-    nameMatches: nameError === undefined,
+    nameMatches: handshake.nameMatches,
   };
   if (!authorized && code) report.verifyError = { code, message: verifyMessages[code] ?? code };
   return report;

@@ -133,4 +133,17 @@ describe('node:dns DnsClient', () => {
     expect(await answered).toMatchObject({ rcode: 'NOERROR', answers: [{ data: '203.0.113.10' }, { data: '203.0.113.11' }] });
   });
 
+  it('follows a CNAME chain once for the A and AAAA questions of one report', async () => {
+    const dns = createNodeDnsClient({ servers: [server.address], attemptTimeoutMs: 2000, attempts: 1 });
+    const report = new AbortController();
+    const hops = () => server.queries.filter((q) => q.type === 'CNAME' && q.name.endsWith('matrix.test')).length;
+    const before = hops();
+    const [a, aaaa] = await Promise.all([dns.query('www.matrix.test', 'A', { signal: report.signal }), dns.query('www.matrix.test', 'AAAA', { signal: report.signal })]);
+    const chain = [{ type: 'CNAME', data: 'edge.matrix.test' }, { type: 'CNAME', data: 'matrix.test' }];
+    expect(a.answers).toMatchObject([...chain, { type: 'A' }, { type: 'A' }]);
+    expect(aaaa.answers).toMatchObject([...chain, { type: 'AAAA', data: '2001:db8::10' }]);
+    // www → edge → matrix.test (NODATA ends the chain): three CNAME questions, not six.
+    expect(hops() - before).toBe(3);
+  });
+
 });
