@@ -41,6 +41,23 @@ describe('listen', () => {
     expect(Math.max(...perTurn.values())).toBeGreaterThan(1);
   });
 
+  // Node's own setting on a socket: no public getter says whether Nagle is off.
+  const noDelay = (socket: net.Socket) => socket[Object.getOwnPropertySymbols(socket).find((symbol) => symbol.description === 'kSetNoDelay')! as keyof net.Socket];
+
+  it('sets up every connection as the HTTP server does, whichever socket accepted it: Nagle off, half-open allowed', async () => {
+    const { server, close, url } = await started();
+    const accepted: net.Socket[] = [];
+    server.on('connection', (socket: net.Socket) => accepted.push(socket));
+    // Enough connections that the kernel spreads them over all the listening sockets.
+    const clients = Array.from({ length: 48 }, () => net.connect(Number(new URL(url).port), '127.0.0.1'));
+    await Promise.all(clients.map((client) => once(client, 'connect')));
+    while (accepted.length < clients.length) await new Promise((resolve) => setTimeout(resolve, 10));
+    const setUp = accepted.map((socket) => ({ noDelay: noDelay(socket), allowHalfOpen: socket.allowHalfOpen }));
+    for (const client of clients) client.destroy();
+    await new Promise<void>((resolve) => close(resolve));
+    expect(setUp).toEqual(accepted.map(() => ({ noDelay: true, allowHalfOpen: true })));
+  });
+
   it('reports a port in use, also when another fedcheck listens there', async () => {
     const first = await started();
     const port = Number(new URL(first.url).port);
