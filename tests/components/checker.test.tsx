@@ -13,6 +13,24 @@ function renderChecker(engine = fakeEngine()) {
 
 const results = () => document.querySelector('[role="status"].fc-summary') as HTMLElement;
 
+type CheckOptions = Parameters<Awaited<ReturnType<ReturnType<typeof fakeEngine>['load']>>['checkFromBrowser']>[1];
+
+/** The fake engine, whose checks run `script` (progress events, pauses) before their report comes back. */
+function scriptedEngine(script: (options: CheckOptions) => Promise<void>) {
+  const engine = fakeEngine();
+  return async () => {
+    const real = await engine.load();
+    return {
+      ...real,
+      checkFromBrowser: async (...args: Parameters<typeof real.checkFromBrowser>) => {
+        const pending = real.checkFromBrowser(...args);
+        await script(args[1]);
+        return pending;
+      },
+    };
+  };
+}
+
 beforeEach(() => {
   localStorage.clear();
   history.replaceState(null, '', '/');
@@ -256,18 +274,7 @@ describe('settings', () => {
 describe('while a check runs, and after', () => {
   it('shows each step as the engine reports it', async () => {
     let finish!: () => void;
-    const engine = fakeEngine();
-    const load = async () => {
-      const real = await engine.load();
-      return {
-        ...real,
-        checkFromBrowser: async (...args: Parameters<typeof real.checkFromBrowser>) => {
-          const pending = real.checkFromBrowser(...args);
-          await new Promise<void>((resolve) => (finish = resolve));
-          return pending;
-        },
-      };
-    };
+    const load = scriptedEngine(() => new Promise<void>((resolve) => (finish = resolve)));
     history.replaceState(null, '', '/?server=example.org');
     const { findByRole } = render(() => <Checker engine={load} detect={noProxy} texts={ENGLISH} />);
     const progress = await findByRole('list', { name: 'Progress' });
@@ -281,23 +288,13 @@ describe('while a check runs, and after', () => {
   it('updates a step\'s row in place when it finishes, building no row again', async () => {
     let finishStep!: () => void;
     let finishCheck!: () => void;
-    const engine = fakeEngine();
-    const load = async () => {
-      const real = await engine.load();
-      return {
-        ...real,
-        checkFromBrowser: async (...args: Parameters<typeof real.checkFromBrowser>) => {
-          const [, options] = args;
-          const pending = real.checkFromBrowser(...args);
-          options.onProgress({ type: 'step-start', step: { id: 'srv', label: 'SRV lookup', startedMs: 5 } });
-          await new Promise<void>((resolve) => (finishStep = resolve));
-          const step = { id: 'well-known', label: 'Fetch /.well-known/matrix/server', status: 'pass' as const, startedMs: 0, durationMs: 120, requests: [] };
-          options.onProgress({ type: 'step-finish', step });
-          await new Promise<void>((resolve) => (finishCheck = resolve));
-          return pending;
-        },
-      };
-    };
+    const load = scriptedEngine(async (options) => {
+      options.onProgress({ type: 'step-start', step: { id: 'srv', label: 'SRV lookup', startedMs: 5 } });
+      await new Promise<void>((resolve) => (finishStep = resolve));
+      const step = { id: 'well-known', label: 'Fetch /.well-known/matrix/server', status: 'pass' as const, startedMs: 0, durationMs: 120, requests: [] };
+      options.onProgress({ type: 'step-finish', step });
+      await new Promise<void>((resolve) => (finishCheck = resolve));
+    });
     history.replaceState(null, '', '/?server=example.org');
     const { findByRole } = render(() => <Checker engine={load} detect={noProxy} texts={ENGLISH} />);
     const progress = await findByRole('list', { name: 'Progress' });
@@ -321,21 +318,11 @@ describe('while a check runs, and after', () => {
     const frames: FrameRequestCallback[] = [];
     vi.stubGlobal('requestAnimationFrame', (draw: FrameRequestCallback) => frames.push(draw));
     let finish!: () => void;
-    const engine = fakeEngine();
-    const load = async () => {
-      const real = await engine.load();
-      return {
-        ...real,
-        checkFromBrowser: async (...args: Parameters<typeof real.checkFromBrowser>) => {
-          const [, options] = args;
-          const pending = real.checkFromBrowser(...args);
-          options.onProgress({ type: 'step-start', step: { id: 'srv', label: 'SRV lookup', startedMs: 5 } });
-          options.onProgress({ type: 'step-finish', step: { id: 'srv', label: 'SRV lookup', status: 'info', startedMs: 5, durationMs: 50, requests: [] } });
-          await new Promise<void>((resolve) => (finish = resolve));
-          return pending;
-        },
-      };
-    };
+    const load = scriptedEngine(async (options) => {
+      options.onProgress({ type: 'step-start', step: { id: 'srv', label: 'SRV lookup', startedMs: 5 } });
+      options.onProgress({ type: 'step-finish', step: { id: 'srv', label: 'SRV lookup', status: 'info', startedMs: 5, durationMs: 50, requests: [] } });
+      await new Promise<void>((resolve) => (finish = resolve));
+    });
     history.replaceState(null, '', '/?server=example.org');
     const { findByRole } = render(() => <Checker engine={load} detect={noProxy} texts={ENGLISH} />);
     const progress = await findByRole('list', { name: 'Progress' });
