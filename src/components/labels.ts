@@ -60,8 +60,8 @@ export function findingText(texts: CheckerTexts, finding: { id: string; title: s
   return { title: translated.title, fix: finding.fix !== undefined && fixHash(finding.fix) === translated.defaultFixHash ? translated.fix : finding.fix };
 }
 
-/** 32-bit FNV-1a of a fix text: tells a check's default fix from one written for a finding (one
- * check's fixes colliding is a one-in-four-billion chance, and shows the English fix). */
+/** 32-bit FNV-1a of a fix text: tells a check's default fix from one written for a finding (a
+ * collision, a one-in-four-billion chance per fix, would show the translated default instead). */
 export function fixHash(text: string): string {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
