@@ -36,6 +36,9 @@ export type RunState =
   | { phase: 'done'; outcome: BrowserCheckOutcome; engine: Engine }
   | { phase: 'error'; serverName: string; message: string };
 
+/** How often the steps of a running check are redrawn at most (see onProgress). */
+export const PROGRESS_INTERVAL_MS = 100;
+
 /** Runs `work` when the browser is idle; returns what cancels it. Safari has no
  * requestIdleCallback: a timer at least lets the page's own work go first. */
 function whenIdle(work: () => void): () => void {
@@ -96,16 +99,21 @@ export default function Checker(props: CheckerProps) {
     return state.phase === 'done' && detailed() === state ? state : null;
   };
 
-  // Progress goes on screen once per frame: a check reports dozens of steps, and rendering
-  // each as it comes would sit between an answer and the request that depends on it.
+  // Progress goes on screen PROGRESS_INTERVAL_MS after it changed, all that changed meanwhile
+  // at once: a check reports dozens of steps within a few round trips, and each redraw (style,
+  // layout, paint) would sit between an answer and the request that depends on it. A check
+  // that ends sooner shows its verdict without drawing its steps first.
   let latestSteps: StepProgress[] = [];
-  let progressFrame = 0;
+  let progressTimer: ReturnType<typeof setTimeout> | undefined;
   const onProgress = (event: ProgressEvent) => {
     const { id, label } = event.step;
     const entry: StepProgress =
       event.type === 'step-start' ? { id, label, status: 'running' } : { id, label, status: event.step.status, durationMs: event.step.durationMs };
     latestSteps = latestSteps.some((step) => step.id === id) ? latestSteps.map((step) => (step.id === id ? entry : step)) : [...latestSteps, entry];
-    progressFrame ||= requestAnimationFrame(() => setSteps(((progressFrame = 0), latestSteps)));
+    progressTimer ??= setTimeout(() => {
+      progressTimer = undefined;
+      setSteps(latestSteps);
+    }, PROGRESS_INTERVAL_MS);
   };
 
   /** The proxy's part and the page's: each sends its first requests at once when what it needs is known. */
@@ -180,6 +188,7 @@ export default function Checker(props: CheckerProps) {
   });
   onCleanup(() => {
     controller?.abort();
+    clearTimeout(progressTimer);
     cancelRemembering();
   });
 

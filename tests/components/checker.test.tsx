@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { render, fireEvent, waitFor, cleanup, screen } from '@solidjs/testing-library';
-import Checker from '../../src/components/Checker.tsx';
+import Checker, { PROGRESS_INTERVAL_MS } from '../../src/components/Checker.tsx';
 import { fakeEngine, finding, report, XSS } from './fake-engine.ts';
 import { ENGLISH } from '../../src/components/labels.en.ts';
 
@@ -314,9 +314,11 @@ describe('while a check runs, and after', () => {
     await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
   });
 
-  it('renders the steps reported between two frames in one go, at the frame', async () => {
-    const frames: FrameRequestCallback[] = [];
-    vi.stubGlobal('requestAnimationFrame', (draw: FrameRequestCallback) => frames.push(draw));
+  it('renders the steps reported within one progress interval in one go, when it ends', async () => {
+    // The island's progress timer is held back; every other timer runs as usual.
+    const progressTimers: (() => void)[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    vi.stubGlobal('setTimeout', ((work: () => void, ms?: number) => (ms === PROGRESS_INTERVAL_MS ? (progressTimers.push(work), 0) : realSetTimeout(work, ms))) as typeof setTimeout);
     let finish!: () => void;
     const load = scriptedEngine(async (options) => {
       options.onProgress({ type: 'step-start', step: { id: 'srv', label: 'SRV lookup', startedMs: 5 } });
@@ -326,13 +328,14 @@ describe('while a check runs, and after', () => {
     history.replaceState(null, '', '/?server=example.org');
     const { findByRole } = render(() => <Checker engine={load} detect={noProxy} texts={ENGLISH} />);
     const progress = await findByRole('list', { name: 'Progress' });
-    await waitFor(() => expect(frames).toHaveLength(1));
-    // Three events, one frame asked for, nothing rendered before it.
+    await waitFor(() => expect(progressTimers).toHaveLength(1));
+    // Three events, one redraw asked for, nothing rendered before it.
     expect(progress.querySelectorAll('li')).toHaveLength(0);
-    frames.splice(0).forEach((draw) => draw(0));
+    progressTimers.splice(0).forEach((draw) => draw());
     expect([...progress.querySelectorAll('li')].map((row) => row.getAttribute('data-status'))).toEqual(['running', 'info']);
     finish();
     await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
+    expect(progressTimers).toHaveLength(0);
   });
 
   it('puts the verdict on screen before it builds the findings', async () => {
