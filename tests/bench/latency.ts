@@ -20,12 +20,19 @@
 // (the checker already starts the server name's SRV and A/AAAA with the .well-known fetch).
 // The client and support .well-known fetches (3 for the proxy, 3 for a page's CORS
 // preflighted OPTIONS) never outlast the federation chains below, so they do not count.
+//
+// The floor: the same critical path asked by a page that does nothing else (explicit-port:
+// one DoH question, then the key fetch, in a fresh context on a page without scripts). What
+// it takes beyond its bound is Chromium's and the rig's own cost (TLS handshakes, the
+// network service, timers under load), which no page code can remove; a page check's wall
+// time minus the floor is what the island adds.
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Browser } from 'playwright-core';
+import { base64url, encodeQuery } from '../../src/adapters/browser/dns-wire.ts';
 import { proxyReportUrl } from '../../src/adapters/browser/proxy.ts';
 import type { Report } from '../../src/checker/report.ts';
 import { siteFiles } from '../../src/server/static-site.ts';
@@ -39,6 +46,8 @@ import { scoped } from './resources.ts';
 import { scenarioRow, startRigProxy } from './rig-proxy.ts';
 
 const DELAY_MS = 50;
+/** The case whose bare critical path a page can ask by itself (see "The floor" above). */
+const FLOOR_CASE = 'explicit-port';
 const RUNS = 5;
 /** Extra runs of each page case under Chromium's performance trace, for the breakdown. */
 const TRACED_RUNS = 3;
@@ -124,6 +133,11 @@ export function latencyFigures(siteDir: string): Promise<Figure[]> {
         const lowerBound = bound(c, mode);
         const name = `latency.${mode}.${c.id}`;
         figures.push(figure(`${name}.wall`, Math.round(wall), 'ms'), figure(`${name}.bound`, lowerBound, 'ms'), figure(`${name}.ratio`, wall / lowerBound, 'x', atMost(RATIO_TARGET)));
+        if (mode === 'browser' && c.id === FLOOR_CASE) {
+          const floors: number[] = [];
+          for (let run = 0; run < RUNS; run++) floors.push(await timeFloor(browser, rig, staticSite.url, row));
+          figures.push(figure(`${name}.floor`, Math.round(median(floors)), 'ms'), figure(`${name}.floor-ratio`, median(floors) / lowerBound, 'x'));
+        }
         if (mode !== 'proxy') figures.push(...(await breakdownFigures(name, row, time)));
       }
     }
@@ -203,6 +217,37 @@ async function timeBrowserCheck(
     const marks = await page.evaluate(() => (window as unknown as MarkedWindow).benchMarks);
     if (marks.submitted === undefined || marks.verdict === undefined) throw new Error(`${row.id}: the page did not record its submit and verdict times`);
     return { wallMs: marks.verdict - marks.submitted, ...(breakdown ? { breakdown } : {}) };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The floor of FLOOR_CASE: its A question to the page's DoH resolver, then its key fetch,
+ * from a fresh context on one of the site's data files (same origin as the island, no script).
+ */
+async function timeFloor(browser: Browser, rig: RigState, base: string, row: ResolvedScenario): Promise<number> {
+  const host = row.serverName.slice(0, row.serverName.lastIndexOf(':'));
+  const question = new URL(rig.doh.wire);
+  question.searchParams.set('dns', base64url(encodeQuery(host, 'A')));
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(new URL('unstable-features.json', base).href);
+    return await page.evaluate(
+      async ({ dnsUrl, keysUrl }) => {
+        const started = performance.now();
+        const init: RequestInit = { credentials: 'omit', cache: 'no-store' };
+        const dns = await fetch(dnsUrl, { ...init, headers: { accept: 'application/dns-message' } });
+        if (!dns.ok) throw new Error(`DoH: HTTP ${dns.status}`);
+        await dns.arrayBuffer();
+        const keys = await fetch(keysUrl, init);
+        if (!keys.ok) throw new Error(`${keysUrl}: HTTP ${keys.status}`);
+        await keys.text();
+        return performance.now() - started;
+      },
+      { dnsUrl: question.href, keysUrl: `https://${row.serverName}/_matrix/key/v2/server` },
+    );
   } finally {
     await context.close();
   }
