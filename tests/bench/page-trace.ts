@@ -13,6 +13,9 @@ const TRACE_DIR = process.env.FEDCHECK_BENCH_TRACE_DIR;
 export interface Breakdown {
   /** Main-thread tasks, all kinds (busy time: the page could not answer input meanwhile). */
   mainThread: number;
+  /** The same tasks' CPU time (thread time), which the machine's load moves least: a task
+   * that waits for a core takes longer, not more CPU. */
+  mainThreadCpu: number;
   /** JavaScript: compiling, evaluating, callbacks, timers, microtasks, event handlers. */
   script: number;
   /** Style recalculation and layout (a layout forced from script counts here and in script). */
@@ -34,6 +37,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time of a complete event, µs. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string };
@@ -107,6 +112,7 @@ export async function tracePage(page: Page, label: string): Promise<PageTrace> {
       const newConnections = timings.filter((timing) => timing.connectStart >= 0);
       return {
         mainThread: busy(TASK),
+        mainThreadCpu: outermost(main.filter((event) => TASK.has(event.name))).reduce((sum, event) => sum + (event.tdur ?? 0), 0) / 1000,
         script: busy(SCRIPT),
         styleLayout: busy(STYLE_LAYOUT),
         paint: busy(PAINT),
@@ -132,6 +138,16 @@ function mainThreadEvents(events: TraceEvent[]): TraceEvent[] {
   return events.filter((event) => event.ph === 'X' && event.dur !== undefined && mainThreads.has(`${event.pid}:${event.tid}`));
 }
 
+/** The events not nested in another (a task may run inside another task's event). */
+function outermost(events: TraceEvent[]): TraceEvent[] {
+  const kept: TraceEvent[] = [];
+  for (const event of [...events].sort((a, b) => a.ts - b.ts || b.dur! - a.dur!)) {
+    const last = kept.at(-1);
+    if (!last || event.ts >= last.ts + last.dur!) kept.push(event);
+  }
+  return kept;
+}
+
 /** Time covered by the events, nested or overlapping ones counted once, in ms. */
 function unionMs(events: TraceEvent[]): number {
   const spans = events.map((event) => [event.ts, event.ts + event.dur!] as const).sort((a, b) => a[0] - b[0]);
@@ -149,6 +165,7 @@ function unionMs(events: TraceEvent[]): number {
 
 export const BREAKDOWN_PARTS: { key: keyof Breakdown; label: string; unit: 'ms' | 'count' }[] = [
   { key: 'mainThread', label: 'main-thread', unit: 'ms' },
+  { key: 'mainThreadCpu', label: 'main-thread-cpu', unit: 'ms' },
   { key: 'script', label: 'script', unit: 'ms' },
   { key: 'styleLayout', label: 'style-layout', unit: 'ms' },
   { key: 'paint', label: 'paint', unit: 'ms' },
