@@ -132,10 +132,9 @@ const busyRetryAfterSeconds = 5;
 
 export function admissionQueued(queue: AdmissionQueue, limits: AdmissionLimits, onRejected: () => void = () => {}): MiddlewareHandler {
   return async (c, next) => {
-    const { signal } = c.req.raw;
-    const admission = await queue.enter(signal);
-    // The client went away while waiting: app.onError answers a request nobody reads.
-    if (admission === 'aborted') signal.throwIfAborted();
+    const admission = await queue.enter(c.req.raw.signal);
+    // The client went away while waiting: nobody reads this answer, the access log does.
+    if (admission === 'aborted') return new Response(null, { status: 499 });
     if (admission !== 'admitted') {
       onRejected();
       c.header('Retry-After', String(busyRetryAfterSeconds));

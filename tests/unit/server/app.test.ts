@@ -277,7 +277,7 @@ describe('proxy API', () => {
 
   it('gives back the place in line of a client that hangs up while queued: its report never starts', async () => {
     const held = heldReports();
-    const { app } = harness({ maxConcurrentReports: 1, maxQueuedReports: 1, rateLimit: null }, held.check);
+    const { app, log } = harness({ maxConcurrentReports: 1, maxQueuedReports: 1, rateLimit: null }, held.check);
     const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
     await once(server, 'listening');
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/report?server_name=`;
@@ -299,6 +299,7 @@ describe('proxy API', () => {
       held.release('c.example');
       expect([await running, await next]).toEqual([200, 200]);
       expect(held.started).toEqual(['a.example', 'c.example']);
+      expect(log.find((line) => line.includes('server_name=b.example'))).toMatch(/" 499 \d+ms$/);
     } finally {
       server.close();
     }
