@@ -18,6 +18,10 @@ export interface ServerConfig {
   /** null: no rate limit. */
   rateLimit: RateLimit | null;
   maxConcurrentReports: number;
+  /** Report requests that may wait for a place beyond those running; 0: refuse at once. */
+  maxQueuedReports: number;
+  /** How long one request may wait for its place, before its report's own deadline starts. */
+  queueTimeoutMs: number;
   reportTimeoutMs: number;
   /** How long a report answers further requests for the same server name. */
   reportReuseMs: number;
@@ -51,6 +55,8 @@ export const defaults = {
   host: '127.0.0.1',
   port: 8080,
   maxConcurrentReports: 8,
+  maxQueuedReports: 500,
+  queueTimeoutMs: 10_000,
   reportTimeoutMs: 20_000,
   reportReuseMs: 5000,
 } as const;
@@ -75,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     allowPrivate: read('FEDCHECK_ALLOW_PRIVATE', parseFlag, false),
     rateLimit: read('FEDCHECK_RATE_LIMIT', parseRateLimit, { burst: 30, windowMs: 60_000 }),
     maxConcurrentReports: read('FEDCHECK_MAX_CONCURRENT', integerIn(1, 10_000), defaults.maxConcurrentReports),
+    maxQueuedReports: read('FEDCHECK_MAX_QUEUED', integerIn(0, 100_000), defaults.maxQueuedReports),
+    queueTimeoutMs: read('FEDCHECK_QUEUE_TIMEOUT_MS', integerIn(100, 600_000), defaults.queueTimeoutMs),
     reportTimeoutMs: read('FEDCHECK_REPORT_TIMEOUT_MS', integerIn(1000, 600_000), defaults.reportTimeoutMs),
     reportReuseMs: read('FEDCHECK_REPORT_REUSE_MS', integerIn(0, 600_000), defaults.reportReuseMs),
     trustProxy: read('FEDCHECK_TRUST_PROXY', parseFlag, false),

@@ -1,5 +1,6 @@
-// Per-client token buckets and a global cap on concurrent reports. A report costs the
-// proxy dozens of DNS queries and connections, so both are on by default.
+// Per-client token buckets, and a global cap on concurrent reports with a bounded queue in
+// front of it. A report costs the proxy dozens of DNS queries and connections, so both are
+// on by default.
 import type { MiddlewareHandler } from 'hono';
 import type { RateLimit } from './config.ts';
 import { apiError } from './errors.ts';
@@ -33,25 +34,79 @@ export function createRateLimiter(limit: RateLimit, now: () => number = Date.now
   };
 }
 
-export interface ConcurrencyGate {
+/** Whether a report request got a place: at once, after waiting, or not. */
+export type Admission = 'admitted' | 'full' | 'timed-out' | 'aborted';
+
+export interface AdmissionLimits {
+  /** Reports running at once (FEDCHECK_MAX_CONCURRENT). */
+  maxActive: number;
+  /** Requests waiting for a place beyond those (FEDCHECK_MAX_QUEUED). */
+  maxWaiting: number;
+  /** How long one request may wait for its place (FEDCHECK_QUEUE_TIMEOUT_MS). */
+  maxWaitMs: number;
+}
+
+/**
+ * A few reports run at once and the rest wait their turn in arrival order. Reports are
+ * mostly CPU on the proxy (handshakes, certificates, JSON): run all at once, every one of
+ * them takes as long as all together, memory holds all their state, and the unluckiest
+ * client waits several times the average. In turn, a client waits for the reports ahead
+ * of it and then one report's time.
+ */
+export interface AdmissionQueue {
+  /** Requests holding a place. */
   readonly active: number;
-  tryEnter(): boolean;
+  /** Requests waiting for one, at most maxWaiting. */
+  readonly waiting: number;
+  /**
+   * 'admitted' at once or once the requests ahead have left (then call leave() when done);
+   * 'full' when maxWaiting already wait, 'timed-out' after maxWaitMs, 'aborted' when the
+   * signal fires first (the client went away): each of those gives its place in line back.
+   */
+  enter(signal: AbortSignal): Promise<Admission>;
   leave(): void;
 }
 
-export function createConcurrencyGate(max: number): ConcurrencyGate {
+export function createAdmissionQueue(limits: AdmissionLimits): AdmissionQueue {
+  const { maxActive, maxWaiting, maxWaitMs } = limits;
   let active = 0;
+  // Each waiting request's way to settle it. A Set iterates in insertion order (the queue's
+  // order), and a request that gives up leaves it from wherever it stands.
+  const queue = new Set<(admission: Admission) => void>();
   return {
     get active() {
       return active;
     },
-    tryEnter() {
-      if (active >= max) return false;
-      active++;
-      return true;
+    get waiting() {
+      return queue.size;
+    },
+    enter(signal) {
+      if (signal.aborted) return Promise.resolve('aborted');
+      if (active < maxActive && queue.size === 0) {
+        active++;
+        return Promise.resolve('admitted');
+      }
+      if (queue.size >= maxWaiting) return Promise.resolve('full');
+      return new Promise((resolve) => {
+        const settle = (admission: Admission) => {
+          queue.delete(settle);
+          clearTimeout(timer);
+          signal.removeEventListener('abort', gone);
+          resolve(admission);
+        };
+        const gone = () => settle('aborted');
+        const timer = setTimeout(settle, maxWaitMs, 'timed-out');
+        signal.addEventListener('abort', gone, { once: true });
+        queue.add(settle);
+      });
     },
     leave() {
       active--;
+      const next = queue.values().next();
+      if (next.done) return;
+      // The place passes straight to the first in line, so no later arrival can take it.
+      active++;
+      next.value('admitted');
     },
   };
 }
@@ -72,17 +127,27 @@ export function rateLimited(
   };
 }
 
-export function concurrencyCapped(gate: ConcurrencyGate, onRejected: () => void = () => {}): MiddlewareHandler {
+/** What a refused request is told to wait: long enough for the queue to have moved on. */
+const busyRetryAfterSeconds = 5;
+
+export function admissionQueued(queue: AdmissionQueue, limits: AdmissionLimits, onRejected: () => void = () => {}): MiddlewareHandler {
   return async (c, next) => {
-    if (!gate.tryEnter()) {
+    const admission = await queue.enter(c.req.raw.signal);
+    // The client went away while waiting: nobody reads this answer, the access log does.
+    if (admission === 'aborted') return new Response(null, { status: 499 });
+    if (admission !== 'admitted') {
       onRejected();
-      c.header('Retry-After', '5');
-      return apiError(c, 503, 'busy', 'the proxy is running as many reports as it allows at once; try again in a few seconds');
+      c.header('Retry-After', String(busyRetryAfterSeconds));
+      const why =
+        admission === 'full'
+          ? `the proxy is running ${limits.maxActive} reports and ${limits.maxWaiting} more are waiting`
+          : `no report could start within ${limits.maxWaitMs / 1000} s`;
+      return apiError(c, 503, 'busy', `${why}; try again in a few seconds`);
     }
     try {
       await next();
     } finally {
-      gate.leave();
+      queue.leave();
     }
   };
 }

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Report } from '../checker/report.ts';
-import type { ConcurrencyGate } from './limits.ts';
+import type { AdmissionLimits, AdmissionQueue } from './limits.ts';
 import type { ReportObserver } from './reports.ts';
 
 export type Rejection = 'rate_limited' | 'busy';
@@ -20,7 +20,7 @@ export interface ServiceMetrics {
  * not have _total suffix"); the same counts stay as nodejs_active_handles etc. */
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
-export function createServiceMetrics(options: { gate: ConcurrencyGate; maxConcurrentReports: number }): ServiceMetrics {
+export function createServiceMetrics(options: { queue: AdmissionQueue; limits: AdmissionLimits }): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
@@ -46,7 +46,7 @@ export function createServiceMetrics(options: { gate: ConcurrencyGate; maxConcur
   });
   const rejections = new Counter({
     name: 'fedcheck_report_rejections_total',
-    help: 'Report requests refused: rate_limited (per client, 429) or busy (concurrency cap, 503).',
+    help: 'Report requests refused: rate_limited (per client, 429) or busy (queue full or waited too long, 503).',
     labelNames: ['reason'] as const,
     registers,
   });
@@ -56,10 +56,19 @@ export function createServiceMetrics(options: { gate: ConcurrencyGate; maxConcur
     help: 'Report requests holding a place under the concurrency cap.',
     registers,
     collect() {
-      this.set(options.gate.active);
+      this.set(options.queue.active);
     },
   });
-  new Gauge({ name: 'fedcheck_report_requests_capacity', help: 'The concurrency cap on report requests.', registers }).set(options.maxConcurrentReports);
+  new Gauge({ name: 'fedcheck_report_requests_capacity', help: 'The concurrency cap on report requests.', registers }).set(options.limits.maxActive);
+  new Gauge({
+    name: 'fedcheck_report_requests_queued',
+    help: 'Report requests waiting for a place under the concurrency cap.',
+    registers,
+    collect() {
+      this.set(options.queue.waiting);
+    },
+  });
+  new Gauge({ name: 'fedcheck_report_requests_queue_capacity', help: 'Report requests that may wait for a place at most.', registers }).set(options.limits.maxWaiting);
 
   return {
     registry,

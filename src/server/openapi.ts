@@ -16,9 +16,13 @@ const guardResponses = {
   '429': response('Too many reports from this client (per-client rate limit, FEDCHECK_RATE_LIMIT).', json(ref('Error')), {
     'Retry-After': { description: 'Seconds until a report is allowed again.', schema: { type: 'integer', minimum: 1 } },
   }),
-  '503': response('The proxy runs as many reports as it allows at once (FEDCHECK_MAX_CONCURRENT).', json(ref('Error')), {
-    'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } },
-  }),
+  '503': response(
+    'The proxy is saturated: it runs as many reports as it allows at once (FEDCHECK_MAX_CONCURRENT) and either as many requests already wait for a place (FEDCHECK_MAX_QUEUED) or this one waited for its place longer than FEDCHECK_QUEUE_TIMEOUT_MS. Requests beyond the cap wait in order of arrival; the report deadline starts when the report does.',
+    json(ref('Error')),
+    {
+      'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } },
+    },
+  ),
   '500': response('The proxy failed to produce an answer.', json(ref('Error'))),
 };
 
@@ -41,7 +45,7 @@ export function openApiDocument(version: string) {
       version,
       summary: 'Checks Matrix federation for a server name, from the proxy, as JSON, plain text or Prometheus metrics.',
       description:
-        'Every route is a read-only GET. Report routes (`/api/v1/report`, `/api/report`, `/api/federation-ok`, `/probe`) share a per-client rate limit, a cap on concurrent reports and a per-report deadline, and connect only to public addresses unless the proxy runs with FEDCHECK_ALLOW_PRIVATE=1. Requests for one server name within a few seconds share one run.',
+        'Every route is a read-only GET. Report routes (`/api/v1/report`, `/api/report`, `/api/federation-ok`, `/probe`) share a per-client rate limit, a cap on concurrent reports with a bounded queue in front of it, and a per-report deadline, and connect only to public addresses unless the proxy runs with FEDCHECK_ALLOW_PRIVATE=1. Requests for one server name within a few seconds share one run.',
     },
     paths: {
       '/api/v1/health': {

@@ -1,4 +1,5 @@
-// What a report in flight holds: the load figure's scenario (200 clients, rate limit off),
+// What a report in flight holds: the load figure's scenario (200 clients, rate limit off, the
+// proxy's defaults for concurrency),
 // with a V8 heap snapshot of the proxy taken halfway (Node's --heapsnapshot-signal), summed
 // up by constructor, and the proxy's memory as Linux counts it at that moment (heap vs.
 // the rest: TLS, buffers, code). Run it alone (`npm run bench -- heap`): the snapshot stops
@@ -26,7 +27,6 @@ export function heapFigures(siteDir: string): Promise<Figure[]> {
     const row = scenarioRow(rig, LOAD_SCENARIO);
     const proxy = use(
       await startRigProxy(rig, siteDir, {
-        FEDCHECK_MAX_CONCURRENT: String(LOAD_CLIENTS),
         FEDCHECK_RATE_LIMIT: 'off',
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`.trim(),
       }),

@@ -1,10 +1,13 @@
 // The proxy under load, on a rig without injected delay (the proxy's own cost, not the
 // network's), all on loopback: 200 concurrent clients for a fixed time against
 // /api/v1/report for a fast passing scenario.
-// 1. Rate limiting off, the concurrency cap raised to the client count (the default 8 would
-//    answer most of them 503 at once): reports/s, latency as the clients see it and as the
-//    proxy's access log has it, errors, reports that did not pass (a DNS or TLS timeout under
-//    load shows up as a failing report, not an HTTP error), and the server's peak RSS (VmHWM).
+// 1. Rate limiting off, the proxy's defaults for concurrency (a few reports at once, the rest
+//    waiting their turn in its queue, src/server/limits.ts): reports/s, latency as the clients
+//    see it, as the proxy's access log has it (queue wait included) and as the report itself says
+//    (its durationMs: the report alone, without the wait), errors, reports that did
+//    not pass (a DNS or TLS timeout under load shows up as a failing report, not an HTTP error),
+//    the proxy's CPU time per report (user + system: what the machine's load moves least), and
+//    its peak RSS (VmHWM). FEDCHECK_BENCH_CPU_PROF_DIR=DIR keeps a --cpu-prof profile of it.
 // 2. The default rate limit (30 reports a minute per client; every client here is 127.0.0.1):
 //    the share of 429s, that each carries Retry-After, and that nothing failed otherwise.
 import { readFileSync } from 'node:fs';
@@ -30,20 +33,27 @@ export function loadFigures(siteDir: string): Promise<Figure[]> {
   return scoped(async (use) => {
     const { state: rig } = use(await startRig());
     const row = scenarioRow(rig, LOAD_SCENARIO);
-    const concurrency = { FEDCHECK_MAX_CONCURRENT: String(LOAD_CLIENTS) };
     const load = await quietStart('load');
 
     const unlimited = await scoped(async (useServer) => {
-      const proxy = useServer(await startRigProxy(rig, siteDir, { ...concurrency, FEDCHECK_RATE_LIMIT: 'off' }));
+      const profileDir = process.env.FEDCHECK_BENCH_CPU_PROF_DIR;
+      const profile: Record<string, string> = profileDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : {};
+      const proxy = useServer(await startRigProxy(rig, siteDir, { FEDCHECK_RATE_LIMIT: 'off', ...profile }));
       let notPassing = 0;
+      const reportMs: number[] = [];
+      const cpuBefore = processCpuMs(proxy.process.pid!);
       const result = await hammer(proxyReportUrl(proxy.url, row.serverName), UNLIMITED_SECONDS, (status, body) => {
-        if (status === 200 && (JSON.parse(body) as { verdict: string }).verdict !== row.expect.verdict) notPassing++;
+        if (status !== 200) return;
+        const report = JSON.parse(body) as { verdict: string; durationMs: number };
+        if (report.verdict !== row.expect.verdict) notPassing++;
+        reportMs.push(report.durationMs);
       });
-      return { result, notPassing, peakRssKb: processMemoryKb(proxy.process.pid!).VmHWM, serverMs: reportTimesMs(proxy.output()) };
+      const cpuMs = processCpuMs(proxy.process.pid!) - cpuBefore;
+      return { result, notPassing, cpuMs, reportMs, peakRssKb: processMemoryKb(proxy.process.pid!).VmHWM, serverMs: reportTimesMs(proxy.output()) };
     });
 
     const limited = await scoped(async (useServer) => {
-      const proxy = useServer(await startRigProxy(rig, siteDir, concurrency));
+      const proxy = useServer(await startRigProxy(rig, siteDir));
       let withoutRetryAfter = 0;
       const result = await hammer(proxyReportUrl(proxy.url, row.serverName), LIMITED_SECONDS, (status, _body, headers) => {
         if (status === 429 && !Object.keys(headers).some((name) => name.toLowerCase() === 'retry-after')) withoutRetryAfter++;
@@ -66,6 +76,9 @@ export function loadFigures(siteDir: string): Promise<Figure[]> {
       figure('load.latency.p99', u.latency.p99, 'ms', atMost(P99_TARGET_MS)),
       figure('load.server-time.p50', percentile(unlimited.serverMs, 0.5), 'ms'),
       figure('load.server-time.p99', percentile(unlimited.serverMs, 0.99), 'ms'),
+      figure('load.report-time.p50', percentile(unlimited.reportMs, 0.5), 'ms'),
+      figure('load.report-time.p99', percentile(unlimited.reportMs, 0.99), 'ms'),
+      figure('load.server-cpu-per-report', unlimited.cpuMs / u['2xx'], 'ms'),
       figure('load.errors', u.errors + u.timeouts + u.non2xx, 'count', exactly(0)),
       figure('load.reports-not-passing', unlimited.notPassing, 'count', exactly(0)),
       figure('load.peak-rss', unlimited.peakRssKb / 1024, 'MB', atMost(PEAK_RSS_TARGET_MB)),
@@ -97,6 +110,17 @@ function hammer(url: string, seconds: number, onResponse: (status: number, body:
 function reportTimesMs(accessLog: string): number[] {
   return [...accessLog.matchAll(/"GET \/api\/v1\/report\?[^"]*" 200 (\d+)ms/g)].map((match) => Number(match[1]));
 }
+
+/** CPU time the process has used so far (user + system, /proc/PID/stat), in ms: per report,
+ * it says what a report costs the proxy, which the machine's load moves far less than time. */
+export function processCpuMs(pid: number): number {
+  // Fields after the ")" that ends the command name: state is field 3, utime 14, stime 15.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** USER_HZ: what Linux counts /proc/PID/stat's times in, 100 on every architecture Node runs on. */
+const CLOCK_TICKS_PER_S = 100;
 
 /** The process's memory as Linux counts it (/proc/PID/status), in KB: VmRSS, VmHWM (the
  * peak resident set since it started), RssAnon (heap and buffers rather than code), … */

@@ -165,7 +165,7 @@ describe('the same guards as /api/v1/report', () => {
   });
 
   it('caps concurrent reports and cuts a report at the deadline', async () => {
-    const capped = await rigProxy({ maxConcurrentReports: 1, reportTimeoutMs: 1500 });
+    const capped = await rigProxy({ maxConcurrentReports: 1, maxQueuedReports: 0, reportTimeoutMs: 1500 });
     try {
       const { serverName } = scenario('timeout');
       const started = performance.now();

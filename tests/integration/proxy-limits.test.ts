@@ -1,5 +1,6 @@
 // The limits on a real socket with the real checker: a per-client token bucket (429 with
-// Retry-After; other clients still served) and a global cap on concurrent reports (503).
+// Retry-After; other clients still served) and a global cap on concurrent reports with a
+// bounded queue before it (503 once the queue is full).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeAdapters } from '../../src/adapters/node/index.ts';
 import { startFakeDns, type FakeDnsServer } from '../unit/adapters-node/support/dns-server.ts';
@@ -39,20 +40,23 @@ describe('per-client rate limit', () => {
 describe('global concurrency cap', () => {
   let proxy: RunningProxy;
   beforeAll(async () => {
-    proxy = await startProxy({ dnsServers: [dns.address], rateLimit: null, maxConcurrentReports: 2, reportTimeoutMs: 1500 }, adapters());
+    proxy = await startProxy({ dnsServers: [dns.address], rateLimit: null, maxConcurrentReports: 2, maxQueuedReports: 1, reportTimeoutMs: 1500 }, adapters());
   });
   afterAll(() => proxy?.close());
 
-  it('answers 503 while the cap is reached, and serves again when reports finish at their deadline', async () => {
+  it('queues one request while the cap is reached, answers 503 beyond, and serves the queued one when reports finish at their deadline', async () => {
     const started = performance.now();
     const slow = [proxy.report('slow.test', '127.0.0.1'), proxy.report('slow.test', '127.0.0.2')];
     await new Promise((resolve) => setTimeout(resolve, 200));
+    const queued = proxy.report('nothing.test', '127.0.0.4');
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const busy = await proxy.report('nothing.test', '127.0.0.3');
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBeTruthy();
     expect(busy.body.error?.code).toBe('busy');
-    const finished = await Promise.all(slow);
-    expect(finished.map((r) => r.status)).toEqual([200, 200]);
+    const finished = await Promise.all([...slow, queued]);
+    expect(finished.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(finished[2].body.verdict).toBe('fail');
     expect(performance.now() - started).toBeLessThan(1500 + 1000);
     expect((await proxy.report('nothing.test', '127.0.0.3')).status).toBe(200);
   });

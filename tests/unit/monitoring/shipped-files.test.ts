@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { renderProbeExposition } from '../../../src/monitoring/probe-exposition.ts';
-import { createConcurrencyGate } from '../../../src/server/limits.ts';
+import { createAdmissionQueue } from '../../../src/server/limits.ts';
 import { createServiceMetrics } from '../../../src/server/metrics.ts';
 import { checkScenario } from '../checker/helpers.ts';
 import { AMTOOL, promtool, tool } from './promtool.ts';
@@ -39,7 +39,8 @@ const dashboard = JSON.parse(readFileSync(path.join(shipped, 'grafana-dashboard.
 /** Every metric name fedcheck exposes on /probe (a healthy report) and /metrics. */
 async function exposedNames(): Promise<Set<string>> {
   const { report } = await checkScenario('example.org', { zone: { 'example.org': { A: ['93.184.215.10'] } } });
-  const service = createServiceMetrics({ gate: createConcurrencyGate(1), maxConcurrentReports: 1 });
+  const limits = { maxActive: 1, maxWaiting: 1, maxWaitMs: 1000 };
+  const service = createServiceMetrics({ queue: createAdmissionQueue(limits), limits });
   const text = `${await renderProbeExposition(report)}\n${await service.registry.metrics()}`;
   const names = new Set<string>(['up']);
   for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {

@@ -175,22 +175,52 @@ describe('proxy API', () => {
     expect(unshared.calls).toHaveLength(2);
   });
 
-  it('answers 503 when the concurrency cap is reached, and serves again once a report ends', async () => {
-    const releases: (() => void)[] = [];
-    const { app } = harness({ maxConcurrentReports: 2, rateLimit: null }, (serverName) => new Promise((resolve) => releases.push(() => resolve(fakeReport(serverName)))));
-    const ask = () => app.request('/api/v1/report?server_name=example.org', {}, from('192.0.2.1'));
-    const running = [ask(), ask()];
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const busy = await ask();
+  /** A checker whose reports finish when the test says, one release per server name. */
+  const heldReports = () => {
+    const started: string[] = [];
+    const releases = new Map<string, () => void>();
+    const check: AppOptions['check'] = (serverName) =>
+      new Promise((resolve) => {
+        started.push(serverName);
+        releases.set(serverName, () => resolve(fakeReport(serverName)));
+      });
+    return { started, check, release: (serverName: string) => releases.get(serverName)!() };
+  };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+  it('queues reports beyond the concurrency cap and starts them in arrival order; 503 with Retry-After once the queue is full', async () => {
+    const held = heldReports();
+    const { app } = harness({ maxConcurrentReports: 2, maxQueuedReports: 2, rateLimit: null }, held.check);
+    const ask = (serverName: string) => app.request(`/api/v1/report?server_name=${serverName}`, {}, from('192.0.2.1'));
+    const asked = ['a.example', 'b.example', 'c.example', 'd.example'].map((name) => ask(name));
+    await settle();
+    expect(held.started).toEqual(['a.example', 'b.example']);
+    const busy = await ask('e.example');
     expect(busy.status).toBe(503);
-    expect(busy.headers.get('retry-after')).toBeTruthy();
-    expect(await busy.json()).toMatchObject({ error: { code: 'busy' } });
-    releases.forEach((release) => release());
-    expect((await Promise.all(running)).map((r) => r.status)).toEqual([200, 200]);
-    const again = ask();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    releases.at(-1)!();
-    expect((await again).status).toBe(200);
+    expect(busy.headers.get('retry-after')).toBe('5');
+    expect(await busy.json()).toEqual({ error: { code: 'busy', message: 'the proxy is running 2 reports and 2 more are waiting; try again in a few seconds' } });
+    held.release('b.example');
+    await settle();
+    expect(held.started).toEqual(['a.example', 'b.example', 'c.example']);
+    held.release('a.example');
+    await settle();
+    expect(held.started).toEqual(['a.example', 'b.example', 'c.example', 'd.example']);
+    held.release('c.example');
+    held.release('d.example');
+    expect((await Promise.all(asked)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+  });
+
+  it('answers 503 with Retry-After to a request that waited its whole queue time; its report never starts', async () => {
+    const held = heldReports();
+    const { app } = harness({ maxConcurrentReports: 1, queueTimeoutMs: 100, rateLimit: null }, held.check);
+    const running = app.request('/api/v1/report?server_name=a.example', {}, from('192.0.2.1'));
+    const late = await app.request('/api/v1/report?server_name=b.example', {}, from('192.0.2.1'));
+    expect(late.status).toBe(503);
+    expect(late.headers.get('retry-after')).toBe('5');
+    expect(await late.json()).toEqual({ error: { code: 'busy', message: 'no report could start within 0.1 s; try again in a few seconds' } });
+    held.release('a.example');
+    expect((await running).status).toBe(200);
+    expect(held.started).toEqual(['a.example']);
   });
 
   it('is GET only: other methods get 405 with Allow, preflights get CORS', async () => {
@@ -240,6 +270,36 @@ describe('proxy API', () => {
       request.destroy();
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(cancelled).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('gives back the place in line of a client that hangs up while queued: its report never starts', async () => {
+    const held = heldReports();
+    const { app, log } = harness({ maxConcurrentReports: 1, maxQueuedReports: 1, rateLimit: null }, held.check);
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/report?server_name=`;
+    const get = (serverName: string) =>
+      new Promise<number>((resolve, reject) => http.get(base + serverName, (response) => (response.resume(), resolve(response.statusCode!))).on('error', reject));
+    try {
+      const running = get('a.example');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const leaving = http.get(`${base}b.example`);
+      leaving.on('error', () => {});
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      leaving.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The queue holds one: only a freed place lets this one wait instead of a 503.
+      const next = get('c.example');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      held.release('a.example');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      held.release('c.example');
+      expect([await running, await next]).toEqual([200, 200]);
+      expect(held.started).toEqual(['a.example', 'c.example']);
+      expect(log.find((line) => line.includes('server_name=b.example'))).toMatch(/" 499 \d+ms$/);
     } finally {
       server.close();
     }

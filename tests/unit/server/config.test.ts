@@ -10,6 +10,8 @@ describe('server configuration from the environment', () => {
       allowPrivate: false,
       rateLimit: { burst: 30, windowMs: 60_000 },
       maxConcurrentReports: 8,
+      maxQueuedReports: 500,
+      queueTimeoutMs: 10_000,
       reportTimeoutMs: 20_000,
       reportReuseMs: 5000,
       trustProxy: false,
@@ -25,6 +27,8 @@ describe('server configuration from the environment', () => {
         FEDCHECK_ALLOW_PRIVATE: '1',
         FEDCHECK_RATE_LIMIT: '100/1h',
         FEDCHECK_MAX_CONCURRENT: '2',
+        FEDCHECK_MAX_QUEUED: '0',
+        FEDCHECK_QUEUE_TIMEOUT_MS: '2500',
         FEDCHECK_REPORT_TIMEOUT_MS: '5000',
         FEDCHECK_REPORT_REUSE_MS: '0',
         FEDCHECK_TRUST_PROXY: 'true',
@@ -37,6 +41,8 @@ describe('server configuration from the environment', () => {
       allowPrivate: true,
       rateLimit: { burst: 100, windowMs: 3_600_000 },
       maxConcurrentReports: 2,
+      maxQueuedReports: 0,
+      queueTimeoutMs: 2500,
       reportTimeoutMs: 5000,
       reportReuseMs: 0,
       trustProxy: true,
@@ -67,6 +73,8 @@ describe('server configuration from the environment', () => {
         FEDCHECK_ALLOW_PRIVATE: 'maybe',
         FEDCHECK_RATE_LIMIT: '30 per minute',
         FEDCHECK_MAX_CONCURRENT: '0',
+        FEDCHECK_MAX_QUEUED: 'many',
+        FEDCHECK_QUEUE_TIMEOUT_MS: '10',
         FEDCHECK_REPORT_TIMEOUT_MS: '-5',
       });
     } catch (caught) {
@@ -79,6 +87,8 @@ describe('server configuration from the environment', () => {
       'FEDCHECK_ALLOW_PRIVATE="maybe": expected 1 or 0',
       'FEDCHECK_RATE_LIMIT="30 per minute": expected e.g. "30/60s", "100/1h", a number per minute, or "off"',
       'FEDCHECK_MAX_CONCURRENT="0": expected a whole number from 1 to 10000',
+      'FEDCHECK_MAX_QUEUED="many": expected a whole number from 0 to 100000',
+      'FEDCHECK_QUEUE_TIMEOUT_MS="10": expected a whole number from 100 to 600000',
       'FEDCHECK_REPORT_TIMEOUT_MS="-5": expected a whole number from 1000 to 600000',
     ]);
     expect((error as Error).message).toMatch(/^invalid configuration:\n  - PORT=/);

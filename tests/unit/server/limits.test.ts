@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { clientKey } from '../../../src/server/client.ts';
-import { createConcurrencyGate, createRateLimiter } from '../../../src/server/limits.ts';
+import { createAdmissionQueue, createRateLimiter, type Admission } from '../../../src/server/limits.ts';
 
 describe('per-client token bucket', () => {
   it('allows a burst, then answers with the wait until the next token', () => {
@@ -25,13 +25,83 @@ describe('per-client token bucket', () => {
   });
 });
 
-describe('concurrency gate', () => {
-  it('admits up to the cap and frees a place on leave', () => {
-    const gate = createConcurrencyGate(2);
-    expect([gate.tryEnter(), gate.tryEnter(), gate.tryEnter()]).toEqual([true, true, false]);
-    gate.leave();
-    expect(gate.active).toBe(1);
-    expect(gate.tryEnter()).toBe(true);
+describe('admission queue', () => {
+  const never = new AbortController().signal;
+  const queueOf = (maxActive: number, maxWaiting: number, maxWaitMs = 60_000) => createAdmissionQueue({ maxActive, maxWaiting, maxWaitMs });
+  /** Which of the promises have settled so far, with what. */
+  const settled = async (entries: Promise<Admission>[]) => {
+    const seen: (Admission | 'waiting')[] = entries.map(() => 'waiting');
+    entries.forEach((entry, index) => entry.then((admission) => (seen[index] = admission)));
+    await new Promise((resolve) => setImmediate(resolve));
+    return seen;
+  };
+
+  it('admits up to the cap at once, then queues; a place that frees goes to the first in line', async () => {
+    const queue = queueOf(2, 10);
+    const entries = [1, 2, 3, 4, 5].map(() => queue.enter(never));
+    expect(await settled(entries)).toEqual(['admitted', 'admitted', 'waiting', 'waiting', 'waiting']);
+    expect([queue.active, queue.waiting]).toEqual([2, 3]);
+    queue.leave();
+    expect(await settled(entries)).toEqual(['admitted', 'admitted', 'admitted', 'waiting', 'waiting']);
+    queue.leave();
+    queue.leave();
+    expect(await settled(entries)).toEqual(['admitted', 'admitted', 'admitted', 'admitted', 'admitted']);
+    expect([queue.active, queue.waiting]).toEqual([2, 0]);
+  });
+
+  it('lets no newcomer pass those already waiting, even at the moment a place frees', async () => {
+    const queue = queueOf(1, 10);
+    await queue.enter(never);
+    const waiting = queue.enter(never);
+    queue.leave();
+    const newcomer = queue.enter(never);
+    expect(await settled([waiting, newcomer])).toEqual(['admitted', 'waiting']);
+    expect([queue.active, queue.waiting]).toEqual([1, 1]);
+  });
+
+  it('answers full beyond maxWaiting, and refuses at once with no queue at all', async () => {
+    const queue = queueOf(1, 2);
+    const entries = [1, 2, 3, 4].map(() => queue.enter(never));
+    expect(await settled(entries)).toEqual(['admitted', 'waiting', 'waiting', 'full']);
+    expect(queue.waiting).toBe(2);
+    const unqueued = queueOf(1, 0);
+    expect(await settled([unqueued.enter(never), unqueued.enter(never)])).toEqual(['admitted', 'full']);
+  });
+
+  it('gives up after maxWaitMs and frees the place in line', async () => {
+    vi.useFakeTimers();
+    try {
+      const queue = queueOf(1, 1, 5000);
+      await queue.enter(never);
+      const waiting = queue.enter(never);
+      expect(await queue.enter(never)).toBe('full');
+      await vi.advanceTimersByTimeAsync(4999);
+      expect(queue.waiting).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await waiting).toBe('timed-out');
+      expect([queue.active, queue.waiting]).toEqual([1, 0]);
+      const next = queue.enter(never);
+      queue.leave();
+      expect(await next).toBe('admitted');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('lets a request whose client left give its place in line back, without taking a running place', async () => {
+    const queue = queueOf(1, 1);
+    await queue.enter(never);
+    const client = new AbortController();
+    const leaving = queue.enter(client.signal);
+    expect(await queue.enter(never)).toBe('full');
+    client.abort();
+    expect(await leaving).toBe('aborted');
+    expect([queue.active, queue.waiting]).toEqual([1, 0]);
+    const next = queue.enter(never);
+    queue.leave();
+    expect(await next).toBe('admitted');
+    expect(queue.active).toBe(1);
+    expect(await queueOf(1, 1).enter(AbortSignal.abort())).toBe('aborted');
   });
 });
 

@@ -102,19 +102,29 @@ describe('GET /probe', () => {
     expect(sample(metrics, 'fedcheck_report_rejections_total{reason="busy"}')).toBe(0);
   });
 
-  it('shares the concurrency cap: 503 while the cap is reached, in-flight gauges in /metrics', async () => {
-    let release = () => {};
-    const { get } = harness({ maxConcurrentReports: 1, rateLimit: null }, (serverName) => new Promise((resolve) => (release = () => resolve(report(serverName, 'pass')))));
+  it('shares the concurrency cap and its queue: 503 once the queue is full, in-flight and queue gauges in /metrics', async () => {
+    const releases: (() => void)[] = [];
+    const { get } = harness({ maxConcurrentReports: 1, maxQueuedReports: 1, rateLimit: null }, (serverName) => new Promise((resolve) => releases.push(() => resolve(report(serverName, 'pass')))));
     const first = get('/probe?target=slow.example');
+    await new Promise((resolve) => setImmediate(resolve));
+    const queued = get('/probe?target=queued.example');
     await new Promise((resolve) => setImmediate(resolve));
     expect((await get('/probe?target=other.example')).status).toBe(503);
     const during = await (await get('/metrics')).text();
     expect(sample(during, 'fedcheck_report_requests_in_flight')).toBe(1);
     expect(sample(during, 'fedcheck_report_requests_capacity')).toBe(1);
+    expect(sample(during, 'fedcheck_report_requests_queued')).toBe(1);
+    expect(sample(during, 'fedcheck_report_requests_queue_capacity')).toBe(1);
     expect(sample(during, 'fedcheck_reports_in_flight')).toBe(1);
     expect(sample(during, 'fedcheck_report_rejections_total{reason="busy"}')).toBe(1);
-    release();
+    releases[0]();
     expect((await first).status).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    const next = await (await get('/metrics')).text();
+    expect(sample(next, 'fedcheck_report_requests_queued')).toBe(0);
+    expect(sample(next, 'fedcheck_report_requests_in_flight')).toBe(1);
+    releases[1]();
+    expect((await queued).status).toBe(200);
     const after = await (await get('/metrics')).text();
     expect(sample(after, 'fedcheck_reports_in_flight')).toBe(0);
     expect(sample(after, 'fedcheck_report_requests_in_flight')).toBe(0);

@@ -123,7 +123,7 @@ describe('responses of every route validate against the document', () => {
 
   it.each(REPORT_ROUTES)('503 with Retry-After for %s', async (url) => {
     let release = () => {};
-    const proxy = app({ maxConcurrentReports: 1 }, (serverName) => new Promise((resolve) => (release = () => resolve(fakeReport(serverName)))));
+    const proxy = app({ maxConcurrentReports: 1, maxQueuedReports: 0 }, (serverName) => new Promise((resolve) => (release = () => resolve(fakeReport(serverName)))));
     const first = proxy.request('/api/v1/report?server_name=slow.example', {}, from);
     await new Promise((resolve) => setImmediate(resolve));
     const response = await proxy.request(url, {}, from);
