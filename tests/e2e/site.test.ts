@@ -181,6 +181,42 @@ describe('site in Chromium', () => {
     }
   });
 
+  // Starlight shows one table of contents per width and hides the other; the hidden one's set-up
+  // was the longest task after load on a phone, so it waits for the resize that shows it
+  // (src/components/starlight/toc-where-shown.ts). Each marks the section being read with
+  // aria-current, the mobile one also shows its title; one that marks anything was set up.
+  it('marks the section being read in the table of contents on screen and sets up the hidden one only when shown', async () => {
+    const current = (page: Page, toc: string) => page.locator(`${toc} a[aria-current="true"]`);
+    /** Scrolls to the heading with that index and waits until the table of contents on screen marks it. */
+    async function readHeading(page: Page, toc: string, index: number) {
+      const heading = page.locator('main h2[id]').nth(index);
+      const id = (await heading.getAttribute('id'))!;
+      await heading.evaluate((element) => element.scrollIntoView());
+      await expect.poll(() => current(page, toc).getAttribute('href'), { timeout: 10_000 }).toBe(`#${id}`);
+      return (await heading.textContent())!.trim();
+    }
+    /** Past the idle time in which Starlight's tables of contents set themselves up. */
+    const settle = (page: Page) => page.evaluate(() => new Promise((idle) => requestIdleCallback(() => requestAnimationFrame(idle))));
+
+    const phone = await browser.newPage({ viewport: { width: 412, height: 800 } });
+    await phone.goto(new URL('docs/federation-network/', server.url).href, { waitUntil: 'load' });
+    const title = await readHeading(phone, 'mobile-starlight-toc', 2);
+    expect(await phone.locator('mobile-starlight-toc .display-current').textContent()).toBe(title);
+    await settle(phone);
+    expect(await current(phone, 'starlight-toc').count()).toBe(0);
+    // Wide enough for the one beside the page: it sets itself up and follows the reading.
+    await phone.setViewportSize({ width: 1280, height: 800 });
+    await readHeading(phone, 'starlight-toc', 4);
+    await phone.close();
+
+    const desktop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await desktop.goto(new URL('docs/federation-network/', server.url).href, { waitUntil: 'load' });
+    await readHeading(desktop, 'starlight-toc', 3);
+    await settle(desktop);
+    expect(await current(desktop, 'mobile-starlight-toc').count()).toBe(0);
+    await desktop.close();
+  });
+
   it('answers an unknown path with the 404 page', async () => {
     const response = await fetch(new URL('no/such/page/', server.url));
     expect(response.status).toBe(404);
