@@ -6,6 +6,7 @@ import { satteri } from '@astrojs/markdown-satteri';
 import { readFileSync } from 'node:fs';
 import { callouts } from './src/plugins/callouts.ts';
 import { focusableTables } from './src/plugins/tables.ts';
+import { codeColours } from './src/plugins/code-colours.ts';
 import { precompress } from './src/build/precompress.ts';
 import { searchOnOpen } from './src/build/search-on-open.ts';
 import { islandChunks } from './src/build/island-chunks.ts';
@@ -30,11 +31,14 @@ export default defineConfig({
       social: [{ icon: 'github', label: 'Source code', href: repository }],
       editLink: { baseUrl: `${repository}/edit/main/` },
       lastUpdated: true,
+      // Each table of contents sets itself up only while it is on screen (toc-where-shown.ts).
+      components: { MobileTableOfContents: './src/components/starlight/MobileTableOfContents.astro' },
       customCss: ['./src/styles/theme.css', './src/styles/content.css', './src/styles/callouts.css', './src/styles/home.css'],
       // Zone-file and Caddyfile snippets have no grammar in Shiki; show them as plain text.
       // Long lines wrap rather than scroll: on a phone a scrolled command hides its end, and
       // every scrolling block would become one more unnamed "region" for screen readers.
-      expressiveCode: { defaultProps: { wrap: true }, shiki: { langAlias: { dns: 'txt', caddy: 'txt' } } },
+      // Tokens in the block's own text colour lose their span (src/plugins/code-colours.ts).
+      expressiveCode: { defaultProps: { wrap: true }, shiki: { langAlias: { dns: 'txt', caddy: 'txt' } }, plugins: [codeColours()] },
       markdown: { processedDirs: [process.env.FEDCHECK_CONTENT_DIR ?? './content/docs'] },
       // English at the root, German under /de/ (content/docs/de/…). Starlight's own UI
       // strings come in German with it; ours are in the sidebar's `translations`.

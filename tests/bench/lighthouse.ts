@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import { launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
+import { TraceProcessor } from 'lighthouse/core/lib/tracehouse/trace-processor.js';
 import { CHROMIUM_FLAGS, isLoopbackUrl, startServer } from '../e2e/browser.ts';
 import { exactly, figure, median, type Figure } from './figure.ts';
 import { quietStart } from './quiet.ts';
@@ -48,6 +49,9 @@ export function lighthouseFigures(siteDir: string): Promise<Figure[]> {
       });
       // Why a score is short of 100: the audits that cost it points, in any run.
       for (const failing of new Set(runs.flatMap((run) => run.failing))) console.log(`# lighthouse ${page}: ${failing}`);
+      // Blocking time is simulated from the trace's wall times, which the machine's load
+      // stretches; the CPU time of the same tasks hardly moves (tests/bench/README.md).
+      figures.push(figure(`lighthouse.${page}.main-thread-cpu`, median(runs.map((run) => run.mainThreadCpuMs)), 'ms'));
       figures.push(figure(`lighthouse.${page}.off-loopback-requests`, Math.max(...runs.map((run) => run.offLoopback)), 'count', exactly(0)));
     }
     return [...figures, ...load.figures()];
@@ -61,10 +65,13 @@ interface AuditResult {
   offLoopback: number;
   /** "category: audit id (what it found)" for each scored audit that did not pass. */
   failing: string[];
+  /** CPU time of the page's main-thread tasks from navigation on, in Lighthouse's own trace. */
+  mainThreadCpuMs: number;
 }
 
 async function audit(url: string, port: number): Promise<AuditResult> {
-  const lhr = (await lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES }))?.lhr;
+  const result = await lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES });
+  const lhr = result?.lhr;
   if (!lhr || lhr.runtimeError) throw new Error(`lighthouse on ${url}: ${lhr?.runtimeError ? `${lhr.runtimeError.code}: ${lhr.runtimeError.message}` : 'no result'}`);
   const scores = CATEGORIES.map((category) => {
     const score = lhr.categories[category]?.score;
@@ -77,7 +84,23 @@ async function audit(url: string, port: number): Promise<AuditResult> {
       .filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1)
       .map((ref) => `${category}: ${ref.id} (${lhr.audits[ref.id].displayValue ?? lhr.audits[ref.id].title})${failingItems(lhr.audits[ref.id].details)}`),
   );
-  return { scores, offLoopback: requests.filter((request) => !isLoopbackUrl(request.url)).length, failing };
+  return { scores, offLoopback: requests.filter((request) => !isLoopbackUrl(request.url)).length, failing, mainThreadCpuMs: mainThreadCpuMs(result.artifacts.Trace) };
+}
+
+/** What this file reads of a trace event (Lighthouse's own types do not resolve from here). */
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  tdur?: number;
+}
+
+/** The summed thread time (`tdur`) of the page's main-thread tasks from its time origin on. */
+function mainThreadCpuMs(trace: Parameters<typeof TraceProcessor.processTrace>[0]): number {
+  // Lighthouse's own pick of the page's main thread and navigation.
+  const { mainThreadEvents, timeOriginEvt }: { mainThreadEvents: TraceEvent[]; timeOriginEvt: TraceEvent } = TraceProcessor.processTrace(trace);
+  const tasks = mainThreadEvents.filter((event) => event.name === 'RunTask' && event.ph === 'X' && event.ts >= timeOriginEvt.ts);
+  return tasks.reduce((sum, task) => sum + (task.tdur ?? 0), 0) / 1000;
 }
 
 /** The first few elements or URLs an audit names, enough to find the cause. */

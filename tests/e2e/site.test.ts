@@ -181,6 +181,72 @@ describe('site in Chromium', () => {
     }
   });
 
+  // Starlight shows one table of contents per width and hides the other. Both set themselves up
+  // at idle, the longest tasks after load on a phone; now each waits until it is on screen and
+  // the page has scrolled (src/components/starlight/toc-where-shown.ts). Each marks the section
+  // being read with aria-current, the mobile one also shows its title.
+  it('marks the section being read in the table of contents on screen, set up only once shown and scrolled', async () => {
+    const guide = new URL('docs/federation-network/', server.url).href;
+    const marked = (page: Page, toc: string) => page.locator(`${toc} a[aria-current="true"]`);
+    const markedHrefs = (page: Page, toc: string) => marked(page, toc).evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    /** Scrolls to the heading with that index and waits until that table of contents marks it. */
+    async function readHeading(page: Page, toc: string, index: number) {
+      const heading = page.locator('main h2[id]').nth(index);
+      const id = (await heading.getAttribute('id'))!;
+      await heading.evaluate((element) => element.scrollIntoView());
+      await expect.poll(() => markedHrefs(page, toc), { timeout: 10_000 }).toEqual([`#${id}`]);
+      return (await heading.textContent())!.trim();
+    }
+    /** Past the idle time in which Starlight's tables of contents queue their set-up. */
+    const settle = (page: Page) => page.evaluate(() => new Promise((idle) => requestIdleCallback(() => requestAnimationFrame(idle))));
+    /** Counts the elements IntersectionObservers are asked to watch; only Starlight's set-up uses one here. */
+    const countObserved = (page: Page) =>
+      page.addInitScript(() => {
+        const observe = IntersectionObserver.prototype.observe;
+        (window as unknown as { observed: number }).observed = 0;
+        IntersectionObserver.prototype.observe = function (target) {
+          (window as unknown as { observed: number }).observed++;
+          observe.call(this, target);
+        };
+      });
+    const observed = (page: Page) => page.evaluate(() => (window as unknown as { observed: number }).observed);
+
+    const phone = await browser.newPage({ viewport: { width: 412, height: 800 } });
+    await countObserved(phone);
+    await phone.goto(guide, { waitUntil: 'load' });
+    await settle(phone);
+    // At the top, nothing set up yet, and the first entry is the one marked, as Starlight marks it there.
+    expect(await observed(phone)).toBe(0);
+    expect(await markedHrefs(phone, 'mobile-starlight-toc')).toEqual(['#_top']);
+    expect(await phone.locator('mobile-starlight-toc .display-current').textContent()).toBe(await phone.locator('mobile-starlight-toc a').first().textContent());
+    const title = await readHeading(phone, 'mobile-starlight-toc', 2);
+    expect(await phone.locator('mobile-starlight-toc .display-current').textContent()).toBe(title);
+    // The hidden one beside the page did not follow: it was not set up.
+    await settle(phone);
+    expect(await markedHrefs(phone, 'starlight-toc')).toEqual(['#_top']);
+    // Wide enough to show it: it sets itself up and follows the reading.
+    await phone.setViewportSize({ width: 1280, height: 800 });
+    await readHeading(phone, 'starlight-toc', 4);
+    await phone.close();
+
+    const desktop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await desktop.goto(guide, { waitUntil: 'load' });
+    await settle(desktop);
+    expect(await markedHrefs(desktop, 'starlight-toc')).toEqual(['#_top']);
+    await readHeading(desktop, 'starlight-toc', 3);
+    await settle(desktop);
+    expect(await markedHrefs(desktop, 'mobile-starlight-toc')).toEqual(['#_top']);
+    await desktop.close();
+
+    // Opened at a heading, the table of contents marks it without a scroll by the reader.
+    const linked = await browser.newPage({ viewport: { width: 412, height: 800 } });
+    const id = (await linked.goto(guide).then(() => linked.locator('main h2[id]').nth(3).getAttribute('id')))!;
+    await linked.goto('about:blank');
+    await linked.goto(`${guide}#${id}`, { waitUntil: 'load' });
+    await expect.poll(() => markedHrefs(linked, 'mobile-starlight-toc'), { timeout: 10_000 }).toEqual([`#${id}`]);
+    await linked.close();
+  });
+
   it('answers an unknown path with the 404 page', async () => {
     const response = await fetch(new URL('no/such/page/', server.url));
     expect(response.status).toBe(404);
