@@ -15,7 +15,7 @@ import { clientAddress, clientKey } from './client.ts';
 import type { ServerConfig } from './config.ts';
 import { apiError } from './errors.ts';
 import { createIdentity, identityRoutes, type Identity } from './identity.ts';
-import { admissionQueued, createAdmissionQueue, createRateLimiter, rateLimited, type AdmissionLimits } from './limits.ts';
+import { admissionQueued, createAdmissionQueue, createRateLimiter, rateLimited } from './limits.ts';
 import { createServiceMetrics, metricsRoute } from './metrics.ts';
 import { openApiRoute } from './openapi.ts';
 import { probeRoute } from './probe.ts';
@@ -45,9 +45,8 @@ export function createApp(options: AppOptions): Hono {
   const { config, log = (line) => console.log(line) } = options;
   const siteDir = config.siteDir ?? fileURLToPath(new URL('../../dist', import.meta.url));
   const adapters = options.adapters ?? createNodeAdapters({ dnsServers: config.dnsServers, allowPrivate: config.allowPrivate });
-  const admission: AdmissionLimits = { maxActive: config.maxConcurrentReports, maxWaiting: config.maxQueuedReports, maxWaitMs: config.queueTimeoutMs };
-  const queue = createAdmissionQueue(admission);
-  const metrics = createServiceMetrics({ queue, limits: admission });
+  const queue = createAdmissionQueue({ maxActive: config.maxConcurrentReports, maxWaiting: config.maxQueuedReports, maxWaitMs: config.queueTimeoutMs });
+  const metrics = createServiceMetrics({ queue });
   const identity = options.identity !== undefined ? options.identity : config.identity ? createIdentity(config.identity) : null;
   const reports = createReportService({
     outgoing: outgoingTesting(identity),
@@ -62,7 +61,7 @@ export function createApp(options: AppOptions): Hono {
     ...(config.rateLimit
       ? [rateLimited(createRateLimiter(config.rateLimit), (c) => clientKey(clientAddress(c, config.trustProxy)), () => metrics.rejected('rate_limited'))]
       : []),
-    admissionQueued(queue, admission, () => metrics.rejected('busy')),
+    admissionQueued(queue, () => metrics.rejected('busy')),
   ];
   const kit: ReportRouteKit = { reports, reportGuards };
 

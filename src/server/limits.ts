@@ -54,6 +54,8 @@ export interface AdmissionLimits {
  * of it and then one report's time.
  */
 export interface AdmissionQueue {
+  /** What the queue was made with. */
+  readonly limits: AdmissionLimits;
   /** Requests holding a place. */
   readonly active: number;
   /** Requests waiting for one, at most maxWaiting. */
@@ -74,6 +76,7 @@ export function createAdmissionQueue(limits: AdmissionLimits): AdmissionQueue {
   // order), and a request that gives up leaves it from wherever it stands.
   const queue = new Set<(admission: Admission) => void>();
   return {
+    limits,
     get active() {
       return active;
     },
@@ -130,7 +133,8 @@ export function rateLimited(
 /** What a refused request is told to wait: long enough for the queue to have moved on. */
 const busyRetryAfterSeconds = 5;
 
-export function admissionQueued(queue: AdmissionQueue, limits: AdmissionLimits, onRejected: () => void = () => {}): MiddlewareHandler {
+export function admissionQueued(queue: AdmissionQueue, onRejected: () => void = () => {}): MiddlewareHandler {
+  const { limits } = queue;
   return async (c, next) => {
     const admission = await queue.enter(c.req.raw.signal);
     // The client went away while waiting: nobody reads this answer, the access log does.

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Report } from '../checker/report.ts';
-import type { AdmissionLimits, AdmissionQueue } from './limits.ts';
+import type { AdmissionQueue } from './limits.ts';
 import type { ReportObserver } from './reports.ts';
 
 export type Rejection = 'rate_limited' | 'busy';
@@ -20,7 +20,7 @@ export interface ServiceMetrics {
  * not have _total suffix"); the same counts stay as nodejs_active_handles etc. */
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
-export function createServiceMetrics(options: { queue: AdmissionQueue; limits: AdmissionLimits }): ServiceMetrics {
+export function createServiceMetrics(options: { queue: AdmissionQueue }): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
@@ -51,24 +51,21 @@ export function createServiceMetrics(options: { queue: AdmissionQueue; limits: A
     registers,
   });
   for (const reason of ['rate_limited', 'busy'] as const) rejections.inc({ reason }, 0);
-  new Gauge({
-    name: 'fedcheck_report_requests_in_flight',
-    help: 'Report requests holding a place under the concurrency cap.',
-    registers,
-    collect() {
-      this.set(options.queue.active);
-    },
-  });
-  new Gauge({ name: 'fedcheck_report_requests_capacity', help: 'The concurrency cap on report requests.', registers }).set(options.limits.maxActive);
-  new Gauge({
-    name: 'fedcheck_report_requests_queued',
-    help: 'Report requests waiting for a place under the concurrency cap.',
-    registers,
-    collect() {
-      this.set(options.queue.waiting);
-    },
-  });
-  new Gauge({ name: 'fedcheck_report_requests_queue_capacity', help: 'Report requests that may wait for a place at most.', registers }).set(options.limits.maxWaiting);
+  /** A gauge read from the queue when Prometheus scrapes. */
+  const sampled = (name: string, help: string, read: (queue: AdmissionQueue) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read(options.queue));
+      },
+    });
+  const { limits } = options.queue;
+  sampled('fedcheck_report_requests_in_flight', 'Report requests holding a place under the concurrency cap.', (queue) => queue.active);
+  new Gauge({ name: 'fedcheck_report_requests_capacity', help: 'The concurrency cap on report requests.', registers }).set(limits.maxActive);
+  sampled('fedcheck_report_requests_queued', 'Report requests waiting for a place under the concurrency cap.', (queue) => queue.waiting);
+  new Gauge({ name: 'fedcheck_report_requests_queue_capacity', help: 'Report requests that may wait for a place at most.', registers }).set(limits.maxWaiting);
 
   return {
     registry,

@@ -39,8 +39,7 @@ const dashboard = JSON.parse(readFileSync(path.join(shipped, 'grafana-dashboard.
 /** Every metric name fedcheck exposes on /probe (a healthy report) and /metrics. */
 async function exposedNames(): Promise<Set<string>> {
   const { report } = await checkScenario('example.org', { zone: { 'example.org': { A: ['93.184.215.10'] } } });
-  const limits = { maxActive: 1, maxWaiting: 1, maxWaitMs: 1000 };
-  const service = createServiceMetrics({ queue: createAdmissionQueue(limits), limits });
+  const service = createServiceMetrics({ queue: createAdmissionQueue({ maxActive: 1, maxWaiting: 1, maxWaitMs: 1000 }) });
   const text = `${await renderProbeExposition(report)}\n${await service.registry.metrics()}`;
   const names = new Set<string>(['up']);
   for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
