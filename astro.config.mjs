@@ -38,7 +38,9 @@ export default defineConfig({
       // Long lines wrap rather than scroll: on a phone a scrolled command hides its end, and
       // every scrolling block would become one more unnamed "region" for screen readers.
       // Tokens in the block's own text colour lose their span (src/plugins/code-colours.ts).
-      expressiveCode: { defaultProps: { wrap: true }, shiki: { langAlias: { dns: 'txt', caddy: 'txt' } }, plugins: [codeColours()] },
+      // No `all: revert` on each element of a block: it was a fifth of a guide's style work, and
+      // the site's styles do not reach into code blocks (tests/e2e/site.test.ts).
+      expressiveCode: { defaultProps: { wrap: true }, useStyleReset: false, shiki: { langAlias: { dns: 'txt', caddy: 'txt' } }, plugins: [codeColours()] },
       markdown: { processedDirs: [process.env.FEDCHECK_CONTENT_DIR ?? './content/docs'] },
       // English at the root, German under /de/ (content/docs/de/…). Starlight's own UI
       // strings come in German with it; ours are in the sidebar's `translations`.

@@ -19,6 +19,11 @@ const CHECK_SAMPLE = 8;
 const ANCHOR_TABS = 4;
 const guides = builtPages.filter((path) => /^(de\/)?docs\/.+\/$/.test(path));
 
+/** The rule Expressive Code 0.44 puts second in its stylesheet when its style reset is on. */
+const EC_STYLE_RESET = '.expressive-code *:not(:is(svg, svg *)) { all: revert; box-sizing: border-box; }';
+/** English guides with code blocks (the German ones have the same blocks and styles). */
+const guidesWithCode = guides.filter((path) => !path.startsWith('de/') && readFileSync(join(dist, path, 'index.html'), 'utf8').includes('class="expressive-code'));
+
 /**
  * Links to headings to load afresh: each guide's middle and last heading (the most content above
  * it), every heading link between pages, and a spread of the check ids the report links to.
@@ -253,6 +258,34 @@ describe('site in Chromium', () => {
     expect(await response.text()).toContain('Page not found');
   });
 
+  // The site turns off Expressive Code's style reset (`useStyleReset: false` in astro.config.mjs):
+  // its `all: revert` on every element of a code block was a fifth of a guide's style work. The
+  // reset keeps site-wide styles out of code blocks, so every element of every code block (and its
+  // drawn ::before and ::after) must compute the same style without it as with it, in both themes,
+  // at a phone's width and a desktop's. A stylesheet of the site that starts to reach into code
+  // blocks fails this with the element and the property.
+  it('has guides with code blocks to compare', () => {
+    expect(guidesWithCode).toContain('docs/federation-network/');
+    expect(guidesWithCode.length).toBeGreaterThan(5);
+  });
+
+  it.each(guidesWithCode)("computes the same styles in the code blocks of %s as with Expressive Code's style reset", async (path) => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(new URL(path, server.url).href);
+      for (const width of ANCHOR_WIDTHS) {
+        await page.setViewportSize({ width, height: 900 });
+        for (const theme of ['dark', 'light']) {
+          const { compared, differences } = await codeBlockStyleDifferences(page, theme);
+          expect(compared, `${path} at ${width} px`).toBeGreaterThan(10);
+          expect(differences, `${path} at ${width} px, ${theme} theme`).toEqual([]);
+        }
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
   // A link to a heading must land on it: the report's findings link to /docs/checks/#<id>, the
   // guides link to each other's headings, and readers share such links. Rendering shortcuts that
   // lay out content only once it scrolls near (content-visibility with an estimated size) put the
@@ -304,4 +337,60 @@ async function misplacement(page: Page, url: URL): Promise<string | undefined> {
     return `${target}: scrolled to ${placement.scrollY}, at its scroll margin and padding it needs ${placement.expected.toFixed(1)}`;
   }
   return undefined;
+}
+
+/**
+ * Styles in the page's code blocks (in `theme`) that differ from what they are with Expressive
+ * Code's style reset put back in its place, second in its stylesheet's layer; `compared`: how
+ * many kinds of element (alike in tag, classes and inline style down from their block) were read.
+ */
+async function codeBlockStyleDifferences(page: Page, theme: string): Promise<{ compared: number; differences: string[] }> {
+  return page.evaluate(
+    ({ theme, reset }) => {
+      document.documentElement.dataset.theme = theme;
+      const layer = [...document.styleSheets]
+        .flatMap((sheet) => [...sheet.cssRules])
+        .find((rule): rule is CSSLayerBlockRule => rule instanceof CSSLayerBlockRule && (rule.cssRules[0] as CSSStyleRule | undefined)?.selectorText === '.expressive-code');
+      if (!layer) throw new Error("Expressive Code's stylesheet is not on the page");
+      if ([...layer.cssRules].some((rule) => rule.cssText.includes('all: revert'))) throw new Error('the style reset is still in the stylesheet');
+      const signature = (element: Element): string => {
+        const style = element.getAttribute('style');
+        const own = `${element.tagName.toLowerCase()}${[...element.classList].map((name) => `.${name}`).join('')}${style ? `[style="${style}"]` : ''}`;
+        const parent = element.parentElement;
+        return parent && !parent.classList.contains('expressive-code') ? `${signature(parent)} > ${own}` : own;
+      };
+      const kinds = new Map<string, Element>();
+      for (const element of document.querySelectorAll('.expressive-code *')) {
+        const key = signature(element);
+        if (!kinds.has(key)) kinds.set(key, element);
+      }
+      const pseudos = ['', '::before', '::after'];
+      const snapshot = () =>
+        [...kinds.values()].map((element) =>
+          pseudos.map((pseudo): Record<string, string> => {
+            const style = getComputedStyle(element, pseudo || null);
+            // A pseudo-element without content is not drawn: that is all there is to compare.
+            if (pseudo && style.content === 'none') return { content: 'none' };
+            return Object.fromEntries([...style].map((property) => [property, style.getPropertyValue(property)]));
+          }),
+        );
+      const without = snapshot();
+      layer.insertRule(reset, 1);
+      const withReset = snapshot();
+      layer.deleteRule(1);
+      const differences = new Set<string>();
+      [...kinds.keys()].forEach((key, index) =>
+        pseudos.forEach((pseudo, p) => {
+          const [mine, reset] = [without[index][p], withReset[index][p]];
+          // Not drawn either way: nothing else of its style shows.
+          if (mine.display === 'none' && reset.display === 'none') return;
+          for (const property of new Set([...Object.keys(mine), ...Object.keys(reset)])) {
+            if (mine[property] !== reset[property]) differences.add(`${key}${pseudo} ${property}: ${reset[property]} with the reset, ${mine[property]} without`);
+          }
+        }),
+      );
+      return { compared: kinds.size, differences: [...differences] };
+    },
+    { theme, reset: EC_STYLE_RESET },
+  );
 }
