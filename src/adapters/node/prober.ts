@@ -26,6 +26,8 @@ const versionPath = '/_matrix/federation/v1/version';
 /** Real version answers are tiny; key answers grow with old_verify_keys. */
 const versionMaxBytes = 64 * 1024;
 const keysMaxBytes = 256 * 1024;
+/** Certificates whose summaries a prober keeps: the CAs' intermediates and the leaves seen lately. */
+const summariesKept = 512;
 
 type TlsReport = NonNullable<ProbeResult['tls']>;
 
@@ -35,6 +37,7 @@ export function createNodeProber(options: NodeProberOptions): Prober {
   // Node fills `issuerCertificate` from the trust store after the certificates the server
   // sent, with no mark where one ends: a handshake that trusts nothing gets the chain as sent.
   const trustsNothing = tls.createSecureContext({ ca: [] });
+  const summarise = summaryCache(summariesKept);
 
   return {
     async probe(request) {
@@ -104,7 +107,7 @@ export function createNodeProber(options: NodeProberOptions): Prober {
           result.tls = { ok: false, elapsedMs: since(tlsStarted), certificates: [], trusted: false, nameMatches: false, error: codeAndMessage(error) };
           return result;
         }
-        const handshake = handshakeOf(tlsSocket, since(tlsStarted), bareHost(request.tlsName), verifiedChain);
+        const handshake = handshakeOf(tlsSocket, since(tlsStarted), bareHost(request.tlsName), summarise, verifiedChain);
         // Summarised: the certificate objects need not live on while the requests run.
         verifiedChain = undefined;
         const version = fetchJson(versionPath, versionMaxBytes, Promise.resolve(tlsSocket), headers, signal);
@@ -171,7 +174,13 @@ interface Handshake {
  * What the verifying handshake established, read before the socket carries a request and
  * closes; certificates as summaries only, so the probe holds no certificate objects.
  */
-function handshakeOf(socket: tls.TLSSocket, elapsedMs: number, tlsName: string, verifiedChain = socket.getPeerCertificate(true)): Handshake {
+function handshakeOf(
+  socket: tls.TLSSocket,
+  elapsedMs: number,
+  tlsName: string,
+  summarise: Summarise,
+  verifiedChain = socket.getPeerCertificate(true),
+): Handshake {
   const chain = chainOf(verifiedChain);
   return {
     elapsedMs,
@@ -216,8 +225,28 @@ function chainOf(leaf: tls.DetailedPeerCertificate): tls.DetailedPeerCertificate
   return chain;
 }
 
-function summarise(peer: tls.DetailedPeerCertificate): CertificateSummary {
-  const cert = new X509Certificate(peer.raw);
+/** Summarises a certificate Node has read from a handshake. */
+type Summarise = (peer: Pick<tls.DetailedPeerCertificate, 'raw' | 'fingerprint256'>) => CertificateSummary;
+
+/**
+ * Summaries by SHA-256 fingerprint, which Node has computed already: parsing the DER again was
+ * 6 % of the proxy's main thread under load, for the same few intermediates (and the same
+ * leaves) report after report. A summary depends on the certificate alone and is never
+ * changed; the oldest goes when `limit` are kept.
+ */
+export function summaryCache(limit: number): Summarise {
+  const kept = new Map<string, CertificateSummary>();
+  return (peer) => {
+    const known = kept.get(peer.fingerprint256);
+    if (known) return known;
+    const summary = Object.freeze(summarise(new X509Certificate(peer.raw)));
+    if (kept.size >= limit) kept.delete(kept.keys().next().value!);
+    kept.set(peer.fingerprint256, summary);
+    return summary;
+  };
+}
+
+function summarise(cert: X509Certificate): CertificateSummary {
   return {
     subject: oneLine(cert.subject),
     subjectCommonName: commonName(cert.subject),

@@ -4,7 +4,7 @@ import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createAddressPolicy } from '../../../src/adapters/node/address-policy.ts';
-import { createNodeProber } from '../../../src/adapters/node/prober.ts';
+import { createNodeProber, summaryCache } from '../../../src/adapters/node/prober.ts';
 import type { ProbeRequest, Prober } from '../../../src/checker/interfaces.ts';
 import { createPki, type Issued, type Pki } from './support/pki.ts';
 import { startCountingListener, startHttpsServer, type CountingListener, type TestHttpsServer } from './support/servers.ts';
@@ -98,6 +98,39 @@ describe('node:tls Prober', () => {
       ['/_matrix/key/v2/server', 'good.test', 'good.test'],
     ]);
     expect(good.handshakes - handshakes).toBe(3);
+  });
+
+  it('summarises a certificate once per prober: a later probe gets the same summaries', async () => {
+    const once = prober();
+    const first = await once.probe(request(good.port));
+    const again = await once.probe(request(good.port));
+    expect(first.tls!.certificates).toHaveLength(2);
+    again.tls!.certificates.forEach((summary, index) => expect(summary).toBe(first.tls!.certificates[index]));
+    // Another prober reads the certificates afresh, to the same summaries.
+    const fresh = await prober().probe(request(good.port));
+    expect(fresh.tls!.certificates).toEqual(first.tls!.certificates);
+    expect(fresh.tls!.certificates[0]).not.toBe(first.tls!.certificates[0]);
+  });
+
+  it('keeps at most as many summaries as it was made for, and forgets the oldest first', () => {
+    let parsed = 0;
+    // As Node gives a peer's certificate; counts each read of its DER.
+    const peer = (pem: string) => {
+      const { raw, fingerprint256 } = new X509Certificate(pem);
+      return { fingerprint256, get raw() { parsed++; return raw; } };
+    };
+    const [a, b] = [peer(leaf.cert), peer(pki.issue('other.test', { sans: ['DNS:other.test'] }).cert)];
+    const summaryOf = summaryCache(1);
+    const summaryOfA = summaryOf(a);
+    expect(summaryOfA).toMatchObject({ subjectCommonName: 'good.test', sha256Fingerprint: a.fingerprint256 });
+    expect(summaryOf(a)).toBe(summaryOfA);
+    expect(parsed).toBe(1);
+    expect(Object.isFrozen(summaryOfA)).toBe(true);
+    expect(summaryOf(b)).toMatchObject({ subjectCommonName: 'other.test' });
+    const afterEviction = summaryOf(a);
+    expect(parsed).toBe(3);
+    expect(afterEviction).not.toBe(summaryOfA);
+    expect(afterEviction).toEqual(summaryOfA);
   });
 
   it('records what a proxy that matches Host exactly answers to Host with a port', async () => {
