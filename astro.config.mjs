@@ -31,8 +31,13 @@ export default defineConfig({
       social: [{ icon: 'github', label: 'Source code', href: repository }],
       editLink: { baseUrl: `${repository}/edit/main/` },
       lastUpdated: true,
-      // Each table of contents sets itself up only while it is on screen (toc-where-shown.ts).
-      components: { MobileTableOfContents: './src/components/starlight/MobileTableOfContents.astro' },
+      // Head: when a guide lays out whole rather than as it is read (content.css).
+      // MobileTableOfContents: each table of contents sets itself up only while it is on
+      // screen (toc-where-shown.ts).
+      components: {
+        Head: './src/components/starlight/Head.astro',
+        MobileTableOfContents: './src/components/starlight/MobileTableOfContents.astro',
+      },
       customCss: ['./src/styles/theme.css', './src/styles/content.css', './src/styles/callouts.css', './src/styles/home.css'],
       // Zone-file and Caddyfile snippets have no grammar in Shiki; show them as plain text.
       // Long lines wrap rather than scroll: on a phone a scrolled command hides its end, and

@@ -11,6 +11,12 @@ const builtPages = filesUnder(dist, /\.html$/).map((file) => file.replace(/(^|\/
 
 /** A phone's width and a desktop's, for links to headings. */
 const ANCHOR_WIDTHS = [412, 1280];
+/** How far drawings compared may differ (see unexplainedPixels): levels of 255 in a colour channel, */
+const COLOUR_TOLERANCE = 16;
+/** and pixels in a screenful. */
+const UNEXPLAINED_PIXELS = 24;
+/** The viewport height the drawing of guides is compared at, a screenful at a time. */
+const SCREEN_HEIGHT = 800;
 /** Chromium scrolls to the fragment once at parse time and again at load; 2 px allows rounding. */
 const TOLERANCE_PX = 2;
 /** Check ids per language: every page load is a second or more on a busy machine. */
@@ -113,6 +119,10 @@ describe('site in Chromium', () => {
       await page.addInitScript((chosen) => localStorage.setItem('starlight-theme', chosen), theme);
       await page.goto(new URL(path, server.url).href);
       expect(await page.evaluate(() => document.documentElement.dataset.theme), path).toBe(theme);
+      // axe reads a text's background where it is drawn as it scrolls to it; a guide's blocks
+      // taking their real size on the way move the page under it. Laid out whole, the page has
+      // the same styles (and is drawn the same: 'draws every guide as read …' below).
+      await page.evaluate(() => document.documentElement.toggleAttribute('data-layout-all', true));
       expect(await axeViolations(page), `${path} (${theme})`).toEqual([]);
     }
     await page.close();
@@ -198,7 +208,7 @@ describe('site in Chromium', () => {
     async function readHeading(page: Page, toc: string, index: number) {
       const heading = page.locator('main h2[id]').nth(index);
       const id = (await heading.getAttribute('id'))!;
-      await heading.evaluate((element) => element.scrollIntoView());
+      await readTo(page, `[id="${id}"]`);
       await expect.poll(() => markedHrefs(page, toc), { timeout: 10_000 }).toEqual([`#${id}`]);
       return (await heading.textContent())!.trim();
     }
@@ -312,31 +322,247 @@ describe('site in Chromium', () => {
     await context.close();
     expect(misplaced.sort()).toEqual([]);
   }, 600_000);
+
+  // A guide lays out its blocks below the first screen only as the reader nears them
+  // (content-visibility in src/styles/content.css): the whole guide's first style and layout pass
+  // was most of its blocking time on a phone (tests/bench/README.md). The home page's checker
+  // changes as it runs and is never deferred.
+  it('defers the layout of a guide below its first screen, and nothing on the home page', async () => {
+    const page = await browser.newPage({ viewport: { width: 412, height: 800 } });
+    for (const [path, deferred] of [['docs/federation-network/', true], ['de/docs/federation-network/', true], ['', false], ['de/', false]] as const) {
+      await page.goto(new URL(path, server.url).href, { waitUntil: 'load' });
+      await frames(page, 3);
+      const { blocks, skipped } = await page.evaluate(() => {
+        const blocks = [...document.querySelectorAll('.sl-markdown-content > *')];
+        // A deferred block's own box is laid out (at its estimated size); what it holds is skipped.
+        const skipped = blocks.filter((block) => block.firstElementChild && !block.firstElementChild.checkVisibility({ contentVisibilityAuto: true }));
+        return { blocks: blocks.length, skipped: skipped.length };
+      });
+      expect(blocks, path).toBeGreaterThan(3);
+      if (deferred) expect(skipped, path).toBeGreaterThan(blocks / 4);
+      else expect(skipped, path).toBe(0);
+    }
+    await page.close();
+  });
+
+  // Blocks not yet laid out stand in at an estimated height, so every way of jumping down a guide
+  // lays it out whole first (src/components/starlight/Head.astro): a click on a link to a heading
+  // of the page (before the browser's own scroll, which must land already), a fragment set without
+  // a click (typed into the address bar), a reload that restores where the reader was. Each must
+  // put the heading where a fully laid out page would. Every section of the guide: whether a jump
+  // would land without this depends on what is above it.
+  it.each(ANCHOR_WIDTHS)('lands jumps within a guide on their heading, and a reload where the reader was, %i px wide', async (width) => {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    // Where the jump left the page when its hashchange event came, before the page's scripts saw it.
+    await page.addInitScript(() => addEventListener('hashchange', () => ((window as unknown as { jumpedTo: number }).jumpedTo = scrollY)));
+    const jumpedTo = () => page.evaluate(() => (window as unknown as { jumpedTo: number }).jumpedTo);
+    const guide = new URL('docs/federation-network/', server.url).href;
+    const freshAtTop = async () => {
+      await page.goto('about:blank');
+      await page.goto(guide, { waitUntil: 'load' });
+      await frames(page, 3);
+      expect(await page.evaluate(() => document.documentElement.hasAttribute('data-layout-all'))).toBe(false);
+    };
+    await freshAtTop();
+    const ids = await page.locator('main h2[id]').evaluateAll((headings) => headings.map((heading) => heading.id));
+    expect(ids.length).toBeGreaterThan(6);
+    // Beside the page from 72rem, above it (folded) below that.
+    const toc = width < 1152 ? 'mobile-starlight-toc' : 'starlight-toc';
+    const misplaced: string[] = [];
+    for (const id of ids) {
+      await freshAtTop();
+      if (toc === 'mobile-starlight-toc') await page.locator(`${toc} summary`).click();
+      await page.locator(`${toc} a[href="#${id}"]`).click();
+      await frames(page, 3);
+      const clicked = await headingPlacementProblem(page, id, await jumpedTo());
+      if (clicked) misplaced.push(`#${id} clicked: ${clicked}`);
+
+      await freshAtTop();
+      await page.evaluate((id) => (location.hash = id), id);
+      await frames(page, 3);
+      const typed = await headingPlacementProblem(page, id);
+      if (typed) misplaced.push(`#${id} typed: ${typed}`);
+    }
+    expect(misplaced).toEqual([]);
+
+    // Read down to the middle heading, then reload: the browser puts the page back where it was.
+    const readDown = ids[Math.floor(ids.length / 2)];
+    await freshAtTop();
+    await readTo(page, `[id="${readDown}"]`);
+    const heading = page.locator(`[id="${readDown}"]`);
+    const before = await heading.evaluate((element) => element.getBoundingClientRect().top);
+    await page.reload({ waitUntil: 'load' });
+    await frames(page, 3);
+    expect(await page.evaluate(() => document.documentElement.hasAttribute('data-layout-all'))).toBe(true);
+    expect(Math.abs((await heading.evaluate((element) => element.getBoundingClientRect().top)) - before)).toBeLessThanOrEqual(TOLERANCE_PX);
+    await page.close();
+  }, 120_000);
+
+  // What the reader sees of a block once near it must be what the page laid out whole shows: the
+  // containment that content-visibility brings must not move a margin or a line, or clip what a
+  // block draws. Each screenful of the content column, scrolled through from the top, is taken as
+  // read and again with every block's content-visibility turned off by a test style sheet, and
+  // the blocks' boxes and the pixels compared. English guides: the German ones are built from
+  // the same kinds of block.
+  it.each(ANCHOR_WIDTHS)('draws every guide as read the same as laid out whole, %i px wide', async (width) => {
+    const context = await browser.newContext({ viewport: { width, height: SCREEN_HEIGHT } });
+    const comparer = await context.newPage();
+    const pending = guides.filter((path) => !path.startsWith('de/'));
+    const differences: string[] = [];
+    const tab = async () => {
+      const page = await context.newPage();
+      for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+        await page.goto(new URL(path, server.url).href, { waitUntil: 'load' });
+        const clip = await page.evaluate(() => {
+          const sheet = new CSSStyleSheet();
+          sheet.replaceSync('[data-test-whole] .sl-markdown-content > * { content-visibility: visible !important }');
+          document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+          // The column below Starlight's fixed header (and, on a phone, the table of contents' bar).
+          const { left, width } = document.querySelector('.sl-markdown-content')!.getBoundingClientRect();
+          const top = Math.max(...[...document.querySelectorAll('header.header, mobile-starlight-toc nav')].map((bar) => bar.getBoundingClientRect().bottom));
+          return { x: Math.floor(left), width: Math.ceil(width), y: Math.ceil(top), height: innerHeight - Math.ceil(top) };
+        });
+        const asShown = async (whole: boolean) => {
+          await page.evaluate((whole) => document.documentElement.toggleAttribute('data-test-whole', whole), whole);
+          await frames(page, 3);
+          const layout = await page.evaluate(() => {
+            const column = document.querySelector('.sl-markdown-content')!;
+            const top = column.getBoundingClientRect().top;
+            return { scrollY, boxes: [...column.children].map((block) => `${block.getBoundingClientRect().top - top}+${block.getBoundingClientRect().height}`) };
+          });
+          return { ...layout, pixels: (await page.screenshot({ clip })).toString('base64') };
+        };
+        // Laid out whole once, every block remembers its size, as one the reader has passed does.
+        await asShown(true);
+        for (let y = 0; ; y += clip.height) {
+          const end = await page.evaluate((y) => {
+            scrollTo(0, y);
+            return scrollY + innerHeight >= document.documentElement.scrollHeight;
+          }, y);
+          const read = await asShown(false);
+          const whole = await asShown(true);
+          const where = `${path} at ${read.scrollY} px`;
+          if (whole.scrollY !== read.scrollY) differences.push(`${where}: scrolled to ${whole.scrollY} px when laid out whole`);
+          const moved = read.boxes.findIndex((box, index) => box !== whole.boxes[index]);
+          if (moved >= 0) differences.push(`${where}: block ${moved} at ${read.boxes[moved]} as read, ${whole.boxes[moved]} whole`);
+          const pixels = await unexplainedPixels(comparer, read.pixels, whole.pixels);
+          if (pixels > UNEXPLAINED_PIXELS) differences.push(`${where}: ${pixels} pixels drawn differently`);
+          if (end) break;
+        }
+      }
+      await page.close();
+    };
+    await Promise.all(Array.from({ length: ANCHOR_TABS }, tab));
+    await context.close();
+    expect(differences.sort()).toEqual([]);
+  }, 600_000);
 });
 
-/** What is wrong with where a fresh load of `url` (with a heading's fragment) scrolled; nothing when it is right. */
-async function misplacement(page: Page, url: URL): Promise<string | undefined> {
-  const target = url.pathname + url.hash;
-  // From another document, so that each is a fresh load and not a same-page jump.
-  await page.goto('about:blank');
-  await page.goto(url.href, { waitUntil: 'load' });
-  const id = decodeURIComponent(url.hash.slice(1));
-  const placement = await page.evaluate(async (id) => {
-    // Let the rendering that follows load settle: content laid out late moves what is below it.
-    for (let frame = 0; frame < 3; frame++) await new Promise(requestAnimationFrame);
+/**
+ * How many pixels of one screenshot the other cannot account for. Each row is matched against the
+ * other's rows a pixel up or down, left or right, a pixel matching within a few levels of each
+ * colour channel, and counts its pixels that still differ. A contained block snaps its drawing to
+ * whole pixels on its own, so with the column's fractional line heights it may be drawn a pixel
+ * off from where the whole page draws it, antialiased a little differently (4 levels of 255
+ * measured), or with a pixel of a glyph or an underline's gap more or less. A clipped edge or a
+ * line drawn differently is hundreds of pixels. The first and last row may have shifted in from
+ * outside the shot and are left out.
+ */
+async function unexplainedPixels(comparer: Page, first: string, second: string): Promise<number> {
+  return comparer.evaluate(
+    async ({ first, second, tolerance }) => {
+      const decode = async (png: string) => {
+        const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(png), (char) => char.charCodeAt(0))], { type: 'image/png' }));
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d')!;
+        context.drawImage(bitmap, 0, 0);
+        return { width: bitmap.width, height: bitmap.height, pixels: context.getImageData(0, 0, bitmap.width, bitmap.height).data };
+      };
+      const [a, b] = [await decode(first), await decode(second)];
+      const { width, height } = a;
+      if (b.width !== width || b.height !== height) return width * height;
+      const differing = (y: number, otherY: number, dx: number) => {
+        let count = 0;
+        // The outermost column on each side may hold pixels a shifted row has pushed out.
+        for (let x = 1; x < width - 1; x++) {
+          const [mine, theirs] = [(y * width + x) * 4, (otherY * width + x + dx) * 4];
+          for (let channel = 0; channel < 3; channel++) {
+            if (Math.abs(a.pixels[mine + channel] - b.pixels[theirs + channel]) > tolerance) {
+              count++;
+              break;
+            }
+          }
+        }
+        return count;
+      };
+      let unexplained = 0;
+      for (let y = 1; y < height - 1; y++) {
+        unexplained += Math.min(...[0, -1, 1].flatMap((dy) => [0, -1, 1].map((dx) => differing(y, y + dy, dx))));
+      }
+      return unexplained;
+    },
+    { first, second, tolerance: COLOUR_TOLERANCE },
+  );
+}
+
+/** Waits for `count` rendering steps, after which what a scroll or a style change brings is laid out and drawn. */
+async function frames(page: Page, count: number): Promise<void> {
+  await page.evaluate(async (count) => {
+    for (let frame = 0; frame < count; frame++) await new Promise(requestAnimationFrame);
+  }, count);
+}
+
+/**
+ * Scrolls as a reader does, half a screen at a time, until the element is where a link to it
+ * puts it (or the page ends). A jump by script would land by blocks not laid out yet.
+ */
+async function readTo(page: Page, selector: string): Promise<void> {
+  for (let step = 0; step < 500; step++) {
+    const moved = await page.evaluate((selector) => {
+      const element = document.querySelector(selector);
+      if (!element) throw new Error(`no ${selector} on the page`);
+      const margin = parseFloat(getComputedStyle(element).scrollMarginTop) + parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop);
+      const distance = element.getBoundingClientRect().top - margin;
+      const before = scrollY;
+      scrollBy(0, Math.sign(distance) * Math.min(Math.abs(distance), innerHeight / 2));
+      return Math.abs(scrollY - before) >= 1;
+    }, selector);
+    await frames(page, 2);
+    if (!moved) return;
+  }
+  throw new Error(`${selector} not reached in 500 steps`);
+}
+
+/**
+ * What is wrong with where the page is scrolled (or was, at `scrolled`) for the heading with that
+ * id, by the page's layout now; nothing when it is at its scroll margin.
+ */
+async function headingPlacementProblem(page: Page, id: string, scrolled?: number): Promise<string | undefined> {
+  const placement = await page.evaluate(([id, scrolled]) => {
     const heading = document.getElementById(id);
     if (!heading) return null;
     // Starlight keeps headings clear of its fixed header with the root's scroll-padding.
     const margin = parseFloat(getComputedStyle(heading).scrollMarginTop) + parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop);
     const top = heading.getBoundingClientRect().top + scrollY;
     const maxScroll = document.documentElement.scrollHeight - innerHeight;
-    return { scrollY, expected: Math.max(0, Math.min(top - margin, maxScroll)) };
-  }, id);
-  if (!placement) return `${target}: no element with that id`;
+    return { scrollY: scrolled ?? scrollY, expected: Math.max(0, Math.min(top - margin, maxScroll)) };
+  }, [id, scrolled] as const);
+  if (!placement) return 'no element with that id';
   if (Math.abs(placement.scrollY - placement.expected) > TOLERANCE_PX) {
-    return `${target}: scrolled to ${placement.scrollY}, at its scroll margin and padding it needs ${placement.expected.toFixed(1)}`;
+    return `scrolled to ${placement.scrollY}, at its scroll margin and padding it needs ${placement.expected.toFixed(1)}`;
   }
   return undefined;
+}
+
+/** What is wrong with where a fresh load of `url` (with a heading's fragment) scrolled; nothing when it is right. */
+async function misplacement(page: Page, url: URL): Promise<string | undefined> {
+  // From another document, so that each is a fresh load and not a same-page jump.
+  await page.goto('about:blank');
+  await page.goto(url.href, { waitUntil: 'load' });
+  // Let the rendering that follows load settle: content laid out late moves what is below it.
+  await frames(page, 3);
+  const problem = await headingPlacementProblem(page, decodeURIComponent(url.hash.slice(1)));
+  return problem && `${url.pathname}${url.hash}: ${problem}`;
 }
 
 /**
