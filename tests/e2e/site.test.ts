@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { dist, filesUnder } from '../build/build-helpers.ts';
 import { CHECK_HEADS } from '../../src/checker/registry.ts';
 import { axeViolations, launchChromium, startServer, watchCsp, watchPage, isLoopbackUrl, type RunningServer } from './browser.ts';
@@ -308,17 +308,11 @@ describe('site in Chromium', () => {
 
   it.each(ANCHOR_WIDTHS)('puts every target heading at its scroll margin on a fresh load, %i px wide', async (width) => {
     const context = await browser.newContext({ viewport: { width, height: 800 } });
-    const pending = anchorTargets();
     const misplaced: string[] = [];
-    // A few tabs at once: the loads are independent, and one after another they take minutes.
-    const tab = async () => {
-      const page = await context.newPage();
-      for (let target = pending.pop(); target !== undefined; target = pending.pop()) {
-        const problem = await misplacement(page, new URL(target, server.url));
-        if (problem) misplaced.push(problem);
-      }
-    };
-    await Promise.all(Array.from({ length: ANCHOR_TABS }, tab));
+    await inTabs(context, anchorTargets(), async (page, target) => {
+      const problem = await misplacement(page, new URL(target, server.url));
+      if (problem) misplaced.push(problem);
+    });
     await context.close();
     expect(misplaced.sort()).toEqual([]);
   }, 600_000);
@@ -357,11 +351,12 @@ describe('site in Chromium', () => {
     await page.addInitScript(() => addEventListener('hashchange', () => ((window as unknown as { jumpedTo: number }).jumpedTo = scrollY)));
     const jumpedTo = () => page.evaluate(() => (window as unknown as { jumpedTo: number }).jumpedTo);
     const guide = new URL('docs/federation-network/', server.url).href;
+    const laidOutWhole = () => page.evaluate(() => document.documentElement.hasAttribute('data-layout-all'));
     const freshAtTop = async () => {
       await page.goto('about:blank');
       await page.goto(guide, { waitUntil: 'load' });
       await frames(page, 3);
-      expect(await page.evaluate(() => document.documentElement.hasAttribute('data-layout-all'))).toBe(false);
+      expect(await laidOutWhole()).toBe(false);
     };
     await freshAtTop();
     const ids = await page.locator('main h2[id]').evaluateAll((headings) => headings.map((heading) => heading.id));
@@ -393,7 +388,7 @@ describe('site in Chromium', () => {
     const before = await heading.evaluate((element) => element.getBoundingClientRect().top);
     await page.reload({ waitUntil: 'load' });
     await frames(page, 3);
-    expect(await page.evaluate(() => document.documentElement.hasAttribute('data-layout-all'))).toBe(true);
+    expect(await laidOutWhole()).toBe(true);
     expect(Math.abs((await heading.evaluate((element) => element.getBoundingClientRect().top)) - before)).toBeLessThanOrEqual(TOLERANCE_PX);
     await page.close();
   }, 120_000);
@@ -407,52 +402,50 @@ describe('site in Chromium', () => {
   it.each(ANCHOR_WIDTHS)('draws every guide as read the same as laid out whole, %i px wide', async (width) => {
     const context = await browser.newContext({ viewport: { width, height: SCREEN_HEIGHT } });
     const comparer = await context.newPage();
-    const pending = guides.filter((path) => !path.startsWith('de/'));
     const differences: string[] = [];
-    const tab = async () => {
-      const page = await context.newPage();
-      for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
-        await page.goto(new URL(path, server.url).href, { waitUntil: 'load' });
-        const clip = await page.evaluate(() => {
-          const sheet = new CSSStyleSheet();
-          sheet.replaceSync('[data-test-whole] .sl-markdown-content > * { content-visibility: visible !important }');
-          document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-          // The column below Starlight's fixed header (and, on a phone, the table of contents' bar).
-          const { left, width } = document.querySelector('.sl-markdown-content')!.getBoundingClientRect();
-          const top = Math.max(...[...document.querySelectorAll('header.header, mobile-starlight-toc nav')].map((bar) => bar.getBoundingClientRect().bottom));
-          return { x: Math.floor(left), width: Math.ceil(width), y: Math.ceil(top), height: innerHeight - Math.ceil(top) };
-        });
-        const asShown = async (whole: boolean) => {
-          await page.evaluate((whole) => document.documentElement.toggleAttribute('data-test-whole', whole), whole);
-          await frames(page, 3);
-          const layout = await page.evaluate(() => {
-            const column = document.querySelector('.sl-markdown-content')!;
-            const top = column.getBoundingClientRect().top;
-            return { scrollY, boxes: [...column.children].map((block) => `${block.getBoundingClientRect().top - top}+${block.getBoundingClientRect().height}`) };
+    await inTabs(context, guides.filter((path) => !path.startsWith('de/')), async (page, path) => {
+      await page.goto(new URL(path, server.url).href, { waitUntil: 'load' });
+      const clip = await page.evaluate(() => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync('[data-test-whole] .sl-markdown-content > * { content-visibility: visible !important }');
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+        // The column below Starlight's fixed header (and, on a phone, the table of contents' bar).
+        const { left, width } = document.querySelector('.sl-markdown-content')!.getBoundingClientRect();
+        const top = Math.max(...[...document.querySelectorAll('header.header, mobile-starlight-toc nav')].map((bar) => bar.getBoundingClientRect().bottom));
+        return { x: Math.floor(left), width: Math.ceil(width), y: Math.ceil(top), height: innerHeight - Math.ceil(top) };
+      });
+      const asShown = async (whole: boolean) => {
+        await page.evaluate((whole) => document.documentElement.toggleAttribute('data-test-whole', whole), whole);
+        await frames(page, 3);
+        const layout = await page.evaluate(() => {
+          const column = document.querySelector('.sl-markdown-content')!;
+          const top = column.getBoundingClientRect().top;
+          const boxes = [...column.children].map((block) => {
+            const box = block.getBoundingClientRect();
+            return `${box.top - top}+${box.height}`;
           });
-          return { ...layout, pixels: (await page.screenshot({ clip })).toString('base64') };
-        };
-        // Laid out whole once, every block remembers its size, as one the reader has passed does.
-        await asShown(true);
-        for (let y = 0; ; y += clip.height) {
-          const end = await page.evaluate((y) => {
-            scrollTo(0, y);
-            return scrollY + innerHeight >= document.documentElement.scrollHeight;
-          }, y);
-          const read = await asShown(false);
-          const whole = await asShown(true);
-          const where = `${path} at ${read.scrollY} px`;
-          if (whole.scrollY !== read.scrollY) differences.push(`${where}: scrolled to ${whole.scrollY} px when laid out whole`);
-          const moved = read.boxes.findIndex((box, index) => box !== whole.boxes[index]);
-          if (moved >= 0) differences.push(`${where}: block ${moved} at ${read.boxes[moved]} as read, ${whole.boxes[moved]} whole`);
-          const pixels = await unexplainedPixels(comparer, read.pixels, whole.pixels);
-          if (pixels > UNEXPLAINED_PIXELS) differences.push(`${where}: ${pixels} pixels drawn differently`);
-          if (end) break;
-        }
+          return { scrollY, boxes };
+        });
+        return { ...layout, pixels: (await page.screenshot({ clip })).toString('base64') };
+      };
+      // Laid out whole once, every block remembers its size, as one the reader has passed does.
+      await asShown(true);
+      for (let y = 0; ; y += clip.height) {
+        const end = await page.evaluate((y) => {
+          scrollTo(0, y);
+          return scrollY + innerHeight >= document.documentElement.scrollHeight;
+        }, y);
+        const read = await asShown(false);
+        const whole = await asShown(true);
+        const where = `${path} at ${read.scrollY} px`;
+        if (whole.scrollY !== read.scrollY) differences.push(`${where}: scrolled to ${whole.scrollY} px when laid out whole`);
+        const moved = read.boxes.findIndex((box, index) => box !== whole.boxes[index]);
+        if (moved >= 0) differences.push(`${where}: block ${moved} at ${read.boxes[moved]} as read, ${whole.boxes[moved]} whole`);
+        const pixels = await unexplainedPixels(comparer, read.pixels, whole.pixels);
+        if (pixels > UNEXPLAINED_PIXELS) differences.push(`${where}: ${pixels} pixels drawn differently`);
+        if (end) break;
       }
-      await page.close();
-    };
-    await Promise.all(Array.from({ length: ANCHOR_TABS }, tab));
+    });
     await context.close();
     expect(differences.sort()).toEqual([]);
   }, 600_000);
@@ -503,6 +496,20 @@ async function unexplainedPixels(comparer: Page, first: string, second: string):
     },
     { first, second, tolerance: COLOUR_TOLERANCE },
   );
+}
+
+/**
+ * Works through `items` in a few tabs of `context` at once: the page loads are independent, and one
+ * after another they take minutes.
+ */
+async function inTabs<Item>(context: BrowserContext, items: Item[], work: (page: Page, item: Item) => Promise<void>): Promise<void> {
+  const pending = [...items];
+  const tab = async () => {
+    const page = await context.newPage();
+    for (let item = pending.pop(); item !== undefined; item = pending.pop()) await work(page, item);
+    await page.close();
+  };
+  await Promise.all(Array.from({ length: ANCHOR_TABS }, tab));
 }
 
 /** Waits for `count` rendering steps, after which what a scroll or a style change brings is laid out and drawn. */
