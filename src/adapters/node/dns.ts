@@ -35,7 +35,7 @@ export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
     if (servers.length > 0) resolver.setServers(servers);
     return resolver;
   };
-  const newChannel = (): Channel => ({ resolver: newResolver(), cnameChains: new Map() });
+  const newChannel = (): Channel => ({ resolver: newResolver(), cnameChains: new Map(), results: new Map() });
   const configured = newResolver().getServers();
   const resolverName = configured.join(', ');
   const validator = configured.length > 0 ? serverAddress(configured[0]) : undefined;
@@ -57,21 +57,30 @@ export function createNodeDnsClient(options: NodeDnsOptions = {}): DnsClient {
     return channel;
   };
 
+  const ask = async (channel: Channel, owner: string, type: RecordType, signal: AbortSignal | undefined): Promise<DnsResult> => {
+    try {
+      if (signal?.aborted) throw Object.assign(new Error('query cancelled'), { code: 'ECANCELLED' });
+      const [answers, authenticated] = await Promise.all([
+        lookUp(channel, owner, type),
+        validator ? validatedBy(validator, owner, type, attemptTimeoutMs, signal) : null,
+      ]);
+      return { rcode: 'NOERROR', answers, authenticated, resolver: resolverName };
+    } catch (error) {
+      return failure(error as NodeJS.ErrnoException, resolverName, signal);
+    }
+  };
+
   return {
-    async query(name, type, queryOptions = {}) {
+    query(name, type, queryOptions = {}) {
       const owner = normalise(name);
       const { signal } = queryOptions;
       const channel = channelFor(signal);
-      try {
-        if (signal?.aborted) throw Object.assign(new Error('query cancelled'), { code: 'ECANCELLED' });
-        const [answers, authenticated] = await Promise.all([
-          lookUp(channel, owner, type),
-          validator ? validatedBy(validator, owner, type, attemptTimeoutMs, signal) : null,
-        ]);
-        return { rcode: 'NOERROR', answers, authenticated, resolver: resolverName };
-      } catch (error) {
-        return failure(error as NodeJS.ErrnoException, resolverName, signal);
-      }
+      // A report asks some questions twice (discovery, then the HTTP client for the same
+      // host): it gets the first answer again, so it sees one consistent DNS and pays once.
+      const key = `${type} ${owner}`;
+      let result = channel.results.get(key);
+      if (!result) channel.results.set(key, (result = ask(channel, owner, type, signal)));
+      return result;
     },
   };
 }
@@ -130,12 +139,13 @@ function validatedBy(server: { address: string; port: number }, name: string, ty
 }
 
 /**
- * A report's resolver, and the CNAME chains it has followed: a report asks A and AAAA for a
- * name together, and both need the same chain.
+ * A report's resolver, the CNAME chains it has followed (a report asks A and AAAA for a
+ * name together, and both need the same chain) and its answers by question.
  */
 interface Channel {
   resolver: Resolver;
   cnameChains: Map<string, Promise<DnsAnswer[]>>;
+  results: Map<string, Promise<DnsResult>>;
 }
 
 async function lookUp({ resolver, cnameChains }: Channel, owner: string, type: RecordType): Promise<DnsAnswer[]> {

@@ -1,6 +1,7 @@
 // One HTTP/1.1 request and its bounded response over a connection the caller opened
 // itself (to an address it has already checked). Shared by the HttpClient and the Prober.
 import http from 'node:http';
+import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { HttpErrorKind } from '../../checker/interfaces.ts';
 
@@ -81,6 +82,26 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
       });
     });
     req.end(request.body);
+  });
+}
+
+/** The socket once it has connected (or finished its TLS handshake); aborting the signal destroys it. */
+export function connected<T extends net.Socket>(socket: T, event: 'connect' | 'secureConnect', signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: unknown) => {
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      reject(error);
+    };
+    const onAbort = () => fail(abortError(signal));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', fail);
+    socket.once(event, () => {
+      signal.removeEventListener('abort', onAbort);
+      socket.off('error', fail);
+      resolve(socket);
+    });
   });
 }
 

@@ -6,7 +6,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { DnsClient, DnsResult, HttpClient, HttpRequest, HttpResult, RedirectHop } from '../../checker/interfaces.ts';
 import { refusalMessage, type AddressPolicy } from './address-policy.ts';
-import { abortError, deadline, exchange, toTransportError, TransportError, type ExchangeResponse } from './exchange.ts';
+import { abortError, connected, deadline, exchange, toTransportError, TransportError, type ExchangeResponse } from './exchange.ts';
 import { trustStore } from './trust.ts';
 
 export interface NodeHttpOptions {
@@ -25,26 +25,12 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
   const { dns, policy, userAgent = 'fedcheck' } = options;
   const secureContext = trustStore(options.extraCa);
   /**
-   * Each report's address lookups, by the report's signal (every request of a report carries
-   * it). A report asks one host several times in a row (the client .well-known, then sign-in
-   * and calls at the same base URL); asking DNS again would add a round trip each time. A
-   * lookup is never shared between reports, so each report sees DNS as it is.
+   * A report asks one host several times in a row (the client .well-known, then sign-in and
+   * calls at the same base URL): with the report's signal, the report's DNS channel answers
+   * again from its first answer (dns.ts), so that costs no further round trip.
    */
-  const lookupsByReport = new WeakMap<AbortSignal, Map<string, AddressLookup>>();
-
   function lookupAddresses(hostname: string, report: AbortSignal | undefined): AddressLookup {
-    // With the report's signal, the report's DNS resolver asks (dns.ts).
-    const lookup = (): AddressLookup => Promise.all([dns.query(hostname, 'A', { signal: report }), dns.query(hostname, 'AAAA', { signal: report })]);
-    if (!report) return lookup();
-    let lookups = lookupsByReport.get(report);
-    if (!lookups) lookupsByReport.set(report, (lookups = new Map()));
-    let found = lookups.get(hostname);
-    if (!found) {
-      found = lookup();
-      lookups.set(hostname, found);
-      found.catch(() => lookups.delete(hostname));
-    }
-    return found;
+    return Promise.all([dns.query(hostname, 'A', { signal: report }), dns.query(hostname, 'AAAA', { signal: report })]);
   }
 
   /**
@@ -82,13 +68,13 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
     // The certificate must be valid for the URL's host; SNI is not sent for IP literals.
     const tlsName = bareHost(url.hostname);
     const sni = net.isIP(tlsName) ? undefined : tlsName;
-    let lastError: unknown;
+    let lastError: TransportError | undefined;
     for (const address of await addressesFor(url.hostname, pinned, signal, request.signal)) {
-      const connect = () =>
-        url.protocol === 'https:'
-          ? tls.connect({ host: address, port, servername: sni, secureContext, ALPNProtocols: ['http/1.1'], checkServerIdentity: (_, cert) => tls.checkServerIdentity(tlsName, cert) })
-          : net.connect({ host: address, port });
       try {
+        // TCP first, and only then TLS and the request: a refused connection (a port with
+        // nothing behind it is common here) then costs a socket, not a TLS session and an
+        // HTTP request that fail with it.
+        const connection = await connected(net.connect({ host: address, port }), 'connect', signal);
         const response = await exchange({
           method: request.method ?? 'GET',
           path: url.pathname + url.search,
@@ -96,13 +82,16 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
           body: request.body,
           maxBytes: request.maxBytes,
           signal,
-          connect,
+          connect: () =>
+            url.protocol === 'https:'
+              ? tls.connect({ socket: connection, servername: sni, secureContext, ALPNProtocols: ['http/1.1'], checkServerIdentity: (_, cert) => tls.checkServerIdentity(tlsName, cert) })
+              : connection,
         });
         return { ...response, address };
       } catch (error) {
-        lastError = error;
+        lastError = toTransportError(error);
         // Another address may be up; a TLS, HTTP or size problem would repeat there.
-        if (!(error instanceof TransportError && error.kind === 'connect')) throw error;
+        if (lastError.kind !== 'connect') throw lastError;
       }
     }
     throw lastError;

@@ -11,7 +11,7 @@ import { X509Certificate } from 'node:crypto';
 import type { CertificateSummary, ProbeHttpResult, ProbeRequest, ProbeResult, Prober } from '../../checker/interfaces.ts';
 import { hostHasPort } from '../../checker/server-name.ts';
 import { refusalMessage, type AddressPolicy } from './address-policy.ts';
-import { abortError, deadline, exchange, toTransportError } from './exchange.ts';
+import { connected, deadline, exchange, toTransportError } from './exchange.ts';
 import { bareHost } from './http.ts';
 import { trustStore } from './trust.ts';
 
@@ -83,6 +83,7 @@ export function createNodeProber(options: NodeProberOptions): Prober {
       const versionWithPortHost = hostHasPort(request.hostHeader)
         ? undefined
         : fetchJson(versionPath, versionMaxBytes, connectAlongside(), { ...headers, host: `${request.hostHeader}:${port}` }, alongsideSignal);
+      let alongsideSettled = false;
       try {
         const tcpStarted = performance.now();
         let socket: net.Socket;
@@ -113,12 +114,14 @@ export function createNodeProber(options: NodeProberOptions): Prober {
         const version = fetchJson(versionPath, versionMaxBytes, Promise.resolve(tlsSocket), headers, signal);
         let sent: CertificateSummary[] | undefined;
         [result.version, result.keys, result.versionWithPortHost, sent] = await Promise.all([version, keys, versionWithPortHost, sentChain]);
+        alongsideSettled = true;
         result.tls = describeTls(handshake, sent);
         return result;
       } finally {
         // Without a working first connection the other answers are not reported: stop their
-        // connections. Once their requests have settled this changes nothing.
-        alongside.abort();
+        // connections. Once they have settled there is nothing to stop, and an abort would
+        // only build its DOMException (with a stack) for nobody.
+        if (!alongsideSettled) alongside.abort();
         clear();
       }
     },
@@ -286,25 +289,6 @@ const verifyMessages: Record<string, string> = {
   CERT_REVOKED: 'the certificate has been revoked',
   CERT_SIGNATURE_FAILURE: 'the certificate signature is invalid',
 };
-
-function connected<T extends net.Socket>(socket: T, event: 'connect' | 'secureConnect', signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const fail = (error: unknown) => {
-      signal.removeEventListener('abort', onAbort);
-      socket.destroy();
-      reject(error);
-    };
-    const onAbort = () => fail(abortError(signal));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', fail);
-    socket.once(event, () => {
-      signal.removeEventListener('abort', onAbort);
-      socket.off('error', fail);
-      resolve(socket);
-    });
-  });
-}
 
 function codeAndMessage(error: unknown): { code: string; message: string } {
   const { code = 'ERROR', message } = toTransportError(error);

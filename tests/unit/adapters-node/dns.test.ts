@@ -133,6 +133,22 @@ describe('node:dns DnsClient', () => {
     expect(await answered).toMatchObject({ rcode: 'NOERROR', answers: [{ data: '203.0.113.10' }, { data: '203.0.113.11' }] });
   });
 
+  it('answers a question asked again within one report from its first answer; another report asks the server', async () => {
+    const dns = createNodeDnsClient({ servers: [server.address], attemptTimeoutMs: 2000, attempts: 1 });
+    const asked = () => server.queries.filter((q) => q.type === 'A' && q.name === 'matrix.test').length;
+    const report = new AbortController();
+    const before = asked();
+    const first = await dns.query('matrix.test', 'A', { signal: report.signal });
+    const onceAsked = asked() - before;
+    // Once by c-ares and once with the DO bit for the AD flag.
+    expect(onceAsked).toBe(2);
+    const again = await dns.query('Matrix.Test.', 'A', { signal: report.signal });
+    expect(again).toEqual(first);
+    expect(asked() - before).toBe(onceAsked);
+    await dns.query('matrix.test', 'A', { signal: new AbortController().signal });
+    expect(asked() - before).toBe(2 * onceAsked);
+  });
+
   it('follows a CNAME chain once for the A and AAAA questions of one report', async () => {
     const dns = createNodeDnsClient({ servers: [server.address], attemptTimeoutMs: 2000, attempts: 1 });
     const report = new AbortController();
