@@ -32,5 +32,10 @@ declare module 'autocannon' {
     '2xx': number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  export default function autocannon(options: Options): Promise<Result>;
+  /** The running benchmark: awaited, its result. */
+  interface Instance extends PromiseLike<Result> {
+    /** Every response, with how long it took from the request's first byte written. */
+    on(event: 'response', listener: (client: unknown, status: number, bytes: number, responseTimeMs: number) => void): this;
+  }
+  export default function autocannon(options: Options): Instance;
 }
