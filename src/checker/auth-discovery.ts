@@ -3,11 +3,11 @@
 // counts), the documents behind it (the issuer's own discovery, its JWKS) and the /login
 // flows older clients read. What web clients read also gets the preflight a browser sends.
 import type { NetworkContext } from './discovery.ts';
-import { describeFailure, type ClientEvidence } from './evidence.ts';
+import { describeFailure } from './evidence.ts';
 import type { HttpResult } from './interfaces.ts';
 import { hostForUrl, type ServerName } from './server-name.ts';
 import { isJsonObject, parseJsonObject, type JsonObject } from './well-known.ts';
-import { get, preflight } from './client-discovery.ts';
+import { get, preflight, type ClientWellKnownRead } from './client-discovery.ts';
 
 export interface AuthFetch {
   url: string;
@@ -59,9 +59,9 @@ export function parseDocument(response: HttpResult): { value: JsonObject } | { p
  * Null when the client .well-known could not be read at all (no answer, or no CORS headers
  * in a browser): a client cannot know the base URL then, and client.wellknown says why.
  */
-export async function gatherAuth(name: ServerName, client: ClientEvidence | null, ctx: NetworkContext): Promise<AuthEvidence | null> {
-  const discovered = client?.discovery.outcome === 'VALIDATE' ? client.discovery.homeserverUrl : null;
-  if (!discovered && client && !client.response.ok) return null;
+export async function gatherAuth(name: ServerName, client: ClientWellKnownRead, ctx: NetworkContext): Promise<AuthEvidence | null> {
+  const discovered = client.discovery.outcome === 'VALIDATE' ? client.discovery.homeserverUrl : null;
+  if (!discovered && !client.response.ok) return null;
   const baseUrl = (discovered ?? `https://${hostForUrl(name)}`).replace(/\/$/, '');
   const evidence: AuthEvidence = { baseUrl, asked: [], via: null };
   const read = async (id: string, url: string): Promise<AuthFetch> => {

@@ -2,7 +2,7 @@
 // fedcheck.report/1 out. Bad input gives a failing report, never an exception.
 import { gatherAuth } from './auth-discovery.ts';
 import { worstStatus } from './area-groups.ts';
-import { gatherClient, gatherSupport } from './client-discovery.ts';
+import { gatherSupport, startClientDiscovery } from './client-discovery.ts';
 import { reachFromBrowser } from './connections.ts';
 import { gatherRtc } from './rtc-discovery.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
@@ -85,12 +85,13 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
         if (deps.outgoing) evidence.outgoing = await deps.outgoing.run(input, evidence.discovery, evidence.probes ?? [], ctx);
       };
       const client = async () => {
-        evidence.client = await gatherClient(parse.name, ctx);
-        // Sign-in and calls are found at the client base URL that client discovery gave.
-        const client = evidence.client;
+        // Sign-in and calls are found at the client base URL that client discovery gave:
+        // sign-in as soon as the file is read, calls once the versions are known.
+        const { read, followed, complete } = startClientDiscovery(parse.name, ctx);
         await Promise.all([
-          gatherAuth(parse.name, client, ctx).then((auth) => (evidence.auth = auth)),
-          gatherRtc(client, ctx).then((rtc) => (evidence.rtc = rtc)),
+          read.then((found) => gatherAuth(parse.name, found, ctx)).then((auth) => (evidence.auth = auth)),
+          followed.then((found) => gatherRtc(found, ctx)).then((rtc) => (evidence.rtc = rtc)),
+          complete.then((client) => (evidence.client = client)),
         ]);
       };
       const support = async () => {

@@ -43,11 +43,32 @@ export function preflight(ctx: NetworkContext, id: string, url: string): Promise
   return get(ctx, `${id}-preflight`, url, { method: 'OPTIONS', headers: { Origin: PREFLIGHT_ORIGIN, 'Access-Control-Request-Method': 'GET' } });
 }
 
-export async function gatherClient(name: ServerName, ctx: NetworkContext): Promise<ClientEvidence> {
+/** What a client reads first: the file and what it says. Sign-in discovery needs no more. */
+export type ClientWellKnownRead = Pick<ClientEvidence, 'url' | 'response' | 'discovery'>;
+/** The file and the URLs it names, as a client follows them; calls discovery starts here. */
+export type ClientWellKnownFollowed = Omit<ClientEvidence, 'preflight'>;
+
+/**
+ * Client discovery started: the file read and its preflight sent at once. What depends on the
+ * file starts from `read` or `followed`; no client waits for the preflight, so `complete` (with
+ * it) is what the report waits for last.
+ */
+export function startClientDiscovery(
+  name: ServerName,
+  ctx: NetworkContext,
+): { read: Promise<ClientWellKnownRead>; followed: Promise<ClientWellKnownFollowed>; complete: Promise<ClientEvidence> } {
   const url = `https://${hostForUrl(name)}/.well-known/matrix/client`;
-  const [response, preflightResult] = await Promise.all([get(ctx, 'client-well-known', url), preflight(ctx, 'client-well-known', url)]);
-  const discovery = interpretClientWellKnown(response);
-  if (discovery.outcome !== 'VALIDATE') return { url, response, discovery, preflight: preflightResult };
+  const preflightResult = preflight(ctx, 'client-well-known', url);
+  const read = get(ctx, 'client-well-known', url).then((response) => ({ url, response, discovery: interpretClientWellKnown(response) }));
+  const followed = read.then((found) => followClientWellKnown(found, ctx));
+  const complete = Promise.all([followed, preflightResult]).then(([client, preflighted]) => ({ ...client, preflight: preflighted }));
+  return { read, followed, complete };
+}
+
+/** The URLs the client .well-known names: the homeserver's versions and the identity server. */
+async function followClientWellKnown(found: ClientWellKnownRead, ctx: NetworkContext): Promise<ClientWellKnownFollowed> {
+  const { discovery } = found;
+  if (discovery.outcome !== 'VALIDATE') return found;
   const versionsUrl = `${discovery.homeserverUrl}/_matrix/client/versions`;
   const identity = discovery.identityServer?.ok ? discovery.identityServer.url : undefined;
   const [versions, identityServer] = await Promise.all([
@@ -55,10 +76,7 @@ export async function gatherClient(name: ServerName, ctx: NetworkContext): Promi
     identity === undefined ? undefined : get(ctx, 'identity-server', `${identity}/_matrix/identity/v2`),
   ]);
   return {
-    url,
-    response,
-    discovery,
-    preflight: preflightResult,
+    ...found,
     versions: { url: versionsUrl, response: versions, interpretation: interpretClientVersions(versions) },
     ...(identityServer ? { identityServer: { url: `${identity}/_matrix/identity/v2`, response: identityServer } } : {}),
   };

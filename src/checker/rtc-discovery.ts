@@ -2,9 +2,9 @@
 // client base URL, the older `rtc_foci` list in the client .well-known, and the
 // authorization service (lk-jwt-service) of each LiveKit focus found there. Runs after
 // client discovery, which gives the base URL.
-import { get, PREFLIGHT_ORIGIN } from './client-discovery.ts';
+import { get, PREFLIGHT_ORIGIN, type ClientWellKnownFollowed } from './client-discovery.ts';
 import type { NetworkContext } from './discovery.ts';
-import type { ClientEvidence, RtcAuthorizationService, RtcEvidence, RtcFoci } from './evidence.ts';
+import type { RtcAuthorizationService, RtcEvidence, RtcFoci } from './evidence.ts';
 import type { HttpResult } from './interfaces.ts';
 import type { CheckStatus } from './report.ts';
 import { isJsonObject, parseJsonObject } from './well-known.ts';
@@ -77,7 +77,7 @@ async function probeService(url: string, index: number, ctx: NetworkContext): Pr
 }
 
 /** Null when client discovery gave no homeserver that answers. */
-export async function gatherRtc(client: ClientEvidence, ctx: NetworkContext): Promise<RtcEvidence | null> {
+export async function gatherRtc(client: ClientWellKnownFollowed, ctx: NetworkContext): Promise<RtcEvidence | null> {
   if (client.discovery.outcome !== 'VALIDATE' || !client.versions?.interpretation.ok) return null;
   const base = client.discovery.homeserverUrl;
   const foci = interpretRtcFoci(client.response);

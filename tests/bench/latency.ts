@@ -18,8 +18,11 @@
 // Independent work overlaps: the critical path is the longest chain of answers that each
 // depend on the one before, with lookups that might be needed started as early as possible
 // (the checker already starts the server name's SRV and A/AAAA with the .well-known fetch).
-// The client and support .well-known fetches (3 for the proxy, 3 for a page's CORS
-// preflighted OPTIONS) never outlast the federation chains below, so they do not count.
+// The client chains never outlast the federation chains below, so they do not count: the
+// support .well-known; the client .well-known, then sign-in discovery at its base URL (page
+// 2 + 1, proxy 3 + 2 with the name's answer already known); and the page's CORS check of the
+// client file, an OPTIONS that Chromium preflights itself (TLS and two requests in a row),
+// which nothing waits for before the report.
 //
 // The floor: the same critical path asked by a page that does nothing else (explicit-port:
 // one DoH question, then the key fetch, in a fresh context on a page without scripts). What

@@ -3,8 +3,9 @@
 import { connectionTesting } from '../../../src/checker/probing.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/checker/check.ts';
-import { fakeDns, fakeHttp, fakeProber, realClock, type FakeName } from '../../fixtures/fakes.ts';
-import { delegation, expectValidReport, srv, wellKnownUrl } from './helpers.ts';
+import type { HttpClient } from '../../../src/checker/interfaces.ts';
+import { fakeDns, fakeHttp, fakeProber, realClock, sleep, type FakeName } from '../../fixtures/fakes.ts';
+import { delegation, expectValidReport, findings, srv, wellKnownUrl } from './helpers.ts';
 
 const DELAY = 100;
 
@@ -95,5 +96,44 @@ describe('concurrency', () => {
     // discovery endpoints asked together (one request's time, not three).
     for (const id of ['auth-stable', 'auth-unstable', 'auth-auth_issuer']) expect(start(id), id).toBeLessThan(3.5 * DELAY);
     expect(elapsed).toBeLessThan(6.5 * DELAY);
+  });
+
+  // A browser's CORS check of the client .well-known is an OPTIONS that Chromium preflights
+  // itself: two round trips, while a client reads the file in one. Sign-in discovery needs
+  // only the file, calls the versions it leads to; the preflight is waited for last.
+  it('sign-in and calls discovery start without waiting for the client .well-known preflight', async () => {
+    const base = 'https://matrix.example.org';
+    const routed = fakeHttp(
+      {
+        'https://example.org/.well-known/matrix/client': { body: { 'm.homeserver': { base_url: base } } },
+        [`${base}/_matrix/client/versions`]: { body: { versions: ['v1.15'] } },
+      },
+      { delayMs: DELAY },
+    );
+    const http: HttpClient = {
+      async get(url, request) {
+        if (request.method === 'OPTIONS') await sleep(4 * DELAY, request.signal);
+        return routed.get(url, request);
+      },
+    };
+    const started = performance.now();
+    const report = await runCheck('example.org', { dns: fakeDns({}), http, connections: connectionTesting(fakeProber({ nowMs: Date.now() })), clock: realClock, source: 'proxy' });
+    const elapsed = performance.now() - started;
+    expectValidReport(report);
+
+    const step = (id: string) => report.steps.find((s) => s.id === id)!;
+    const preflight = step('client-well-known-preflight');
+    expect(preflight.startedMs).toBeLessThan(DELAY / 2);
+    expect(preflight.startedMs + preflight.durationMs).toBeGreaterThanOrEqual(5 * DELAY - 5);
+    for (const id of ['auth-stable', 'auth-unstable', 'auth-auth_issuer']) {
+      expect(step(id).startedMs, id).toBeGreaterThanOrEqual(DELAY - 5);
+      expect(step(id).startedMs, id).toBeLessThan(1.5 * DELAY);
+    }
+    expect(step('client-versions').startedMs).toBeLessThan(1.5 * DELAY);
+    expect(step('rtc-transports').startedMs).toBeGreaterThanOrEqual(2 * DELAY - 5);
+    expect(step('rtc-transports').startedMs).toBeLessThan(2.5 * DELAY);
+    // The report still carries the preflight's answer.
+    expect(elapsed).toBeGreaterThanOrEqual(5 * DELAY - 5);
+    expect(findings(report, 'client.wellknown.cors').map((f) => f.detail)).toEqual([expect.stringContaining('the OPTIONS preflight (HTTP 404)')]);
   });
 });
