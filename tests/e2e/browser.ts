@@ -22,6 +22,34 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
+/**
+ * Chromium keeps only the last --disable-features it is given, so this one repeats what
+ * playwright-core disables itself (`disabledFeatures` in its chromiumSwitches;
+ * browser.test.ts holds the two lists together) and adds the omnibox popups. Debian's
+ * Chromium is the full browser: every new window, that is every browser context, loads them
+ * as WebUI pages in a renderer of their own, about 1.4 s of CPU time spent just as a test
+ * starts on a 2-core machine. Playwright's usual headless shell has no such window.
+ */
+export const PLAYWRIGHT_DISABLED_FEATURES = [
+  'AimEnabled',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsFirstBalancedModeAutoEnable',
+  'HttpsUpgrades',
+  'LensOverlay',
+  'MediaRouter',
+  'NetworkTimeServiceQuerying',
+  'OptimizationHints',
+  'PaintHolding',
+  'PreconnectToSearch',
+  'TcpPortRandomizationWin',
+  'ThirdPartyStoragePartitioning',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+  'msForceBrowserSignIn',
+];
+export const OMNIBOX_POPUP_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'];
+
 export interface LaunchOptions {
   /** Chromium's --host-resolver-rules, to send test names to loopback. */
   hostResolverRules?: string;
@@ -30,7 +58,7 @@ export interface LaunchOptions {
 }
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
-  const args = [...CHROMIUM_FLAGS];
+  const args = [...CHROMIUM_FLAGS, `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...OMNIBOX_POPUP_FEATURES].join(',')}`];
   if (options.hostResolverRules) args.push(`--host-resolver-rules=${options.hostResolverRules}`);
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
