@@ -28,6 +28,11 @@ export interface CheckDeps {
   timeoutMs?: number;
   /** Test rigs and LANs: private addresses are expected there, so they are not flagged. */
   allowPrivateAddresses?: boolean;
+  /**
+   * A page with a proxy: true once the proxy's report is in, whose connection findings take
+   * the place of the page's reachability by fetch, so the page fetches no federation endpoint.
+   */
+  connectionsTestedElsewhere?: Promise<boolean>;
   /** The outgoing federation test (outgoing.ts), for front ends that can receive a fetch. */
   outgoing?: OutgoingTesting;
   /** Names for unstable feature flags (public/unstable-features.json); may still be loading. */
@@ -81,7 +86,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
       const federation = async () => {
         evidence.discovery = await discover(parse.name, ctx);
         if (deps.connections) evidence.probes = await deps.connections.probeAll(evidence.discovery, ctx);
-        else evidence.browserReach = await reachFromBrowser(evidence.discovery, ctx);
+        else if (!(await deps.connectionsTestedElsewhere)) evidence.browserReach = await reachFromBrowser(evidence.discovery, ctx);
         if (deps.outgoing) evidence.outgoing = await deps.outgoing.run(input, evidence.discovery, evidence.probes ?? [], ctx);
       };
       const client = async () => {

@@ -20,7 +20,9 @@ export async function reachFromBrowser(discovery: Discovery, ctx: NetworkContext
       `reach:${key}`,
       `GET ${url} from this browser`,
       async (requests) => {
-        const options = { timeoutMs: ctx.requestTimeoutMs, maxBytes: KEYS_MAX_BYTES, maxRedirects: 0, signal: ctx.signal };
+        // A certificate for the server name fails an SRV target's URL: the reachability
+        // answer must not wait for that read to fail first.
+        const options = { timeoutMs: ctx.requestTimeoutMs, maxBytes: KEYS_MAX_BYTES, maxRedirects: 0, reachabilityAlongside: true, signal: ctx.signal };
         return { target, url, response: await fetchHttp(ctx.http, url, options, requests) };
       },
       // A failure the browser cannot judge is a note in the trace, as in the findings.

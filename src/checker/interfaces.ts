@@ -60,6 +60,13 @@ export interface HttpRequest {
    * the URL's host). Only honoured by clients that set `canPinAddress`.
    */
   address?: string;
+  /**
+   * Browsers only (adapters/browser/http.ts): ask whether the URL is reachable at all
+   * together with the read, not once the read failed. For reads that often fail in a
+   * browser on the check's longest chain: a federation endpoint whose certificate names
+   * another host fails its read and its reachability question alike, each a TLS handshake.
+   */
+  reachabilityAlongside?: boolean;
   signal?: AbortSignal;
 }
 

@@ -377,20 +377,29 @@ describe('checker island served statically, with ?proxy=', () => {
     url.searchParams.set('proxy', proxy.url);
     await page.goto(url.href);
     await page.locator('.fc-proxy[data-proxy="found"]').waitFor();
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(request.url()));
     const outcome = await check(page, url.href, row.serverName);
     expect({ verdict: outcome.verdict, step: outcome.step }).toEqual({ verdict: row.expect.verdict, step: row.expect.step });
     expect(await findingStatus(page, 'tls.certificate.expiry')).toBe('fail');
     expect(await page.locator('[data-notice="not-tested"]').count()).toBe(0);
+    // The proxy's connection findings take the place of the page's fetch of the keys.
+    expect(asked.filter((requested) => requested.endsWith('/_matrix/key/v2/server'))).toEqual([]);
+    expect(asked.some((requested) => requested.endsWith('/.well-known/matrix/server'))).toBe(true);
   });
 
   it('says so when the given proxy does not answer, and checks without it', async () => {
     const page = await newPage();
     const url = new URL(site.url);
     url.searchParams.set('proxy', site.url);
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(request.url()));
     const outcome = await check(page, url.href, scenario('good').serverName);
     expect(await page.locator('.fc-proxy[data-proxy="unreachable"]').innerText()).toContain(site.url);
     expect(outcome.verdict).toBe('pass');
     expect(await page.locator('[data-notice="not-tested"]').count()).toBe(1);
+    expect(asked.filter((requested) => requested.endsWith('/_matrix/key/v2/server')).length).toBeGreaterThan(0);
+    expect(await findingStatus(page, 'browser.reachability')).toBe('pass');
   });
 });
 

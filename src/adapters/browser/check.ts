@@ -67,6 +67,7 @@ export const checkFromBrowser: BrowserCheck = async (serverName, options) => {
     signal: options.signal,
     onProgress: options.onProgress,
     allowPrivateAddresses: options.allowPrivateAddresses,
+    connectionsTestedElsewhere: options.proxyRun?.then((run) => run.proxied !== null),
   });
   const unreadable = unreadableServerWellKnown(report);
   const blindSpot = (discoveryBy: 'proxy' | 'page') => (unreadable ? { unreadableWellKnown: { url: unreadable, discoveryBy } } : {});

@@ -25,7 +25,7 @@ export interface BrowserHttpOptions {
 export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   return {
-    async get(url, { method = 'GET', headers, timeoutMs, maxBytes, maxRedirects, signal }) {
+    async get(url, { method = 'GET', headers, timeoutMs, maxBytes, maxRedirects, reachabilityAlongside, signal }) {
       const started = performance.now();
       const timeout = AbortSignal.timeout(timeoutMs);
       const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -45,17 +45,18 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
         signal: combined,
       };
       const read = fetchImpl(url, { ...request, mode: 'cors' });
-      // The no-cors question goes out alongside the CORS read, so a server without CORS
-      // headers costs no extra round trip, but a task later: the reads a check starts together
-      // all leave first. It is dropped when the read succeeds.
+      // The no-cors question goes out once the read failed: every such request costs the
+      // browser and the server as much as the read. A read that asks for it alongside gets
+      // its answer without an extra round trip, but a task later: the reads a check starts
+      // together all leave first. It is dropped when the read succeeds.
       const opaqueControl = new AbortController();
       // no-cors requires redirect "follow"; reachability does not depend on where it ends.
-      const reachable = new Promise((resolve) => setTimeout(resolve))
-        .then(() => fetchImpl(url, { ...request, method: 'GET', mode: 'no-cors', redirect: 'follow', signal: AbortSignal.any([combined, opaqueControl.signal]) }))
-        .then(
+      const askReachable = () =>
+        fetchImpl(url, { ...request, method: 'GET', mode: 'no-cors', redirect: 'follow', signal: AbortSignal.any([combined, opaqueControl.signal]) }).then(
           () => true,
           () => false,
         );
+      const alongside = reachabilityAlongside ? new Promise((resolve) => setTimeout(resolve)).then(askReachable) : null;
       try {
         const response = await read;
         opaqueControl.abort();
@@ -86,7 +87,7 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
         if (signal?.aborted) throw signal.reason;
         if (timeout.aborted) return failed('timeout', `no response within ${timeoutMs / 1000} s`);
         // no-cors allows only simple methods; a GET answers "reachable?" for any method.
-        if (await reachable) return failed('cors', UNREADABLE, true);
+        if (await (alongside ?? askReachable())) return failed('cors', UNREADABLE, true);
         if (signal?.aborted) throw signal.reason;
         if (timeout.aborted) return failed('timeout', `no response within ${timeoutMs / 1000} s`);
         if (maxRedirects > 0 && (await answersWithRedirect(fetchImpl, url, request))) return failed('network', REDIRECT_FAILED, false);

@@ -49,11 +49,13 @@ describe('browserHttp', () => {
     expect([seen.credentials, seen.redirect]).toEqual(['omit', 'follow']);
   });
 
-  it('sends the CORS reads of requests started together before any of their no-cors questions', async () => {
+  it('sends the CORS reads of requests started together before any of the no-cors questions asked alongside', async () => {
     const { fetch, modes } = fakeFetch({ cors: hang, 'no-cors': hang });
     const controller = new AbortController();
     const http = browserHttp({ fetch });
-    const pending = ['a', 'b'].map((name) => http.get(`https://${name}.example/.well-known/matrix/client`, { ...options, signal: controller.signal }));
+    const pending = ['a', 'b'].map((name) =>
+      http.get(`https://${name}.example/_matrix/key/v2/server`, { ...options, reachabilityAlongside: true, signal: controller.signal }),
+    );
     expect(modes).toEqual(['cors', 'cors']);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(modes).toEqual(['cors', 'cors', 'no-cors', 'no-cors']);
@@ -78,22 +80,44 @@ describe('browserHttp', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'cors', reachable: true, message: expect.stringContaining('Access-Control-Allow-Origin') } });
   });
 
-  it('asks the no-cors question alongside the CORS read, not after it', async () => {
+  /** A fetch taking 100 ms per request whose CORS reads fail; whether two were ever in flight at once. */
+  function slowFetch() {
     const inFlight: string[] = [];
-    let overlapped = false;
+    const seen = { overlapped: false, modes: [] as string[] };
     const fetch = (async (_input: RequestInfo | URL, init: RequestInit = {}) => {
       inFlight.push(String(init.mode));
-      if (inFlight.length === 2) overlapped = true;
+      seen.modes.push(String(init.mode));
+      if (inFlight.length === 2) seen.overlapped = true;
       await new Promise((resolve) => setTimeout(resolve, 100));
       inFlight.pop();
       if (init.mode === 'cors') throw new TypeError('Failed to fetch');
       return response(null, { type: 'opaque', status: 0 });
     }) as typeof globalThis.fetch;
+    return { fetch, seen };
+  }
+
+  it('asks the no-cors question alongside the CORS read when the request says so', async () => {
+    const { fetch, seen } = slowFetch();
     const started = performance.now();
-    const result = await browserHttp({ fetch }).get('https://example.org/_matrix/federation/v1/version', options);
-    expect(overlapped).toBe(true);
+    const result = await browserHttp({ fetch }).get('https://example.org/_matrix/key/v2/server', { ...options, reachabilityAlongside: true });
+    expect(seen.overlapped).toBe(true);
     expect(performance.now() - started).toBeLessThan(190);
     expect(result).toMatchObject({ ok: false, error: { kind: 'cors', reachable: true } });
+  });
+
+  it('asks the no-cors question only once the CORS read failed, and not at all when it succeeds', async () => {
+    const { fetch, seen } = slowFetch();
+    const started = performance.now();
+    const result = await browserHttp({ fetch }).get('https://example.org/.well-known/matrix/client', options);
+    expect(seen.overlapped).toBe(false);
+    expect(seen.modes).toEqual(['cors', 'no-cors']);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(195);
+    expect(result).toMatchObject({ ok: false, error: { kind: 'cors', reachable: true } });
+
+    const read = fakeFetch({ cors: () => response('{}', { status: 200 }) });
+    await browserHttp({ fetch: read.fetch }).get('https://example.org/.well-known/matrix/client', options);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(read.modes).toEqual(['cors']);
   });
 
   it('asks a preflighted OPTIONS\' reachability with a no-cors GET, the only kind no-cors allows', async () => {

@@ -660,8 +660,22 @@ describe('in the browser (no prober)', () => {
       expectFindings(report, meta.id, ['skip'], /Not tested from this page.*npm start/);
     }
     expectFindings(report, 'browser.reachability', ['pass'], /answered HTTP 200/);
-    expect(http.requests.map((r) => r.url)).toContain('https://matrix.example.org:443/_matrix/key/v2/server');
+    // Its reachability is asked alongside the read; the client files' only after a failed read.
+    const asked = (url: string) => http.requests.find((request) => request.url === url);
+    expect(asked('https://matrix.example.org:443/_matrix/key/v2/server')?.reachabilityAlongside).toBe(true);
+    expect(asked(CLIENT_WK)?.reachabilityAlongside).toBeUndefined();
     expect(report).toMatchObject({ source: 'browser', connections: [], verdict: 'pass' });
+  });
+
+  it('with a proxy whose report came in, fetches no federation endpoint; without one, it does', async () => {
+    const keysUrl = 'https://matrix.example.org:443/_matrix/key/v2/server';
+    const covered = await checkScenario('example.org', healthy({ prober: false, deps: { connectionsTestedElsewhere: Promise.resolve(true) } }));
+    expect(covered.http.requests.map((r) => r.url)).not.toContain(keysUrl);
+    expect(findings(covered.report, 'browser.reachability')).toEqual([]);
+    expect(covered.report.steps.map((step) => step.id)).not.toContain('reach:matrix.example.org:443');
+    const failedProxy = await checkScenario('example.org', healthy({ prober: false, deps: { connectionsTestedElsewhere: Promise.resolve(false) } }));
+    expect(failedProxy.http.requests.map((r) => r.url)).toContain(keysUrl);
+    expectFindings(failedProxy.report, 'browser.reachability', ['pass'], /answered HTTP/);
   });
 
   it('a no-cors fetch that completed counts as reachable; one that failed does not', async () => {
