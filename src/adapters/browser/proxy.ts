@@ -63,6 +63,12 @@ export async function fetchProxyReport(base: string, serverName: string, signal:
 }
 
 const PROXY_STEP = { id: 'proxy', label: 'Connections, TLS and keys, tested by the proxy' };
+/**
+ * How long the page waits for the proxy's report: twice what `npm start` needs at most by
+ * default (10 s in its queue, a 20 s report). A proxy that accepts and never answers must
+ * not leave the check running forever.
+ */
+export const PROXY_REPORT_TIMEOUT_MS = 60_000;
 
 /** The proxy's part of a check: its trace step, and its report or why there is none. */
 export interface ProxyRun {
@@ -80,8 +86,10 @@ export interface ProxyRun {
 export async function runProxy(
   base: string,
   serverName: string,
-  options: { signal: AbortSignal; onProgress: (event: ProgressEvent) => void },
+  options: { signal: AbortSignal; onProgress: (event: ProgressEvent) => void; timeoutMs?: number },
 ): Promise<ProxyRun> {
+  const timeoutMs = options.timeoutMs ?? PROXY_REPORT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
   const startedAt = Date.now();
   const step: TraceStep = { ...PROXY_STEP, status: 'skip', startedMs: 0, durationMs: 0, requests: [] };
   options.onProgress({ type: 'step-start', step: { ...PROXY_STEP, startedMs: 0 } });
@@ -89,11 +97,11 @@ export async function runProxy(
   let proxied: Report | null = null;
   let error: string | undefined;
   try {
-    proxied = await fetchProxyReport(base, serverName, options.signal);
+    proxied = await fetchProxyReport(base, serverName, AbortSignal.any([options.signal, timeout]));
     step.status = proxied.verdict;
     step.requests.push({ ...request, status: 200 });
   } catch (cause) {
-    error = (cause as Error).message;
+    error = timeout.aborted && !options.signal.aborted ? `the proxy sent no report within ${timeoutMs / 1000} s` : (cause as Error).message;
     step.status = 'fail';
     step.requests.push({ ...request, error });
   }

@@ -26,6 +26,18 @@ describe('runProxy', () => {
   });
 });
 
+describe('runProxy, a proxy that never answers', () => {
+  it('gives up after its timeout with a failed step that says so, and the check goes on', async () => {
+    vi.stubGlobal('fetch', (_url: string, init: RequestInit) => new Promise((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason))));
+    const events: ProgressEvent[] = [];
+    const run = await runProxy('http://proxy.test/', 'example.org', { signal: new AbortController().signal, onProgress: (event) => events.push(event), timeoutMs: 50 });
+    expect(run.proxied).toBeNull();
+    expect(run.error).toBe('the proxy sent no report within 0.05 s');
+    expect(run.step.status).toBe('fail');
+    expect(events.map((event) => event.type)).toEqual(['step-start', 'step-finish']);
+  });
+});
+
 describe('detectProxy', () => {
   it('reads the proxy\'s address policy from /api/v1/health; an older proxy without it allows no private addresses', async () => {
     const health = (body: unknown) => async () => Response.json(body);
