@@ -86,7 +86,8 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
       const federation = async () => {
         evidence.discovery = await discover(parse.name, ctx);
         if (deps.connections) evidence.probes = await deps.connections.probeAll(evidence.discovery, ctx);
-        else if (!(await deps.connectionsTestedElsewhere)) evidence.browserReach = await reachFromBrowser(evidence.discovery, ctx);
+        // A proxy that failed only after the check's budget ran out leaves no time to fetch.
+        else if (!(await deps.connectionsTestedElsewhere) && !signal.aborted) evidence.browserReach = await reachFromBrowser(evidence.discovery, ctx);
         if (deps.outgoing) evidence.outgoing = await deps.outgoing.run(input, evidence.discovery, evidence.probes ?? [], ctx);
       };
       const client = async () => {

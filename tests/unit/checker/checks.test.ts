@@ -676,6 +676,11 @@ describe('in the browser (no prober)', () => {
     const failedProxy = await checkScenario('example.org', healthy({ prober: false, deps: { connectionsTestedElsewhere: Promise.resolve(false) } }));
     expect(failedProxy.http.requests.map((r) => r.url)).toContain(keysUrl);
     expectFindings(failedProxy.report, 'browser.reachability', ['pass'], /answered HTTP/);
+    // A proxy that fails after the check's budget: no fetch that could only time out.
+    const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 80));
+    const afterBudget = await checkScenario('example.org', healthy({ prober: false, deps: { connectionsTestedElsewhere: late, timeoutMs: 40 } }));
+    expect(afterBudget.http.requests.map((r) => r.url)).not.toContain(keysUrl);
+    expect(findings(afterBudget.report, 'browser.reachability')).toEqual([]);
   });
 
   it('a no-cors fetch that completed counts as reachable; one that failed does not', async () => {
