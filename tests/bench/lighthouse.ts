@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { launch, Launcher } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { TraceProcessor } from 'lighthouse/core/lib/tracehouse/trace-processor.js';
-import { CHROMIUM_FLAGS, isLoopbackUrl, OMNIBOX_POPUP_FEATURES, startServer } from '../e2e/browser.ts';
+import { CHROMIUM_FLAGS, disabledFeaturesOf, disableFeaturesFlag, isLoopbackUrl, startServer } from '../e2e/browser.ts';
 import { exactly, figure, median, type Figure } from './figure.ts';
 import { quietStart } from './quiet.ts';
 import { scoped } from './resources.ts';
@@ -20,7 +20,7 @@ const PAGES = { home: '', docs: 'docs/federation-network/', 'home-de': 'de/' };
 export function lighthouseFigures(siteDir: string): Promise<Figure[]> {
   return scoped(async (use) => {
     const server = use(await startServer({ FEDCHECK_SITE_DIR: siteDir }));
-    const chrome = await launch({ chromePath: '/usr/bin/chromium', chromeFlags: [...CHROMIUM_FLAGS, disabledFeatures()], logLevel: 'silent' });
+    const chrome = await launch({ chromePath: '/usr/bin/chromium', chromeFlags: [...CHROMIUM_FLAGS, disableFeaturesFlag(disabledFeaturesOf(Launcher.defaultFlags()))], logLevel: 'silent' });
     use({
       stop: async () => {
         const exited = chrome.process.exitCode === null ? once(chrome.process, 'exit') : null;
@@ -56,16 +56,6 @@ export function lighthouseFigures(siteDir: string): Promise<Figure[]> {
     }
     return [...figures, ...load.figures()];
   });
-}
-
-/**
- * chrome-launcher's own --disable-features with the omnibox popups added (tests/e2e/browser.ts):
- * Chromium keeps only the last --disable-features it is given.
- */
-function disabledFeatures(): string {
-  const flag = '--disable-features=';
-  const theirs = Launcher.defaultFlags().find((candidate) => candidate.startsWith(flag))?.slice(flag.length).split(',') ?? [];
-  return flag + [...theirs, ...OMNIBOX_POPUP_FEATURES].join(',');
 }
 
 interface AuditResult {

@@ -49,6 +49,20 @@ export const PLAYWRIGHT_DISABLED_FEATURES = [
   'msForceBrowserSignIn',
 ];
 export const OMNIBOX_POPUP_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'];
+const DISABLE_FEATURES = '--disable-features=';
+
+/**
+ * The one --disable-features for a launcher that disables `launcherFeatures` itself: its list
+ * with the omnibox popups added, as Chromium keeps only the last such flag it is given.
+ */
+export function disableFeaturesFlag(launcherFeatures: string[]): string {
+  return DISABLE_FEATURES + [...launcherFeatures, ...OMNIBOX_POPUP_FEATURES].join(',');
+}
+
+/** The features in a launcher's default --disable-features flag, if it has one. */
+export function disabledFeaturesOf(flags: string[]): string[] {
+  return flags.find((flag) => flag.startsWith(DISABLE_FEATURES))?.slice(DISABLE_FEATURES.length).split(',') ?? [];
+}
 
 export interface LaunchOptions {
   /** Chromium's --host-resolver-rules, to send test names to loopback. */
@@ -58,7 +72,7 @@ export interface LaunchOptions {
 }
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
-  const args = [...CHROMIUM_FLAGS, `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...OMNIBOX_POPUP_FEATURES].join(',')}`];
+  const args = [...CHROMIUM_FLAGS, disableFeaturesFlag(PLAYWRIGHT_DISABLED_FEATURES)];
   if (options.hostResolverRules) args.push(`--host-resolver-rules=${options.hostResolverRules}`);
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
