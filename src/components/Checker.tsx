@@ -13,7 +13,7 @@ import { ProxyNote } from './ProxyNote.tsx';
 import { applyUrlParameters, browserStorage, defaultSettings, loadSettings, privateAddressesExpected, saveSettings, type Settings } from './settings.ts';
 import { loadRecent, rememberCheck, type RecentCheck } from './recent.ts';
 import { resolverWarmer } from './preconnect.ts';
-import { TextsContext, type CheckerTexts } from './labels.ts';
+import { TextsContext, type CheckerTexts, type CheckTexts } from './labels.ts';
 import './checker.css';
 
 /** What the island needs from the engine module, which it loads once the page is idle. */
@@ -21,7 +21,6 @@ export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkF
 
 const loadEngine = (): Promise<Engine> => import('../adapters/browser/check.ts');
 const ReportView = lazy(() => import('./ReportView.tsx'));
-
 export interface CheckerProps {
   /** Replaced in component tests; the page loads the browser adapters and the core. */
   engine?: () => Promise<Engine>;
@@ -67,6 +66,18 @@ export default function Checker(props: CheckerProps) {
   let engineLoad: Promise<Engine> | undefined;
   /** The engine once loaded: a check then sends its first requests before the page redraws. */
   let loadedEngine: Engine | undefined;
+  // The checks' titles and fixes in the page's language, read with the engine. Without them
+  // (English, or a failed read) findings keep the report's own English texts. Only the
+  // report view shows them, and it waits for the read.
+  const texts: CheckerTexts = { ...props.texts };
+  let checkTextsLoad: Promise<unknown> | undefined;
+  let checkTextsFailed = false;
+  const loadCheckTexts = () => {
+    const url = texts.checkTextsUrl;
+    if (url && !checkTextsLoad) checkTextsLoad = fetch(url)
+        .then((response) => (response.ok ? response.json() : Promise.reject()))
+        .then((loaded: CheckTexts) => (texts.checks = loaded), () => (checkTextsFailed = true));
+  };
 
   /**
    * The engine and the report view, loaded once: when the page is idle or the field gets
@@ -74,6 +85,7 @@ export default function Checker(props: CheckerProps) {
    */
   const engine = () => {
     void ReportView.preload();
+    loadCheckTexts();
     if (!engineLoad) {
       engineLoad = (props.engine ?? loadEngine)();
       // On failure the next check tries again; this handler also stops an idle load's
@@ -138,6 +150,12 @@ export default function Checker(props: CheckerProps) {
     setSteps((latestSteps = []));
     // The requests go out before the page redraws for the running check.
     const checking = check(serverName, own.signal);
+    // Each check asks again after a failed read.
+    if (checkTextsFailed) {
+      checkTextsLoad = undefined;
+      checkTextsFailed = false;
+    }
+    loadCheckTexts();
     const url = new URL(location.href);
     url.searchParams.set('server', serverName);
     history.replaceState(history.state, '', url);
@@ -149,8 +167,8 @@ export default function Checker(props: CheckerProps) {
       const done: RunState = { phase: 'done', outcome, engine: loaded };
       setRun(done);
       // The verdict goes on screen in this task; the findings, a task later, so that
-      // building their rows does not hold the verdict back.
-      setTimeout(() => setDetailed(done));
+      // building their rows does not hold the verdict back, and in the page's language.
+      void Promise.resolve(checkTextsLoad).then(() => setTimeout(() => setDetailed(done)));
       const { report } = outcome;
       // The list (its first date formatting loads the locale's data) and localStorage can
       // wait until the browser is idle.
@@ -193,7 +211,7 @@ export default function Checker(props: CheckerProps) {
   });
 
   return (
-    <TextsContext.Provider value={props.texts}>
+    <TextsContext.Provider value={texts}>
     <div class="fc-checker not-content">
       <ServerForm value={input()} onInput={setInput} onFocus={prepare} onSubmit={start} busy={run().phase === 'running'} />
       <ProxyNote proxy={proxy()} />

@@ -22,13 +22,21 @@ export interface CheckerTexts {
   /** The island's sentences; `{name}` marks where a value goes (see fill). */
   ui: Record<UiKey, string>;
   /**
-   * Checks' titles and fixes in this language, by id; without it the report's own (English).
-   * `defaultFixHash`: the fixHash of the English fix a report carries when the check wrote
-   * none for the finding, which is the one shown translated (the page's engine does not carry
-   * every check's English fix: those of the checks only a proxy runs come with their logic).
+   * Where this language's check titles and fixes are (checker-texts.ts): a file of the site
+   * the island reads with its engine. English has none: a report's own texts are English.
    */
-  checks?: Record<string, { title: string; fix: string; defaultFixHash: string }>;
+  checkTextsUrl?: string;
+  /** The check titles and fixes from `checkTextsUrl` once the island has read them. */
+  checks?: CheckTexts;
 }
+
+/**
+ * Checks' titles and fixes in a language, by id; without them the report's own (English).
+ * `defaultFixHash`: the fixHash of the English fix a report carries when the check wrote
+ * none for the finding, which is the one shown translated (the page's engine does not carry
+ * every check's English fix: those of the checks only a proxy runs come with their logic).
+ */
+export type CheckTexts = Record<string, { title: string; fix: string; defaultFixHash: string }>;
 
 export type UiKey = keyof typeof ENGLISH.ui;
 

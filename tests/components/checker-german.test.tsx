@@ -1,9 +1,10 @@
 // The island on a German page: the texts the page passes (checker-texts.ts, as the build
-// makes them) replace every English word, and findings get their German titles and fixes.
-import { describe, it, expect, afterEach } from 'vitest';
-import { render, cleanup, screen } from '@solidjs/testing-library';
+// makes them) replace every English word, and findings get their German titles and fixes
+// from the site's check texts file, read with the engine.
+import { describe, it, expect, afterEach, vi } from 'vitest';
+import { render, cleanup, screen, fireEvent, waitFor } from '@solidjs/testing-library';
 import Checker from '../../src/components/Checker.tsx';
-import { checkerTexts } from '../../src/components/checker-texts.ts';
+import { checkerTexts, checkTexts } from '../../src/components/checker-texts.ts';
 import { CHECK_METAS, translationsOf } from '../../src/checker/check-reference.ts';
 import { fakeEngine, finding, report } from './fake-engine.ts';
 
@@ -14,11 +15,16 @@ const metaFix = (id: string) => checkMeta(id).fix;
 
 afterEach(() => {
   cleanup();
+  vi.unstubAllGlobals();
   localStorage.clear();
   history.replaceState(null, '', '/');
 });
 
-function renderGerman() {
+/** The site's files, as far as the island reads them: the check texts (src/pages/[lang]/check-texts.json.ts). */
+const siteFiles = async (url: string) => (url === '/de/check-texts.json' ? Response.json(checkTexts('de')) : new Response('', { status: 404 }));
+
+function renderGerman(fetchFile: (url: string) => Promise<Response> = siteFiles) {
+  vi.stubGlobal('fetch', fetchFile);
   const { load } = fakeEngine(
     report({
       checks: [
@@ -64,5 +70,22 @@ describe('the checker in German', () => {
     const notTested = findings.querySelector('[data-status="skip"]')!;
     expect(notTested.textContent).toBe(`Nicht geprüft ${de['tls.certificate.name'].title}`);
     expect(notTested.querySelector('a')!.getAttribute('href')).toBe('/de/docs/checks/#tls.certificate.name');
+  });
+
+  it('reads the check texts from the site once per check, and keeps the report’s English titles when that fails', async () => {
+    const asked: string[] = [];
+    const { findByRole, getByRole } = renderGerman(async (url) => {
+      asked.push(url);
+      return new Response('', { status: 404 });
+    });
+    const findings = await findByRole('region', { name: 'Ergebnisse' });
+    expect(asked).toEqual(['/de/check-texts.json']);
+    expect(document.querySelector('.fc-summary')!.textContent).toContain('Föderation funktioniert, mit Problemen: example.org');
+    const legacy = findings.querySelector('[data-check="dns.srv.legacy"]')!;
+    expect(legacy.textContent).toContain(checkMeta('dns.srv.legacy').title);
+    expect(legacy.textContent).not.toContain(de['dns.srv.legacy'].title);
+    // The next check asks again.
+    fireEvent.click(getByRole('button', { name: 'Prüfen' }));
+    await waitFor(() => expect(asked).toEqual(['/de/check-texts.json', '/de/check-texts.json']));
   });
 });

@@ -13,7 +13,7 @@ import { axeViolations, launchChromium, startServer, watchCsp, watchPage, type R
 import { areaStatuses } from '../../src/checker/check.ts';
 import { worstStatus } from '../../src/checker/area-groups.ts';
 import type { CheckStatus, Finding } from '../../src/checker/report.ts';
-import { checkerTexts } from '../../src/components/checker-texts.ts';
+import { checkerTexts, checkTexts } from '../../src/components/checker-texts.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -121,6 +121,7 @@ const SIGN_IN = rig.scenarios.filter((row) => row.enabled && row.expect.areas?.a
 
 describe('checker island on the German page, with the proxy', () => {
   const de = checkerTexts('de');
+  const deChecks = checkTexts('de');
   let page: Page;
   beforeAll(async () => {
     page = await newPage();
@@ -136,13 +137,13 @@ describe('checker island on the German page, with the proxy', () => {
     const expiry = page.locator('.fc-finding[data-check="tls.certificate.expiry"]').first();
     expect(await expiry.getAttribute('data-status')).toBe('fail');
     const text = await expiry.innerText();
-    expect(text).toContain(de.checks!['tls.certificate.expiry'].title);
-    expect(text).toContain(`${de.ui.fix} ${de.checks!['tls.certificate.expiry'].fix}`);
+    expect(text).toContain(deChecks['tls.certificate.expiry'].title);
+    expect(text).toContain(`${de.ui.fix} ${deChecks['tls.certificate.expiry'].fix}`);
     expect(await expiry.locator('a.fc-docs').getAttribute('href')).toBe('/de/docs/checks/#tls.certificate.expiry');
     // Every finding shown carries its German title.
     for (const finding of await page.locator('.fc-finding[data-check]').all()) {
       const id = (await finding.getAttribute('data-check'))!;
-      expect(await finding.locator('.fc-finding-title').innerText(), id).toContain(de.checks![id].title);
+      expect(await finding.locator('.fc-finding-title').innerText(), id).toContain(deChecks[id].title);
     }
     expect(await page.locator('#fc-findings-title').innerText()).toBe(de.ui.findings);
     expect(violations).toEqual([]);
