@@ -21,6 +21,7 @@ export type Engine = Pick<typeof import('../adapters/browser/check.ts'), 'checkF
 
 const loadEngine = (): Promise<Engine> => import('../adapters/browser/check.ts');
 const ReportView = lazy(() => import('./ReportView.tsx'));
+
 export interface CheckerProps {
   /** Replaced in component tests; the page loads the browser adapters and the core. */
   engine?: () => Promise<Engine>;
@@ -34,6 +35,9 @@ export type RunState =
   | { phase: 'running'; serverName: string }
   | { phase: 'done'; outcome: BrowserCheckOutcome; engine: Engine }
   | { phase: 'error'; serverName: string; message: string };
+
+/** How long a finished report waits at most for the check texts of the page's language. */
+const CHECK_TEXTS_TIMEOUT_MS = 5000;
 
 /** How often the steps of a running check are redrawn at most (see onProgress). */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -74,9 +78,11 @@ export default function Checker(props: CheckerProps) {
   let checkTextsFailed = false;
   const loadCheckTexts = () => {
     const url = texts.checkTextsUrl;
-    if (url && !checkTextsLoad) checkTextsLoad = fetch(url)
-        .then((response) => (response.ok ? response.json() : Promise.reject()))
-        .then((loaded: CheckTexts) => (texts.checks = loaded), () => (checkTextsFailed = true));
+    if (!url || checkTextsLoad) return;
+    // Bounded, as the report view waits for it.
+    checkTextsLoad = fetch(url, { signal: AbortSignal.timeout(CHECK_TEXTS_TIMEOUT_MS) })
+      .then((response) => (response.ok ? response.json() : Promise.reject()))
+      .then((loaded: CheckTexts) => (texts.checks = loaded), () => (checkTextsFailed = true));
   };
 
   /**

@@ -23,7 +23,7 @@ afterEach(() => {
 /** The site's files, as far as the island reads them: the check texts (src/pages/[lang]/check-texts.json.ts). */
 const siteFiles = async (url: string) => (url === '/de/check-texts.json' ? Response.json(checkTexts('de')) : new Response('', { status: 404 }));
 
-function renderGerman(fetchFile: (url: string) => Promise<Response> = siteFiles) {
+function renderGerman(fetchFile: (url: string, init?: RequestInit) => Promise<Response> = siteFiles) {
   vi.stubGlobal('fetch', fetchFile);
   const { load } = fakeEngine(
     report({
@@ -88,4 +88,12 @@ describe('the checker in German', () => {
     fireEvent.click(getByRole('button', { name: 'Prüfen' }));
     await waitFor(() => expect(asked).toEqual(['/de/check-texts.json', '/de/check-texts.json']));
   });
+
+  it('shows the report with English titles when the check texts do not come within 5 s', async () => {
+    const { findByRole } = renderGerman(
+      (_url, init?: RequestInit) => new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason))),
+    );
+    const findings = await findByRole('region', { name: 'Ergebnisse' }, { timeout: 8000 });
+    expect(findings.querySelector('[data-check="dns.srv.legacy"]')!.textContent).toContain(checkMeta('dns.srv.legacy').title);
+  }, 10_000);
 });
