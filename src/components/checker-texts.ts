@@ -1,7 +1,7 @@
 // The island's texts for a page's language, at build time: its words, passed to the island as
 // a prop, and in a language other than English every check's title and fix from the check
 // modules' translations, with the hash of the English fix they replace, as a file of the site
-// (src/pages/[lang]/check-texts.json.ts) that the island reads with its engine: only a report
+// (src/pages/[lang]/check-texts.[version].json.ts) that the island reads with its engine: only a report
 // shows them, and in the page they were most of its HTML. No bundle carries any.
 import { CHECK_METAS, translationsOf } from '../checker/check-reference.ts';
 import { fixHash, type CheckerTexts, type CheckTexts } from './labels.ts';
@@ -17,9 +17,14 @@ export function checkerTexts(lang: string): CheckerTexts {
   return { ...ui, checkTextsUrl: checkTextsPath(lang) };
 }
 
-/** Where the site serves a language's check texts. */
+/** Where the site serves a language's check texts: a new name whenever they change. */
 export function checkTextsPath(lang: string): string {
-  return `/${lang}/check-texts.json`;
+  return `/${lang}/check-texts.${checkTextsVersion(lang)}.json`;
+}
+
+/** A hash of a language's check texts. */
+export function checkTextsVersion(lang: string): string {
+  return fixHash(JSON.stringify(checkTexts(lang)));
 }
 
 /** Every check's title and fix in a language other than English. */

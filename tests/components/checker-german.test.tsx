@@ -4,7 +4,7 @@
 import { describe, it, expect, afterEach, vi } from 'vitest';
 import { render, cleanup, screen, fireEvent, waitFor } from '@solidjs/testing-library';
 import Checker from '../../src/components/Checker.tsx';
-import { checkerTexts, checkTexts } from '../../src/components/checker-texts.ts';
+import { checkerTexts, checkTexts, checkTextsPath } from '../../src/components/checker-texts.ts';
 import { CHECK_METAS, translationsOf } from '../../src/checker/check-reference.ts';
 import { fakeEngine, finding, report } from './fake-engine.ts';
 
@@ -20,8 +20,8 @@ afterEach(() => {
   history.replaceState(null, '', '/');
 });
 
-/** The site's files, as far as the island reads them: the check texts (src/pages/[lang]/check-texts.json.ts). */
-const siteFiles = async (url: string) => (url === '/de/check-texts.json' ? Response.json(checkTexts('de')) : new Response('', { status: 404 }));
+/** The site's files, as far as the island reads them: the check texts (src/pages/[lang]/check-texts.[version].json.ts). */
+const siteFiles = async (url: string) => (url === checkTextsPath('de') ? Response.json(checkTexts('de')) : new Response('', { status: 404 }));
 
 function renderGerman(fetchFile: (url: string, init?: RequestInit) => Promise<Response> = siteFiles) {
   vi.stubGlobal('fetch', fetchFile);
@@ -79,14 +79,14 @@ describe('the checker in German', () => {
       return new Response('', { status: 404 });
     });
     const findings = await findByRole('region', { name: 'Ergebnisse' });
-    expect(asked).toEqual(['/de/check-texts.json']);
+    expect(asked).toEqual([checkTextsPath('de')]);
     expect(document.querySelector('.fc-summary')!.textContent).toContain('Föderation funktioniert, mit Problemen: example.org');
     const legacy = findings.querySelector('[data-check="dns.srv.legacy"]')!;
     expect(legacy.textContent).toContain(checkMeta('dns.srv.legacy').title);
     expect(legacy.textContent).not.toContain(de['dns.srv.legacy'].title);
     // The next check asks again.
     fireEvent.click(getByRole('button', { name: 'Prüfen' }));
-    await waitFor(() => expect(asked).toEqual(['/de/check-texts.json', '/de/check-texts.json']));
+    await waitFor(() => expect(asked).toEqual([checkTextsPath('de'), checkTextsPath('de')]));
   });
 
   it('shows the report with English titles when the check texts do not come within 5 s', async () => {

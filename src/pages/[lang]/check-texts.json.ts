@@ -1,9 +1,0 @@
-// /de/check-texts.json: the checks' titles and fixes in each language besides English, which
-// the checker island reads when it loads its engine (src/components/checker-texts.ts).
-import type { APIRoute, GetStaticPaths } from 'astro';
-import { CHECK_TRANSLATIONS } from '../../checker/check-reference.ts';
-import { checkTexts } from '../../components/checker-texts.ts';
-
-export const getStaticPaths = (() => Object.keys(CHECK_TRANSLATIONS).map((lang) => ({ params: { lang } }))) satisfies GetStaticPaths;
-
-export const GET: APIRoute = ({ params }) => Response.json(checkTexts(params.lang!));
