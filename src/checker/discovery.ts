@@ -3,9 +3,9 @@
 // spec-following homeserver would use, and records every lookup in the trace.
 //
 // Latency is the longest chain of dependent round trips: the .well-known fetch and steps
-// 4-6 for the server name start together, so the addresses of its SRV targets and the
-// legacy SRV are asked while the .well-known is still on its way; A and AAAA always go in
-// parallel, and all SRV targets resolve at once.
+// 4-6 for the server name start together, so the addresses of its SRV targets are asked
+// while the .well-known is still on its way; the legacy SRV goes out with _matrix-fed's, A
+// and AAAA always go in parallel, and all SRV targets resolve at once.
 import type { Clock, DnsClient, DnsResult, HttpClient, HttpResult, SrvData } from './interfaces.ts';
 import type { CheckStatus, Resolution, ResolutionStep, ResolutionTarget } from './report.ts';
 import { DEFAULT_FEDERATION_PORT, dnsQueryName, isIpLiteral, type ServerName } from './server-name.ts';
@@ -154,10 +154,12 @@ function names(host: string, hostHeader: string) {
 }
 
 /**
- * Steps 3.3-3.5 and 4-6. `_matrix._tcp` is asked only when `_matrix-fed._tcp` has no
+ * Steps 3.3-3.5 and 4-6. `_matrix._tcp` is used only when `_matrix-fed._tcp` has no
  * records (NXDOMAIN or NODATA); a resolver failure is not "no records". On such a failure
  * Synapse gives up while Go servers fall back to port 8448; we follow the fallback so the
- * connections can still be tested, and the dns.srv check reports the failure.
+ * connections can still be tested, and the dns.srv check reports the failure. Both are
+ * asked at once: waiting for the first answer before asking the second would put one more
+ * round trip on the most common path, a server name without SRV records.
  */
 async function resolveViaSrv(
   host: string,
@@ -166,11 +168,12 @@ async function resolveViaSrv(
   steps: { srv: ResolutionStep; legacy: ResolutionStep; fallback: ResolutionStep },
   note = '',
 ): Promise<Omit<Discovery, 'wellKnown' | 'name'>> {
-  const fed = await lookupSrv(`_matrix-fed._tcp.${dnsQueryName(host)}`, ctx, note);
-  let legacy: SrvLookup | undefined;
-  if (fed.records.length === 0 && isNoRecords(fed.result)) {
-    legacy = await lookupSrv(`_matrix._tcp.${dnsQueryName(host)}`, ctx, note);
-  }
+  const fedLookup = lookupSrv(`_matrix-fed._tcp.${dnsQueryName(host)}`, ctx, note);
+  const legacyNeeded = fedLookup.then((lookup) => lookup.records.length === 0 && isNoRecords(lookup.result));
+  const legacyNote = `${note} (used only if _matrix-fed._tcp has no records)`.trim();
+  const legacyLookup = lookupSrv(`_matrix._tcp.${dnsQueryName(host)}`, ctx, legacyNote, legacyNeeded);
+  const fed = await fedLookup;
+  const legacy = (await legacyNeeded) ? await legacyLookup : undefined;
   const chosen = fed.records.length > 0 ? fed : legacy?.records.length ? legacy : undefined;
   const srv = { fed, ...(legacy ? { legacy } : {}) };
 
@@ -211,7 +214,11 @@ function dnsStepStatus(result: DnsResult, found: boolean): CheckStatus {
   return isNoRecords(result) ? 'info' : 'fail';
 }
 
-function lookupSrv(name: string, ctx: DiscoveryContext, note = ''): Promise<SrvLookup> {
+/**
+ * One SRV question as a trace step. `needed`, for a lookup asked before it is known to be
+ * needed: the step is graded once that is known, and one that was not needed is only 'info'.
+ */
+function lookupSrv(name: string, ctx: DiscoveryContext, note = '', needed: Promise<boolean> = Promise.resolve(true)): Promise<SrvLookup> {
   const ask = () =>
     ctx.trace.step(
       `srv:${name}`,
@@ -219,11 +226,11 @@ function lookupSrv(name: string, ctx: DiscoveryContext, note = ''): Promise<SrvL
       async (requests) => {
         const result = await queryDns(ctx.dns, name, 'SRV', requests, ctx.signal);
         const records = result.rcode === 'NOERROR' ? srvRecords(result) : [];
-        return { name, result, records: orderSrvRecords(records) };
+        return { name, result, records: orderSrvRecords(records), needed: await needed };
       },
-      (lookup) => dnsStepStatus(lookup.result, lookup.records.length > 0),
+      ({ needed, ...lookup }) => (needed ? dnsStepStatus(lookup.result, lookup.records.length > 0) : 'info'),
     );
-  return once(ctx, `SRV ${name}`, ask);
+  return once(ctx, `SRV ${name}`, ask).then(({ needed: _, ...lookup }) => lookup);
 }
 
 function srvRecords(result: DnsResult): SrvData[] {

@@ -100,11 +100,12 @@ const CASES: Case[] = [
     browserDiscovery: Math.max(PAGE_FETCH, DOH_FIRST + DOH),
   },
   {
-    // Step 6: the .well-known 404 and no SRV (_matrix-fed, then the legacy _matrix) decide.
+    // Step 6: the .well-known 404 and no SRV (_matrix-fed and the legacy _matrix, asked
+    // together) decide.
     id: 'default',
-    proxy: Math.max(PROXY_FETCH, DNS + DNS) + PROXY_PROBE,
-    browser: Math.max(PAGE_FETCH, DOH_FIRST + DOH) + PAGE_FETCH,
-    browserDiscovery: Math.max(PAGE_FETCH, DOH_FIRST + DOH),
+    proxy: Math.max(PROXY_FETCH, DNS) + PROXY_PROBE,
+    browser: Math.max(PAGE_FETCH, DOH_FIRST) + PAGE_FETCH,
+    browserDiscovery: Math.max(PAGE_FETCH, DOH_FIRST),
   },
   {
     // Step 2: no .well-known, no SRV: A/AAAA → connect.

@@ -102,7 +102,11 @@ describe('A2 step table', () => {
       sni: 'matrix.example.net',
       targets: [{ host: 'fed.example.net', port: 8443, addresses: [V4], srv: { name: '_matrix-fed._tcp.matrix.example.net', priority: 10, weight: 5 } }],
     });
-    expect(dns.queries).not.toContain('SRV _matrix._tcp.matrix.example.net');
+    // Asked alongside _matrix-fed (no round trip waits for it), but _matrix-fed has records: unused.
+    expect(dns.queries).toContain('SRV _matrix._tcp.matrix.example.net');
+    expect(report.steps.find((step) => step.id === 'srv:_matrix._tcp.matrix.example.net')?.status).toBe('info');
+    expect(statusOf(report, 'dns.srv.legacy')).toEqual([]);
+    expect(prober!.requests).toHaveLength(1);
     expect(prober!.requests[0]).toMatchObject({ address: V4, port: 8443, sni: 'matrix.example.net', hostHeader: 'matrix.example.net' });
     expect(report.verdict).toBe('pass');
   });
@@ -182,7 +186,17 @@ describe('A2 step table', () => {
       targets: [{ host: 'example.org', port: 8448, addresses: [V4, V6] }],
     });
     expect(dns.queries).toContain('SRV _matrix._tcp.example.org');
+    expect(report.steps.find((step) => step.id === 'srv:_matrix._tcp.example.org')?.status).toBe('info');
     expect(report.verdict).toBe('pass');
+  });
+
+  it('step 5: the legacy SRV is graded in the trace when it was needed: a failure there fails', async () => {
+    const { report } = await checkScenario('example.org', {
+      zone: { 'example.org': { A: [V4] }, '_matrix._tcp.example.org': { rcode: { SRV: 'SERVFAIL' } } },
+    });
+    expect(report.steps.find((step) => step.id === 'srv:_matrix._tcp.example.org')?.status).toBe('fail');
+    expect(report.resolution?.step).toBe('default');
+    expect(finding(report, 'dns.srv').detail).toContain('SERVFAIL');
   });
 });
 
@@ -208,11 +222,17 @@ describe('discovery details', () => {
     expect(report.verdict).toBe('warn');
   });
 
-  it('SERVFAIL on _matrix-fed is a DNS error, legacy is not asked, the 8448 fallback is tested (Part C 3)', async () => {
-    const { report, dns } = await checkScenario('example.org', {
-      zone: { 'example.org': { A: [V4] }, '_matrix-fed._tcp.example.org': { rcode: { SRV: 'SERVFAIL' } } },
+  it('SERVFAIL on _matrix-fed is a DNS error, legacy is not used, the 8448 fallback is tested (Part C 3)', async () => {
+    const { report } = await checkScenario('example.org', {
+      zone: {
+        'example.org': { A: [V4] },
+        '_matrix-fed._tcp.example.org': { rcode: { SRV: 'SERVFAIL' } },
+        '_matrix._tcp.example.org': { SRV: [srv('legacy.example.org', 8449)] },
+        'legacy.example.org': { A: [V4B] },
+      },
     });
-    expect(dns.queries).not.toContain('SRV _matrix._tcp.example.org');
+    expect(report.steps.find((step) => step.id === 'srv:_matrix._tcp.example.org')?.status).toBe('info');
+    expect(statusOf(report, 'dns.srv.legacy')).toEqual([]);
     expect(report.resolution?.step).toBe('default');
     expect(finding(report, 'dns.srv')).toMatchObject({ status: 'fail' });
     expect(finding(report, 'dns.srv').detail).toContain('SERVFAIL');
