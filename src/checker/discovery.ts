@@ -106,10 +106,22 @@ export async function discover(name: ServerName, network: NetworkContext): Promi
   // starts as soon as the answer it depends on is in. Their outcome is used only when the
   // .well-known does not delegate. The SRV certificate and Host stay the server name, never
   // the SRV target.
+  // The .well-known leaves first: every delegated row's chain starts with it, while the
+  // lookups beside it have a round trip to spare unless no SRV is found.
+  const wellKnown = fetchServerWellKnown(name.host, ctx);
   const early = '(started early in case step 3 fails)';
   const viaSrv = resolveViaSrv(name.host, names(name.host, name.host), ctx, { srv: 'srv', legacy: 'srv-legacy', fallback: 'default' }, early);
   const hostLookup = resolveHost(name.host, ctx, early);
-  const { perAddress, ...mainFetch } = await fetchServerWellKnown(name.host, ctx, hostLookup);
+  // Part C 7: different addresses may serve different answers (split brain). Only an
+  // HTTP client that can pin the address can tell.
+  const perAddress = ctx.http.canPinAddress
+    ? hostLookup.then((lookup) =>
+        lookup.addresses.length > 1
+          ? Promise.all(lookup.addresses.map(async (address) => ({ address, ...(await fetchServerWellKnown(name.host, ctx, address)) })))
+          : [],
+      )
+    : Promise.resolve([]);
+  const mainFetch = await wellKnown;
   const delegation = mainFetch.interpretation;
 
   const result = delegation.valid ? await followDelegation(delegation.delegated, delegation.mServer, ctx) : await viaSrv;
@@ -276,43 +288,29 @@ function resolveHost(host: string, ctx: DiscoveryContext, note = ''): Promise<Ho
   return once(ctx, `A/AAAA ${query}`, ask);
 }
 
-async function fetchServerWellKnown(
-  host: string,
-  ctx: NetworkContext,
-  hostLookup: Promise<HostLookup>,
-): Promise<WellKnownFetch & { perAddress: Promise<ServerWellKnownEvidence['perAddress']> }> {
+/** GET the server .well-known, from any address or (`address`) from that one. */
+function fetchServerWellKnown(host: string, ctx: NetworkContext, address?: string): Promise<WellKnownFetch> {
   const url = `https://${host}/.well-known/matrix/server`;
-  const fetchOnce = (address?: string) =>
-    ctx.trace.step(
-      address ? `well-known@${address}` : 'well-known',
-      address ? `GET ${url} via ${address}` : `GET ${url}`,
-      async (requests) => {
-        const response = await fetchHttp(
-          ctx.http,
-          url,
-          {
-            timeoutMs: ctx.requestTimeoutMs,
-            maxBytes: WELL_KNOWN_MAX_BYTES,
-            maxRedirects: MAX_REDIRECTS,
-            signal: ctx.signal,
-            ...(address ? { address } : {}),
-          },
-          requests,
-        );
-        return { url, response, interpretation: interpretServerWellKnown(response) };
-      },
-      (fetched) => wellKnownStepStatus(fetched),
-    );
-  // Part C 7: different addresses may serve different answers (split brain). Only an
-  // HTTP client that can pin the address can tell.
-  const perAddress = ctx.http.canPinAddress
-    ? hostLookup.then((lookup) =>
-        lookup.addresses.length > 1
-          ? Promise.all(lookup.addresses.map(async (address) => ({ address, ...(await fetchOnce(address)) })))
-          : [],
-      )
-    : Promise.resolve([]);
-  return { ...(await fetchOnce()), perAddress };
+  return ctx.trace.step(
+    address ? `well-known@${address}` : 'well-known',
+    address ? `GET ${url} via ${address}` : `GET ${url}`,
+    async (requests) => {
+      const response = await fetchHttp(
+        ctx.http,
+        url,
+        {
+          timeoutMs: ctx.requestTimeoutMs,
+          maxBytes: WELL_KNOWN_MAX_BYTES,
+          maxRedirects: MAX_REDIRECTS,
+          signal: ctx.signal,
+          ...(address ? { address } : {}),
+        },
+        requests,
+      );
+      return { url, response, interpretation: interpretServerWellKnown(response) };
+    },
+    (fetched) => wellKnownStepStatus(fetched),
+  );
 }
 
 function wellKnownStepStatus(fetched: WellKnownFetch): CheckStatus {
