@@ -114,13 +114,11 @@ export async function discover(name: ServerName, network: NetworkContext): Promi
   const hostLookup = resolveHost(name.host, ctx, early);
   // Part C 7: different addresses may serve different answers (split brain). Only an
   // HTTP client that can pin the address can tell.
-  const perAddress = ctx.http.canPinAddress
-    ? hostLookup.then((lookup) =>
-        lookup.addresses.length > 1
-          ? Promise.all(lookup.addresses.map(async (address) => ({ address, ...(await fetchServerWellKnown(name.host, ctx, address)) })))
-          : [],
-      )
-    : Promise.resolve([]);
+  const perAddress = hostLookup.then(({ addresses }) =>
+    ctx.http.canPinAddress && addresses.length > 1
+      ? Promise.all(addresses.map(async (address) => ({ address, ...(await fetchServerWellKnown(name.host, ctx, address)) })))
+      : [],
+  );
   const mainFetch = await wellKnown;
   const delegation = mainFetch.interpretation;
 
@@ -180,14 +178,14 @@ async function resolveViaSrv(
   steps: { srv: ResolutionStep; legacy: ResolutionStep; fallback: ResolutionStep },
   note = '',
 ): Promise<Omit<Discovery, 'wellKnown' | 'name'>> {
-  const fedLookup = lookupSrv(`_matrix-fed._tcp.${dnsQueryName(host)}`, ctx, note);
+  const query = dnsQueryName(host);
+  const fedLookup = lookupSrv(`_matrix-fed._tcp.${query}`, ctx, note);
   const legacyNeeded = fedLookup.then((lookup) => lookup.records.length === 0 && isNoRecords(lookup.result));
-  const legacyNote = `${note} (used only if _matrix-fed._tcp has no records)`.trim();
-  const legacyLookup = lookupSrv(`_matrix._tcp.${dnsQueryName(host)}`, ctx, legacyNote, legacyNeeded);
+  const legacyLookup = lookupSrv(`_matrix._tcp.${query}`, ctx, note, legacyNeeded);
   const fed = await fedLookup;
   const legacy = (await legacyNeeded) ? await legacyLookup : undefined;
   const chosen = fed.records.length > 0 ? fed : legacy?.records.length ? legacy : undefined;
-  const srv = { fed, ...(legacy ? { legacy } : {}) };
+  const srv = { fed, legacy };
 
   if (chosen === undefined) {
     const lookup = await resolveHost(host, ctx, note);
@@ -230,19 +228,20 @@ function dnsStepStatus(result: DnsResult, found: boolean): CheckStatus {
  * One SRV question as a trace step. `needed`, for a lookup asked before it is known to be
  * needed: the step is graded once that is known, and one that was not needed is only 'info'.
  */
-function lookupSrv(name: string, ctx: DiscoveryContext, note = '', needed: Promise<boolean> = Promise.resolve(true)): Promise<SrvLookup> {
+function lookupSrv(name: string, ctx: DiscoveryContext, note = '', needed: boolean | Promise<boolean> = true): Promise<SrvLookup> {
+  let used = true;
   const ask = () =>
     ctx.trace.step(
       `srv:${name}`,
       `SRV ${name} ${note}`.trim(),
       async (requests) => {
         const result = await queryDns(ctx.dns, name, 'SRV', requests, ctx.signal);
-        const records = result.rcode === 'NOERROR' ? srvRecords(result) : [];
-        return { name, result, records: orderSrvRecords(records), needed: await needed };
+        used = await needed;
+        return { name, result, records: orderSrvRecords(result.rcode === 'NOERROR' ? srvRecords(result) : []) };
       },
-      ({ needed, ...lookup }) => (needed ? dnsStepStatus(lookup.result, lookup.records.length > 0) : 'info'),
+      (lookup) => (used ? dnsStepStatus(lookup.result, lookup.records.length > 0) : 'info'),
     );
-  return once(ctx, `SRV ${name}`, ask).then(({ needed: _, ...lookup }) => lookup);
+  return once(ctx, `SRV ${name}`, ask);
 }
 
 function srvRecords(result: DnsResult): SrvData[] {
@@ -293,7 +292,7 @@ function fetchServerWellKnown(host: string, ctx: NetworkContext, address?: strin
   const url = `https://${host}/.well-known/matrix/server`;
   return ctx.trace.step(
     address ? `well-known@${address}` : 'well-known',
-    address ? `GET ${url} via ${address}` : `GET ${url}`,
+    `GET ${url}${address ? ` via ${address}` : ''}`,
     async (requests) => {
       const response = await fetchHttp(
         ctx.http,

@@ -16,7 +16,7 @@ function dnsError(result: DnsResult): string {
 
 /** Every DNS answer the resolution used, named for messages. */
 function usedLookups(discovery: Discovery): { question: string; result: DnsResult }[] {
-  const srv = discovery.srv ? [discovery.srv.fed, ...(discovery.srv.legacy ? [discovery.srv.legacy] : [])] : [];
+  const srv = [discovery.srv?.fed, discovery.srv?.legacy].filter((lookup) => lookup !== undefined);
   return [
     ...srv.map((lookup) => ({ question: `SRV ${lookup.name}`, result: lookup.result })),
     ...discovery.hosts.flatMap((host) => [
