@@ -19,7 +19,8 @@
 //   take the place of its reachability by fetch): its own chain ends at its discovery.
 // Independent work overlaps: the critical path is the longest chain of answers that each
 // depend on the one before, with lookups that might be needed started as early as possible
-// (the checker already starts the server name's SRV and A/AAAA with the .well-known fetch).
+// (the checker starts the server name's SRV, _matrix-fed and legacy _matrix at once, and its
+// A/AAAA with the .well-known fetch).
 // The client chains never outlast the federation chains below, so they do not count: the
 // support .well-known; the client .well-known, then sign-in discovery at its base URL (page
 // 2 + 1, proxy 3 + 2 with the name's answer already known); and the page's CORS check of the
