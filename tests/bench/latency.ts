@@ -27,9 +27,10 @@
 // client file, an OPTIONS that Chromium preflights itself (TLS and two requests in a row),
 // which nothing waits for before the report.
 //
-// The floor: the same critical path asked by a page that does nothing else (explicit-port:
-// one DoH question, then the key fetch, in a fresh context on a page without scripts). What
-// it takes beyond its bound is Chromium's and the rig's own cost (TLS handshakes, the
+// The floor: the same critical path asked by a page that does nothing else, in a fresh
+// context on a page without scripts: explicit-port, one DoH question, then the key fetch;
+// default, the DoH question and the .well-known fetch at once, then the key fetch on 8448.
+// What it takes beyond its bound is Chromium's and the rig's own cost (TLS handshakes, the
 // network service, timers under load), which no page code can remove; a page check's wall
 // time minus the floor is what the island adds.
 import { once } from 'node:events';
@@ -41,6 +42,7 @@ import type { Browser } from 'playwright-core';
 import { base64url, encodeQuery } from '../../src/adapters/browser/dns-wire.ts';
 import { proxyReportUrl } from '../../src/adapters/browser/proxy.ts';
 import type { Report } from '../../src/checker/report.ts';
+import { DEFAULT_FEDERATION_PORT } from '../../src/checker/server-name.ts';
 import { siteFiles } from '../../src/server/static-site.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import type { ResolvedScenario } from '../rig/build.ts';
@@ -52,8 +54,8 @@ import { scoped } from './resources.ts';
 import { scenarioRow, startRigProxy } from './rig-proxy.ts';
 
 const DELAY_MS = 50;
-/** The case whose bare critical path a page can ask by itself (see "The floor" above). */
-const FLOOR_CASE = 'explicit-port';
+/** The cases whose bare critical path a page can ask by itself (see "The floor" above). */
+const FLOOR_CASES = new Set(['explicit-port', 'default']);
 const RUNS = 5;
 /** Extra runs of each page case under Chromium's performance trace, for the breakdown. */
 const TRACED_RUNS = 3;
@@ -147,7 +149,7 @@ export function latencyFigures(siteDir: string): Promise<Figure[]> {
         const lowerBound = bound(c, mode);
         const name = `latency.${mode}.${c.id}`;
         figures.push(figure(`${name}.wall`, Math.round(wall), 'ms'), figure(`${name}.bound`, lowerBound, 'ms'), figure(`${name}.ratio`, wall / lowerBound, 'x', atMost(RATIO_TARGET)));
-        if (mode === 'browser' && c.id === FLOOR_CASE) {
+        if (mode === 'browser' && FLOOR_CASES.has(c.id)) {
           const floors: number[] = [];
           for (let run = 0; run < RUNS; run++) floors.push(await timeFloor(browser, rig, staticSite.url, row));
           figures.push(figure(`${name}.floor`, Math.round(median(floors)), 'ms'), figure(`${name}.floor-ratio`, median(floors) / lowerBound, 'x'));
@@ -256,11 +258,13 @@ async function timeBrowserCheck(
 }
 
 /**
- * The floor of FLOOR_CASE: its A question to the page's DoH resolver, then its key fetch,
- * from a fresh context on one of the site's data files (same origin as the island, no script).
+ * The floor of a FLOOR_CASES row: its A question to the page's DoH resolver (with the server
+ * .well-known at the same time when the name has no port), then its key fetch, from a fresh
+ * context on one of the site's data files (same origin as the island, no script).
  */
 async function timeFloor(browser: Browser, rig: RigState, base: string, row: ResolvedScenario): Promise<number> {
-  const host = row.serverName.slice(0, row.serverName.lastIndexOf(':'));
+  const explicitPort = /:\d+$/.test(row.serverName);
+  const host = explicitPort ? row.serverName.slice(0, row.serverName.lastIndexOf(':')) : row.serverName;
   const question = new URL(rig.doh.wire);
   question.searchParams.set('dns', base64url(encodeQuery(host, 'A')));
   const context = await browser.newContext();
@@ -268,18 +272,29 @@ async function timeFloor(browser: Browser, rig: RigState, base: string, row: Res
     const page = await context.newPage();
     await page.goto(new URL('unstable-features.json', base).href);
     return await page.evaluate(
-      async ({ dnsUrl, keysUrl }) => {
+      async ({ dnsUrl, wellKnownUrl, keysUrl }) => {
         const started = performance.now();
         const init: RequestInit = { credentials: 'omit', cache: 'no-store' };
-        const dns = await fetch(dnsUrl, { ...init, headers: { accept: 'application/dns-message' } });
+        const asked = async (url: string, headers: HeadersInit = {}) => {
+          const response = await fetch(url, { ...init, headers });
+          await response.arrayBuffer();
+          return response;
+        };
+        const [dns] = await Promise.all([
+          asked(dnsUrl, { accept: 'application/dns-message' }),
+          // The rig's .well-known answers 404 here: the answer, not its status, ends the wait.
+          ...(wellKnownUrl ? [asked(wellKnownUrl)] : []),
+        ]);
         if (!dns.ok) throw new Error(`DoH: HTTP ${dns.status}`);
-        await dns.arrayBuffer();
-        const keys = await fetch(keysUrl, init);
+        const keys = await asked(keysUrl);
         if (!keys.ok) throw new Error(`${keysUrl}: HTTP ${keys.status}`);
-        await keys.text();
         return performance.now() - started;
       },
-      { dnsUrl: question.href, keysUrl: `https://${row.serverName}/_matrix/key/v2/server` },
+      {
+        dnsUrl: question.href,
+        wellKnownUrl: explicitPort ? null : `https://${host}/.well-known/matrix/server`,
+        keysUrl: `https://${explicitPort ? row.serverName : `${host}:${DEFAULT_FEDERATION_PORT}`}/_matrix/key/v2/server`,
+      },
     );
   } finally {
     await context.close();
