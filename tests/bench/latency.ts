@@ -42,7 +42,8 @@ import type { Browser } from 'playwright-core';
 import { base64url, encodeQuery } from '../../src/adapters/browser/dns-wire.ts';
 import { proxyReportUrl } from '../../src/adapters/browser/proxy.ts';
 import type { Report } from '../../src/checker/report.ts';
-import { DEFAULT_FEDERATION_PORT } from '../../src/checker/server-name.ts';
+import { connectionKey } from '../../src/checker/evidence.ts';
+import { DEFAULT_FEDERATION_PORT, parseServerName } from '../../src/checker/server-name.ts';
 import { siteFiles } from '../../src/server/static-site.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import type { ResolvedScenario } from '../rig/build.ts';
@@ -263,8 +264,9 @@ async function timeBrowserCheck(
  * context on one of the site's data files (same origin as the island, no script).
  */
 async function timeFloor(browser: Browser, rig: RigState, base: string, row: ResolvedScenario): Promise<number> {
-  const explicitPort = /:\d+$/.test(row.serverName);
-  const host = explicitPort ? row.serverName.slice(0, row.serverName.lastIndexOf(':')) : row.serverName;
+  const parsed = parseServerName(row.serverName);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const { host, port } = parsed.name;
   const question = new URL(rig.doh.wire);
   question.searchParams.set('dns', base64url(encodeQuery(host, 'A')));
   const context = await browser.newContext();
@@ -292,8 +294,8 @@ async function timeFloor(browser: Browser, rig: RigState, base: string, row: Res
       },
       {
         dnsUrl: question.href,
-        wellKnownUrl: explicitPort ? null : `https://${host}/.well-known/matrix/server`,
-        keysUrl: `https://${explicitPort ? row.serverName : `${host}:${DEFAULT_FEDERATION_PORT}`}/_matrix/key/v2/server`,
+        wellKnownUrl: port === undefined ? `https://${host}/.well-known/matrix/server` : null,
+        keysUrl: `https://${connectionKey(host, port ?? DEFAULT_FEDERATION_PORT)}/_matrix/key/v2/server`,
       },
     );
   } finally {
