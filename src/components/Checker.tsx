@@ -5,7 +5,7 @@ import type { ProgressEvent } from '../checker/trace.ts';
 import { detectProxy, runProxy, type ProxyStatus } from '../adapters/browser/proxy.ts';
 import type { BrowserCheckOutcome } from '../adapters/browser/check.ts';
 import { ServerForm } from './ServerForm.tsx';
-import { RunProgress, type StepProgress } from './RunProgress.tsx';
+import { PROGRESS_DELAY_MS, PROGRESS_INTERVAL_MS, RunProgress, type StepProgress } from './RunProgress.tsx';
 import { ResultSummary } from './ResultSummary.tsx';
 import { RecentChecks } from './RecentChecks.tsx';
 import { SettingsPanel } from './SettingsPanel.tsx';
@@ -38,9 +38,6 @@ export type RunState =
 
 /** How long a finished report waits at most for the check texts of the page's language. */
 const CHECK_TEXTS_TIMEOUT_MS = 5000;
-
-/** How often the steps of a running check are redrawn at most (see onProgress). */
-export const PROGRESS_INTERVAL_MS = 100;
 
 /** Runs `work` when the browser is idle; returns what cancels it. Safari has no
  * requestIdleCallback: a timer at least lets the page's own work go first. */
@@ -119,8 +116,9 @@ export default function Checker(props: CheckerProps) {
 
   // Progress goes on screen PROGRESS_INTERVAL_MS after it changed, all that changed meanwhile
   // at once: a check reports dozens of steps within a few round trips, and each redraw (style,
-  // layout, paint) would sit between an answer and the request that depends on it. A check
-  // that ends sooner shows its verdict without drawing its steps first.
+  // layout, paint) would sit between an answer and the request that depends on it. The first
+  // waits PROGRESS_DELAY_MS: until then the running summary is feedback enough, and a check
+  // that ends sooner shows its verdict without a list of steps flashing up before it.
   let latestSteps: StepProgress[] = [];
   let progressTimer: ReturnType<typeof setTimeout> | undefined;
   const onProgress = (event: ProgressEvent) => {
@@ -128,10 +126,13 @@ export default function Checker(props: CheckerProps) {
     const entry: StepProgress =
       event.type === 'step-start' ? { id, label, status: 'running' } : { id, label, status: event.step.status, durationMs: event.step.durationMs };
     latestSteps = latestSteps.some((step) => step.id === id) ? latestSteps.map((step) => (step.id === id ? entry : step)) : [...latestSteps, entry];
-    progressTimer ??= setTimeout(() => {
-      progressTimer = undefined;
-      setSteps(latestSteps);
-    }, PROGRESS_INTERVAL_MS);
+    progressTimer ??= setTimeout(
+      () => {
+        progressTimer = undefined;
+        setSteps(latestSteps);
+      },
+      steps().length ? PROGRESS_INTERVAL_MS : PROGRESS_DELAY_MS,
+    );
   };
 
   /** The proxy's part and the page's: each sends its first requests at once when what it needs is known. */

@@ -5,6 +5,12 @@ import { Index, Show } from 'solid-js';
 import type { CheckStatus } from '../checker/report.ts';
 import { useTexts } from './labels.ts';
 
+/** How long a check runs before its steps go on screen (Checker.tsx, onProgress). Not in
+ * Checker.tsx itself: the island's entry chunk keeps its module's exports. */
+export const PROGRESS_DELAY_MS = 500;
+/** How often they are redrawn at most after that. */
+export const PROGRESS_INTERVAL_MS = 100;
+
 export interface StepProgress {
   id: string;
   label: string;

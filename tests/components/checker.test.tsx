@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { render, fireEvent, waitFor, cleanup, screen } from '@solidjs/testing-library';
-import Checker, { PROGRESS_INTERVAL_MS } from '../../src/components/Checker.tsx';
+import Checker from '../../src/components/Checker.tsx';
+import { PROGRESS_DELAY_MS, PROGRESS_INTERVAL_MS } from '../../src/components/RunProgress.tsx';
 import { fakeEngine, finding, report, XSS } from './fake-engine.ts';
 import { ENGLISH } from '../../src/components/labels.en.ts';
 
@@ -314,28 +315,61 @@ describe('while a check runs, and after', () => {
     await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
   });
 
-  it('renders the steps reported within one progress interval in one go, when it ends', async () => {
-    // The island's progress timer is held back; every other timer runs as usual.
-    const progressTimers: (() => void)[] = [];
+  /** Holds back the island's progress timers, with the delay each asked for; every other timer runs. */
+  function holdProgressTimers() {
+    const held: { ms: number; draw: () => void }[] = [];
     const realSetTimeout = globalThis.setTimeout;
-    vi.stubGlobal('setTimeout', ((work: () => void, ms?: number) => (ms === PROGRESS_INTERVAL_MS ? (progressTimers.push(work), 0) : realSetTimeout(work, ms))) as typeof setTimeout);
+    vi.stubGlobal('setTimeout', ((work: () => void, ms?: number) =>
+      ms === PROGRESS_DELAY_MS || ms === PROGRESS_INTERVAL_MS ? (held.push({ ms, draw: work }), 0) : realSetTimeout(work, ms)) as typeof setTimeout);
+    return held;
+  }
+
+  it('draws the first steps PROGRESS_DELAY_MS into the check, all reported by then in one go, and later ones each interval', async () => {
+    const held = holdProgressTimers();
+    let next!: () => void;
     let finish!: () => void;
     const load = scriptedEngine(async (options) => {
       options.onProgress({ type: 'step-start', step: { id: 'srv', label: 'SRV lookup', startedMs: 5 } });
       options.onProgress({ type: 'step-finish', step: { id: 'srv', label: 'SRV lookup', status: 'info', startedMs: 5, durationMs: 50, requests: [] } });
+      await new Promise<void>((resolve) => (next = resolve));
+      options.onProgress({ type: 'step-start', step: { id: 'keys', label: 'Keys', startedMs: 700 } });
       await new Promise<void>((resolve) => (finish = resolve));
     });
     history.replaceState(null, '', '/?server=example.org');
     const { findByRole } = render(() => <Checker engine={load} detect={noProxy} texts={ENGLISH} />);
     const progress = await findByRole('list', { name: 'Progress' });
-    await waitFor(() => expect(progressTimers).toHaveLength(1));
-    // Three events, one redraw asked for, nothing rendered before it.
-    expect(progress.querySelectorAll('li')).toHaveLength(0);
-    progressTimers.splice(0).forEach((draw) => draw());
-    expect([...progress.querySelectorAll('li')].map((row) => row.getAttribute('data-status'))).toEqual(['running', 'info']);
+    await waitFor(() => expect(held).toHaveLength(1));
+    // The fake engine's own steps and these two: one redraw asked for, after the delay, nothing drawn before it.
+    expect(held[0].ms).toBe(PROGRESS_DELAY_MS);
+    expect(progress.querySelectorAll('li').length).toBe(0);
+    held.splice(0).forEach(({ draw }) => draw());
+    expect([...progress.querySelectorAll('li')].slice(-2).map((row) => row.getAttribute('data-status'))).toEqual(['running', 'info']);
+    next();
+    await waitFor(() => expect(held).toHaveLength(1));
+    expect(held[0].ms).toBe(PROGRESS_INTERVAL_MS);
+    held.splice(0).forEach(({ draw }) => draw());
+    expect(progress.lastElementChild?.textContent).toBe('RunningKeys');
     finish();
     await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
-    expect(progressTimers).toHaveLength(0);
+    expect(held).toHaveLength(0);
+  });
+
+  it('shows the verdict of a check that ends within PROGRESS_DELAY_MS without drawing a step first', async () => {
+    const drawnRows: Node[] = [];
+    new MutationObserver((records) => drawnRows.push(...records.flatMap((record) => [...record.addedNodes]).filter((node) => node.nodeName === 'LI' && node.parentElement?.matches('.fc-progress'))))
+      .observe(document.body, { subtree: true, childList: true });
+    // Longer than a progress interval, shorter than the delay: real timers, in order.
+    const checkMs = 2.5 * PROGRESS_INTERVAL_MS;
+    expect(checkMs).toBeLessThan(PROGRESS_DELAY_MS);
+    const load = scriptedEngine(async (options) => {
+      options.onProgress({ type: 'step-start', step: { id: 'srv', label: 'SRV lookup', startedMs: 5 } });
+      options.onProgress({ type: 'step-finish', step: { id: 'srv', label: 'SRV lookup', status: 'info', startedMs: 5, durationMs: 50, requests: [] } });
+      await new Promise((resolve) => setTimeout(resolve, checkMs));
+    });
+    history.replaceState(null, '', '/?server=example.org');
+    render(() => <Checker engine={load} detect={noProxy} texts={ENGLISH} />);
+    await waitFor(() => expect(results().dataset.verdict).toBe('warn'));
+    expect(drawnRows).toEqual([]);
   });
 
   it('puts the verdict on screen before it builds the findings', async () => {
