@@ -7,7 +7,7 @@ import { reachFromBrowser } from './connections.ts';
 import { gatherRtc } from './rtc-discovery.ts';
 import { discover, type Discovery, type NetworkContext } from './discovery.ts';
 import type { OutgoingTesting } from './outgoing.ts';
-import { CHECK_AREAS, connectionKey, type KnownFeature, type CheckArea, type CheckHead, type CheckMeta, type ConnectionCheck, type Evidence, type Outcome, type ProbeEvidence, type ReportCheck } from './evidence.ts';
+import { CHECK_AREAS, type KnownFeature, type CheckArea, type CheckHead, type CheckMeta, type Evidence, type Outcome, type ProbeEvidence, type ReportCheck } from './evidence.ts';
 import type { Clock, DnsClient, HttpClient } from './interfaces.ts';
 import { CHECK_HEADS, REPORT_CHECKS } from './registry.ts';
 import { REPORT_SCHEMA, type CheckStatus, type ConnectionReport, type Finding, type Report, type Verdict } from './report.ts';
@@ -45,8 +45,8 @@ export interface CheckDeps {
 /** What a front end that can open connections adds (probing.ts). */
 export interface ConnectionTesting {
   probeAll(discovery: Discovery, ctx: NetworkContext): Promise<ProbeEvidence[]>;
-  /** The logic of the registry's CONNECTION_HEADS. */
-  checks: readonly ConnectionCheck[];
+  /** A CONNECTION_HEADS check's findings, one per connection it judges; null without its logic. */
+  findings(head: CheckHead, probes: ProbeEvidence[], evidence: Evidence): Finding[] | null;
   summarize(probe: ProbeEvidence, findings: Finding[]): ConnectionReport;
 }
 
@@ -111,7 +111,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
   } finally {
     clearTimeout(timer);
   }
-  const checks = evaluate(evidence, deps.connections?.checks ?? [], deps.outgoing?.checks ?? []);
+  const checks = evaluate(evidence, deps.connections, deps.outgoing?.checks ?? []);
   deps.onEvidence?.(evidence);
   return {
     schema: REPORT_SCHEMA,
@@ -129,13 +129,12 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
 }
 
 /** Runs every registered check over the evidence, in registry order. */
-function evaluate(evidence: Evidence, connectionChecks: readonly ConnectionCheck[], outgoingChecks: readonly ReportCheck[]): Finding[] {
+function evaluate(evidence: Evidence, connections: ConnectionTesting | undefined, outgoingChecks: readonly ReportCheck[]): Finding[] {
   const reportChecks = new Map([...REPORT_CHECKS, ...outgoingChecks].map((check) => [check.meta.id, check]));
-  const perConnection = new Map(connectionChecks.map((check) => [check.meta.id, check]));
   return CHECK_HEADS.flatMap((head) => {
     const check = reportChecks.get(head.id);
     if (check) return check.run(evidence).map((outcome) => toFinding(check.meta, outcome));
-    return head.area === 'outgoing' ? notTestedOutgoing(head, evidence) : connectionFindings(head, perConnection.get(head.id), evidence);
+    return head.area === 'outgoing' ? notTestedOutgoing(head, evidence) : connectionFindings(head, connections, evidence);
   });
 }
 
@@ -146,16 +145,10 @@ function notTestedOutgoing(head: CheckHead, evidence: Evidence): Finding[] {
 }
 
 /** Without probes (or without the check's logic, which comes with them) it is not tested. */
-function connectionFindings(head: CheckHead, check: ConnectionCheck | undefined, evidence: Evidence): Finding[] {
+function connectionFindings(head: CheckHead, connections: ConnectionTesting | undefined, evidence: Evidence): Finding[] {
   const targets = evidence.discovery?.resolution.targets ?? [];
   if (!targets.some((target) => target.addresses.length > 0)) return [];
-  if (evidence.probes === null || !check) return [notTested(head, NOT_TESTED)];
-  return evidence.probes.flatMap((probe) => {
-    const outcome = check.perConnection(probe, evidence);
-    if (outcome === null) return [];
-    const connection = connectionKey(probe.request.address, probe.request.port);
-    return [toFinding(check.meta, { ...outcome, detail: `${connection}: ${outcome.detail}`, data: { connection, ...outcome.data } })];
-  });
+  return (evidence.probes && connections?.findings(head, evidence.probes, evidence)) ?? [notTested(head, NOT_TESTED)];
 }
 
 /** A check this front end cannot run, by its head: a skip needs no fix. */
@@ -163,7 +156,7 @@ function notTested(head: CheckHead, detail: string): Finding {
   return { id: head.id, status: 'skip', title: head.title, detail, docs: head.docs };
 }
 
-function toFinding(meta: CheckMeta, outcome: Outcome): Finding {
+export function toFinding(meta: CheckMeta, outcome: Outcome): Finding {
   const needsFix = outcome.status === 'fail' || outcome.status === 'warn';
   return {
     id: meta.id,
@@ -182,13 +175,16 @@ export function findingConnection(finding: Finding): string | undefined {
   return typeof data?.connection === 'string' ? data.connection : undefined;
 }
 
+/** Areas about clients, not federation: client discovery, sign-in, calls, support. */
+export const CLIENT_AREAS: ReadonlySet<string> = new Set(['client', 'auth', 'rtc', 'support']);
+
 /**
- * Their failures cap the verdict at warn. client, auth, rtc, support: about clients, not
- * federation. outgoing: the verdict answers "can others federate with this server" (as
- * FederationOK and probe_success do), and an outgoing test also depends on fedcheck's own
- * name being reachable and on the target's key fetching, which may back off after a failure.
+ * Their failures cap the verdict at warn: the client areas, and outgoing, because the verdict
+ * answers "can others federate with this server" (as FederationOK and probe_success do), and
+ * an outgoing test also depends on fedcheck's own name being reachable and on the target's key
+ * fetching, which may back off after a failure.
  */
-const ADVISORY_AREAS = new Set(['client', 'auth', 'rtc', 'support', 'outgoing']);
+const ADVISORY_AREAS = new Set([...CLIENT_AREAS, 'outgoing']);
 
 export function areaStatuses(findings: Finding[]): Report['areas'] {
   const areaOf = new Map(CHECK_HEADS.map((head) => [head.id, head.area]));
@@ -209,12 +205,8 @@ export function areaStatuses(findings: Finding[]): Report['areas'] {
  * broken); warn when it works with problems (one of several addresses fails, deprecated
  * records, expiring certificates, client discovery problems); else pass.
  */
-/** Areas about clients: a strict client check lets their failures fail the verdict. */
-const CLIENT_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
-
 /**
- * The report with a strict client verdict: sign-in, calls, client discovery and support
- * failures fail it too (asked for with `fedcheck --strict` or `?strict=1`). The checks are
+ * The report with a strict client verdict: failures in the client areas fail it too (asked for with `fedcheck --strict` or `?strict=1`). The checks are
  * the same; only the verdict is computed otherwise, so a shared run serves both.
  */
 export function withStrictClientVerdict(report: Report): Report {

@@ -1,8 +1,8 @@
 // Connection testing for the front ends that can open connections (proxy, CLI): TCP, TLS
 // and the version and keys endpoints on every address, and the checks that judge them.
 // The browser bundle leaves all of it out; it reports these checks as not tested.
-import { connectionKey, type ConnectionCheck, type ProbeEvidence } from './evidence.ts';
-import { findingConnection, type ConnectionTesting } from './check.ts';
+import { connectionKey, type ConnectionCheck, type Evidence, type ProbeEvidence } from './evidence.ts';
+import { findingConnection, toFinding, type ConnectionTesting } from './check.ts';
 import { connectionTcp, tlsCertificateExpiry, tlsCertificateName, tlsCertificateTrusted, tlsHandshake, tlsVersion, trustedByPeers } from './checks/connection.ts';
 import { federationHostWithPort, federationServer, federationVersion } from './checks/federation.ts';
 import {
@@ -43,7 +43,25 @@ export const CONNECTION_CHECKS: readonly ConnectionCheck[] = [
 ];
 
 export function connectionTesting(prober: Prober): ConnectionTesting {
-  return { probeAll: (discovery, ctx) => probeAll(discovery, ctx, prober), checks: CONNECTION_CHECKS, summarize: connectionReport };
+  const checks = new Map(CONNECTION_CHECKS.map((check) => [check.meta.id, check]));
+  return {
+    probeAll: (discovery, ctx) => probeAll(discovery, ctx, prober),
+    findings: (head, probes, evidence) => {
+      const check = checks.get(head.id);
+      return check ? perConnectionFindings(check, probes, evidence) : null;
+    },
+    summarize: connectionReport,
+  };
+}
+
+/** One finding per connection the check judges, named by it (`data.connection`, which the verdict counts by). */
+function perConnectionFindings(check: ConnectionCheck, probes: ProbeEvidence[], evidence: Evidence): Finding[] {
+  return probes.flatMap((probe) => {
+    const outcome = check.perConnection(probe, evidence);
+    if (outcome === null) return [];
+    const connection = connectionKey(probe.request.address, probe.request.port);
+    return [toFinding(check.meta, { ...outcome, detail: `${connection}: ${outcome.detail}`, data: { connection, ...outcome.data } })];
+  });
 }
 
 async function probeAll(discovery: Discovery, ctx: NetworkContext, prober: Prober): Promise<ProbeEvidence[]> {

@@ -1,7 +1,7 @@
 // The checking engine of the page, loaded after the page (the core is most of the island's
 // weight): the core with DoH and fetch, and, when a proxy was found, the proxy's report,
 // which the island has already requested, merged in for what a page cannot see.
-import { areaStatuses, runCheck, verdictOf } from '../../checker/check.ts';
+import { areaStatuses, CLIENT_AREAS, runCheck, verdictOf } from '../../checker/check.ts';
 import type { ProgressEvent } from '../../checker/trace.ts';
 export { connectionKey } from '../../checker/evidence.ts';
 import { checkHead } from '../../checker/registry.ts';
@@ -41,8 +41,6 @@ export type BrowserCheck = (serverName: string, options: BrowserCheckOptions) =>
 /** What only the proxy can test: raw connections, TLS details, the federation API, keys, and
  * outgoing federation (the target fetching the proxy's own keys). */
 const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys', 'outgoing']);
-/** What the page itself sees best: what web clients, which need CORS, see. */
-const PAGE_AREAS = new Set(['client', 'auth', 'rtc', 'support']);
 
 /**
  * The names of unstable feature flags, a data file of the site, read as the engine loads so
@@ -102,13 +100,14 @@ export function areaOf(id: string): string {
  */
 export function mergeReports(browser: Report, proxy: Report, proxyStep: TraceStep): Report {
   const blind = unreadableServerWellKnown(browser) !== undefined;
-  // A page area the page has no finding in (sign-in when the client file was unreadable), or
-  // only one it could not decide (a client file the browser could not reach), is the proxy's.
+  // The page sees the client areas best (web clients need CORS). One it has no finding in
+  // (sign-in when the client file was unreadable), or only one it could not decide (a client
+  // file the browser could not reach), is the proxy's.
   const undecided = (finding: Finding) => (finding.data as { unreachableFromBrowser?: boolean } | undefined)?.unreachableFromBrowser === true;
   const seenByPage = new Set(browser.checks.filter((finding) => !undecided(finding)).map((finding) => areaOf(finding.id)));
   const fromProxy = (finding: Finding) => {
     const area = areaOf(finding.id);
-    return PAGE_AREAS.has(area) ? !seenByPage.has(area) : blind || PROXY_AREAS.has(area);
+    return CLIENT_AREAS.has(area) ? !seenByPage.has(area) : blind || PROXY_AREAS.has(area);
   };
   const checks = [
     ...browser.checks.filter((finding) => !fromProxy(finding)),

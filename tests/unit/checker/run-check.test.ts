@@ -83,6 +83,33 @@ describe('progress', () => {
   });
 });
 
+describe('connection checks', () => {
+  const deps = () => ({ dns: fakeDns({ 'example.org': { A: ['93.184.215.10', '93.184.215.11'] } }), http: fakeHttp({}), clock: fixedClock(), source: 'proxy' as const });
+
+  it('come from the connection testing, one finding per connection, named by it and in registry order', async () => {
+    const report = await runCheck('example.org', { ...deps(), connections: connectionTesting(fakeProber({ nowMs: Date.now() })) });
+    const tcp = report.checks.filter((finding) => finding.id === 'connection.tcp');
+    expect(tcp.map((finding) => finding.data)).toEqual([
+      expect.objectContaining({ connection: '93.184.215.10:8448' }),
+      expect.objectContaining({ connection: '93.184.215.11:8448' }),
+    ]);
+    expect(tcp[0].detail).toMatch(/^93\.184\.215\.10:8448: /);
+    const order = CHECK_HEADS.map((head) => head.id);
+    const ids = report.checks.map((finding) => finding.id);
+    expect(ids).toEqual([...ids].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+  });
+
+  it('are not tested without connection testing, or for a check whose logic it lacks', async () => {
+    const page = await runCheck('example.org', deps());
+    expect(page.checks.filter((finding) => CONNECTION_HEADS.some((head) => head.id === finding.id)).map((finding) => finding.status)).toEqual(CONNECTION_HEADS.map(() => 'skip'));
+    const full = connectionTesting(fakeProber({ nowMs: Date.now() }));
+    const withoutTcp = { ...full, findings: (...args: Parameters<typeof full.findings>) => (args[0].id === 'connection.tcp' ? null : full.findings(...args)) };
+    const report = await runCheck('example.org', { ...deps(), connections: withoutTcp });
+    expect(report.checks.filter((finding) => finding.id === 'connection.tcp')).toEqual([expect.objectContaining({ status: 'skip', detail: expect.stringContaining('Not tested') })]);
+    expect(report.checks.filter((finding) => finding.id === 'tls.handshake')).toHaveLength(2);
+  });
+});
+
 describe('failures of the environment', () => {
   it('adapters that throw become failed requests, not a crashed check', async () => {
     const broken = {
