@@ -12,6 +12,7 @@ import { OUTGOING_CHECKS } from '../../src/checker/outgoing.ts';
 import { checkerTexts, checkTexts } from '../../src/components/checker-texts.ts';
 import { bytesFigures, moduleGraph } from '../bench/bytes.ts';
 import { formatFigure } from '../bench/figure.ts';
+import { COMPILE_HINT } from '../../src/build/engine-compile-hint.ts';
 
 const dist = fileURLToPath(new URL('../../dist', import.meta.url));
 const islandUrls = (html: string) => [...html.matchAll(/(?:component|renderer)-url="([^"]+)"/g)].map((match) => match[1]);
@@ -40,6 +41,14 @@ describe('island weight', () => {
     const later = [...atCheck].filter((file) => !atLoad.has(file));
     expect(later.some((file) => /\/check\.[^/]+\.js$/.test(file))).toBe(true);
     expect(later.some((file) => /\/ReportView\.[^/]+\.js$/.test(file))).toBe(true);
+  });
+
+  it('marks the engine, and only the engine, for eager compilation on its first line', () => {
+    const bundles = readdirSync(join(dist, '_astro')).filter((file) => file.endsWith('.js'));
+    const hinted = bundles.filter((file) => readFileSync(join(dist, '_astro', file), 'utf8').startsWith(`${COMPILE_HINT}\n`));
+    expect(hinted).toHaveLength(1);
+    expect(hinted[0]).toMatch(/^check\.[^/]+\.js$/);
+    expect([...atCheck].filter((file) => !atLoad.has(file)).some((file) => file.endsWith(`/${hinted[0]}`))).toBe(true);
   });
 
   it('leaves out what a page never runs: check descriptions, the per-connection and outgoing checks and their fixes', () => {
