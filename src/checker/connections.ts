@@ -7,7 +7,7 @@ import type { HttpResult } from './interfaces.ts';
 import type { ResolutionTarget } from './report.ts';
 import { fetchHttp } from './trace.ts';
 
-/** Enough for keys with many old keys (as the prober allows); the body is not the point. */
+/** Enough for keys with many old keys (as the prober allows). */
 const KEYS_MAX_BYTES = 256 * 1024;
 
 export async function reachFromBrowser(discovery: Discovery, ctx: NetworkContext): Promise<BrowserReach[]> {
@@ -22,7 +22,8 @@ export async function reachFromBrowser(discovery: Discovery, ctx: NetworkContext
       async (requests) => {
         // A certificate for the server name fails an SRV target's URL: the reachability
         // answer must not wait for that read to fail first.
-        const options = { timeoutMs: ctx.requestTimeoutMs, maxBytes: KEYS_MAX_BYTES, maxRedirects: 0, reachabilityAlongside: true, signal: ctx.signal };
+        // Only whether it answered counts, not what: the body is left unread.
+        const options = { timeoutMs: ctx.requestTimeoutMs, maxBytes: KEYS_MAX_BYTES, maxRedirects: 0, bodyWanted: () => false, reachabilityAlongside: true, signal: ctx.signal };
         return { target, url, response: await fetchHttp(ctx.http, url, options, requests) };
       },
       // A failure the browser cannot judge is a note in the trace, as in the findings.

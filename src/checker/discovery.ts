@@ -301,6 +301,8 @@ function fetchServerWellKnown(host: string, ctx: NetworkContext, address?: strin
           timeoutMs: ctx.requestTimeoutMs,
           maxBytes: WELL_KNOWN_MAX_BYTES,
           maxRedirects: MAX_REDIRECTS,
+          // Only a 200 delegates (spec step 3); nothing reads another answer's body.
+          bodyWanted: (status) => status === 200,
           signal: ctx.signal,
           ...(address ? { address } : {}),
         },

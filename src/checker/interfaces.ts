@@ -56,6 +56,12 @@ export interface HttpRequest {
   /** 0 means do not follow redirects. */
   maxRedirects: number;
   /**
+   * Whether the caller reads the body of an answer with this status (default: always). For
+   * other statuses the client answers as soon as the headers are in, with body '': a browser
+   * learns where a body ends some milliseconds after its headers, on a check's longest chain.
+   */
+  bodyWanted?: (status: number) => boolean;
+  /**
    * Connect to this address instead of resolving the URL's host (TLS and Host still use
    * the URL's host). Only honoured by clients that set `canPinAddress`.
    */

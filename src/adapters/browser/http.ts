@@ -25,7 +25,7 @@ export interface BrowserHttpOptions {
 export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   return {
-    async get(url, { method = 'GET', headers, timeoutMs, maxBytes, maxRedirects, reachabilityAlongside, signal }) {
+    async get(url, { method = 'GET', headers, timeoutMs, maxBytes, maxRedirects, bodyWanted, reachabilityAlongside, signal }) {
       const started = performance.now();
       const timeout = AbortSignal.timeout(timeoutMs);
       const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -63,7 +63,7 @@ export function browserHttp(options: BrowserHttpOptions = {}): HttpClient {
         if (response.type === 'opaqueredirect') {
           return failed('redirect-limit', 'the server answers with a redirect, and this request follows none; the browser does not show where to');
         }
-        const body = await readLimited(response, maxBytes);
+        const body = bodyWanted?.(response.status) === false ? (response.body?.cancel().catch(() => {}), '') : await readLimited(response, maxBytes);
         if (body === null) return failed('too-large', `the body is over ${maxBytes} bytes`);
         const headers: Record<string, string> = Object.fromEntries(response.headers);
         // A cross-origin read only succeeds when the answer, and every redirect before it,

@@ -12,6 +12,8 @@ export interface ExchangeRequest {
   headers: Record<string, string>;
   body?: string;
   maxBytes: number;
+  /** HttpRequest.bodyWanted: when false for the status, the answer is the headers and body ''. */
+  bodyWanted?: (status: number) => boolean;
   /** Aborting it cuts the exchange; a TimeoutError reason makes it a "timeout". */
   signal: AbortSignal;
   /** Opens the connection, or hands over one already open; it carries this request only. */
@@ -57,6 +59,14 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
     signal.addEventListener('abort', onAbort, { once: true });
     req.on('error', fail);
     req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      if (request.bodyWanted?.(status) === false) {
+        signal.removeEventListener('abort', onAbort);
+        resolve({ status, headers: flattenHeaders(res.headers), body: '' });
+        // The connection carries this request only: closing it drops the rest of the body.
+        req.destroy();
+        return;
+      }
       res.on('error', fail);
       res.on('close', () => {
         if (!res.complete) fail(new TransportError('network', 'connection closed before the response was complete', 'ECONNRESET'));
@@ -74,7 +84,7 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
       res.on('end', () => {
         signal.removeEventListener('abort', onAbort);
         resolve({
-          status: res.statusCode ?? 0,
+          status,
           headers: flattenHeaders(res.headers),
           // Most answers come in one chunk: decoded as it is, without a copy.
           body: utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)),

@@ -81,6 +81,7 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
           headers: { host: url.host, 'user-agent': userAgent, ...request.headers },
           body: request.body,
           maxBytes: request.maxBytes,
+          bodyWanted: request.bodyWanted,
           signal,
           connect: () =>
             url.protocol === 'https:'

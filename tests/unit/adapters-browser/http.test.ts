@@ -171,6 +171,19 @@ describe('browserHttp', () => {
     expect(announced).toMatchObject({ ok: false, error: { kind: 'too-large' } });
   });
 
+  it('answers without the body, and stops it, for a status whose body the caller does not want', async () => {
+    // A body that never ends: only a client that does not wait for it answers.
+    let cancelled = false;
+    const endless = () => new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('<html>')), cancel: () => void (cancelled = true) });
+    const { fetch } = fakeFetch({ cors: () => response(endless(), { status: 404 }) });
+    const notFound = await browserHttp({ fetch }).get('https://example.org/.well-known/matrix/server', { ...options, bodyWanted: (status) => status === 200 });
+    expect(notFound).toMatchObject({ ok: true, status: 404, body: '' });
+    expect(cancelled).toBe(true);
+    const { fetch: found } = fakeFetch({ cors: () => response('{"m.server":"matrix.example.org"}', { status: 200 }) });
+    const ok = await browserHttp({ fetch: found }).get('https://example.org/.well-known/matrix/server', { ...options, bodyWanted: (status) => status === 200 });
+    expect(ok).toMatchObject({ ok: true, status: 200, body: '{"m.server":"matrix.example.org"}' });
+  });
+
   it('decodes UTF-8 split across chunks', async () => {
     const bytes = new TextEncoder().encode('{"m.server":"ü.example"}');
     const split = new ReadableStream<Uint8Array>({

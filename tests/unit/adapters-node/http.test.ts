@@ -53,6 +53,10 @@ beforeAll(async () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 100);
       },
+      '/drip-404': () => {
+        res.writeHead(404, { 'content-type': 'text/html' });
+        const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 100);
+      },
       '/bad-utf8': () => res.writeHead(200).end(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])),
       '/method': () => res.writeHead(204, { 'access-control-allow-origin': '*' }).end(),
     };
@@ -236,6 +240,19 @@ describe('node HttpClient', () => {
     expect(result).toMatchObject({ ok: false, error: { kind: 'timeout' } });
     expect(Date.now() - started).toBeGreaterThanOrEqual(590);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('answers with the headers and no body for a status whose body the caller does not want, following redirects still', async () => {
+    const onlyOk = { ...limits, timeoutMs: 600, bodyWanted: (status: number) => status === 200 };
+    const started = Date.now();
+    const notFound = await client().get(`https://good.test:${good.port}/drip-404`, onlyOk);
+    expect(notFound).toMatchObject({ ok: true, status: 404, headers: { 'content-type': 'text/html' }, body: '' });
+    expect(Date.now() - started).toBeLessThan(500);
+    // Read to its end, the same answer times out.
+    expect(await client().get(`https://good.test:${good.port}/drip-404`, { ...limits, timeoutMs: 600 })).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    const redirected = await client().get(`https://good.test:${good.port}/hop1`, onlyOk);
+    expect(redirected).toMatchObject({ ok: true, status: 200, body: '{"m.server":"good.test:443"}' });
+    expect(redirected.redirects).toHaveLength(2);
   });
 
   it('stops when the caller aborts', async () => {

@@ -201,6 +201,21 @@ describe('A2 step table', () => {
 });
 
 describe('discovery details', () => {
+  it('reads the .well-known body of a 200 only, and a page reads no body to learn that a target is reachable', async () => {
+    const { report, http } = await checkScenario('example.org', {
+      zone: { 'example.org': { A: [V4] } },
+      routes: { [wellKnownUrl('example.org')]: { status: 404, body: 'x'.repeat(100_000) } },
+      prober: false,
+    });
+    const wellKnown = http.requests.find((request) => request.url === wellKnownUrl('example.org'))!;
+    expect([200, 404, 301].map((status) => wellKnown.bodyWanted?.(status))).toEqual([true, false, false]);
+    // A 404 is no delegation whatever its body, not a body too large to read.
+    expect(report.resolution?.step).toBe('default');
+    expect(statusOf(report, 'wellknown.server.size')).toEqual([]);
+    const reach = http.requests.find((request) => request.url === 'https://example.org:8448/_matrix/key/v2/server')!;
+    expect(reach.bodyWanted?.(200)).toBe(false);
+  });
+
   it('an invalid m.server is an error finding and discovery continues at step 4 (Part C 1)', async () => {
     const { report } = await checkScenario('example.org', {
       routes: { [wellKnownUrl('example.org')]: delegation('https://matrix.example.org') },
