@@ -201,18 +201,19 @@ export function areaStatuses(findings: Finding[]): Report['areas'] {
 }
 
 /**
- * DESIGN.md: fail when federation cannot work (no connection passes, or discovery is
- * broken); warn when it works with problems (one of several addresses fails, deprecated
- * records, expiring certificates, client discovery problems); else pass.
- */
-/**
- * The report with a strict client verdict: failures in the client areas fail it too (asked for with `fedcheck --strict` or `?strict=1`). The checks are
- * the same; only the verdict is computed otherwise, so a shared run serves both.
+ * The report with a strict client verdict: failures in the client areas fail it too (asked
+ * for with `fedcheck --strict` or `?strict=1`). The checks are the same; only the verdict is
+ * computed otherwise, so a shared run serves both.
  */
 export function withStrictClientVerdict(report: Report): Report {
   return { ...report, verdict: verdictOf(report.checks, { strictClient: true }), strictClient: true };
 }
 
+/**
+ * DESIGN.md: fail when federation cannot work (no connection passes, or discovery is
+ * broken); warn when it works with problems (one of several addresses fails, deprecated
+ * records, expiring certificates, client discovery problems); else pass.
+ */
 export function verdictOf(findings: Finding[], { strictClient = false }: { strictClient?: boolean } = {}): Verdict {
   const capped = (area: string) => ADVISORY_AREAS.has(area) && !(strictClient && CLIENT_AREAS.has(area));
   const areaOf = new Map(CHECK_HEADS.map((head) => [head.id, head.area]));

@@ -7,7 +7,7 @@ import type { HttpResult } from './interfaces.ts';
 import type { ResolutionTarget } from './report.ts';
 import { fetchHttp } from './trace.ts';
 
-/** Enough for keys with many old keys (as the prober allows). */
+/** Should a client read the body after all: keys with many old keys fit (as the prober allows). */
 const KEYS_MAX_BYTES = 256 * 1024;
 
 export async function reachFromBrowser(discovery: Discovery, ctx: NetworkContext): Promise<BrowserReach[]> {

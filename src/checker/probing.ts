@@ -54,7 +54,7 @@ export function connectionTesting(prober: Prober): ConnectionTesting {
   };
 }
 
-/** One finding per connection the check judges, named by it (`data.connection`, which the verdict counts by). */
+/** One finding per connection the check judges, named in `data.connection` (the verdict counts by it). */
 function perConnectionFindings(check: ConnectionCheck, probes: ProbeEvidence[], evidence: Evidence): Finding[] {
   return probes.flatMap((probe) => {
     const outcome = check.perConnection(probe, evidence);
