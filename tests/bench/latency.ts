@@ -30,8 +30,14 @@
 // which nothing waits for before the report.
 //
 // The floor: the same critical path asked by a page that does nothing else, in a fresh
-// context on a page without scripts: explicit-port, one DoH question, then the key fetch;
-// default, the DoH question and the .well-known fetch at once, then the key fetch on 8448.
+// context on a page without scripts, each request as soon as the answers it depends on are in
+// (floorChain): explicit-port, one DoH question, then the key fetch; default, the DoH question
+// and the .well-known at once, then the key fetch on 8448; srv, the SRV question and the
+// .well-known at once, the target's A question after the SRV answer, the target's fetch after
+// both; wk-srv, the .well-known (and a DoH question that opens the connection meanwhile), the
+// delegated name's SRV, the target's A, the target's fetch.
+// It reads the bodies the check reads (DoH answers, a delegating .well-known), and a fetch
+// ends as the check's does: at the headers, or at an SRV target's failed handshake.
 // What it takes beyond its bound is Chromium's and the rig's own cost (TLS handshakes, the
 // network service, timers under load), which no page code can remove; a page check's wall
 // time minus the floor is what the island adds.
@@ -57,8 +63,6 @@ import { scoped } from './resources.ts';
 import { scenarioRow, startRigProxy } from './rig-proxy.ts';
 
 const DELAY_MS = 50;
-/** The cases whose bare critical path a page can ask by itself (see "The floor" above). */
-const FLOOR_CASES = new Set(['explicit-port', 'default']);
 const RUNS = 5;
 /** Extra runs of each page case under Chromium's performance trace, for the breakdown. */
 const TRACED_RUNS = 3;
@@ -154,7 +158,7 @@ export function latencyFigures(siteDir: string): Promise<Figure[]> {
         const lowerBound = bound(c, mode);
         const name = `latency.${mode}.${c.id}`;
         figures.push(figure(`${name}.wall`, Math.round(wall), 'ms'), figure(`${name}.bound`, lowerBound, 'ms'), figure(`${name}.ratio`, wall / lowerBound, 'x', atMost(RATIO_TARGET)));
-        if (mode === 'browser' && FLOOR_CASES.has(c.id)) {
+        if (mode === 'browser') {
           const floors: number[] = [];
           for (let run = 0; run < RUNS; run++) floors.push(await timeFloor(browser, rig, staticSite.url, row));
           figures.push(figure(`${name}.floor`, Math.round(median(floors)), 'ms'), figure(`${name}.floor-ratio`, median(floors) / lowerBound, 'x'));
@@ -263,45 +267,86 @@ async function timeBrowserCheck(
 }
 
 /**
- * The floor of a FLOOR_CASES row: its A question to the page's DoH resolver (with the server
- * .well-known at the same time when the name has no port), then its key fetch, from a fresh
- * context on one of the site's data files (same origin as the island, no script).
+ * One request of a floor, ended as the check ends it: a DoH question or a delegating
+ * .well-known by its body, a .well-known 404 or a key fetch by its headers, an SRV target by
+ * its failed handshake (the certificate names the server name). `after`: the requests whose
+ * answers it waits for.
  */
-async function timeFloor(browser: Browser, rig: RigState, base: string, row: ResolvedScenario): Promise<number> {
+interface FloorRequest {
+  url: string;
+  kind: 'doh' | 'delegation' | 'not-found' | 'keys' | 'wrong-name';
+  after: number[];
+}
+
+/** A row's critical path as requests (see "The floor" above), from the rig's own records. */
+function floorChain(row: ResolvedScenario, dohUrl: string): FloorRequest[] {
   const parsed = parseServerName(row.serverName);
   if (!parsed.ok) throw new Error(parsed.error);
   const { host, port } = parsed.name;
-  const question = new URL(rig.doh.wire);
-  question.searchParams.set('dns', base64url(encodeQuery(host, 'A')));
+  const doh = (name: string, type: 'A' | 'SRV') => {
+    const url = new URL(dohUrl);
+    url.searchParams.set('dns', base64url(encodeQuery(name, type)));
+    return url.href;
+  };
+  const keys = (name: string, onPort: number) => `https://${connectionKey(name, onPort)}/_matrix/key/v2/server`;
+  if (port !== undefined) return [{ url: doh(host, 'A'), kind: 'doh', after: [] }, { url: keys(host, port), kind: 'keys', after: [0] }];
+  const wellKnown = `https://${host}/.well-known/matrix/server`;
+  const delegated = row.expect.delegatedServerName;
+  const srvName = `_matrix-fed._tcp.${delegated ?? host}`;
+  const srv = row.dns.find((record) => record.type === 'SRV' && record.name === srvName);
+  if (!srv) {
+    if (delegated) throw new Error(`${row.id}: no floor for a delegation without SRV`);
+    return [
+      { url: wellKnown, kind: 'not-found', after: [] },
+      { url: doh(host, 'A'), kind: 'doh', after: [] },
+      { url: keys(host, DEFAULT_FEDERATION_PORT), kind: 'keys', after: [0, 1] },
+    ];
+  }
+  const [, , targetPort, target] = srv.value.split(' ');
+  const targetKeys = keys(target.replace(/\.$/, ''), Number(targetPort));
+  return delegated
+    ? [
+        { url: wellKnown, kind: 'delegation', after: [] },
+        // The server name's own question opens the DoH connection meanwhile, as in the check.
+        { url: doh(host, 'A'), kind: 'doh', after: [] },
+        { url: doh(srvName, 'SRV'), kind: 'doh', after: [0, 1] },
+        { url: doh(target, 'A'), kind: 'doh', after: [2] },
+        { url: targetKeys, kind: 'wrong-name', after: [3] },
+      ]
+    : [
+        { url: wellKnown, kind: 'not-found', after: [] },
+        { url: doh(srvName, 'SRV'), kind: 'doh', after: [] },
+        { url: doh(target, 'A'), kind: 'doh', after: [1] },
+        { url: targetKeys, kind: 'wrong-name', after: [0, 2] },
+      ];
+}
+
+/** A row's floor, in a fresh context on one of the site's data files (same origin as the island, no script). */
+async function timeFloor(browser: Browser, rig: RigState, base: string, row: ResolvedScenario): Promise<number> {
+  const chain = floorChain(row, rig.doh.wire);
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     await page.goto(new URL('unstable-features.json', base).href);
-    return await page.evaluate(
-      async ({ dnsUrl, wellKnownUrl, keysUrl }) => {
-        const started = performance.now();
-        const init: RequestInit = { credentials: 'omit', cache: 'no-store' };
-        const asked = async (url: string, headers: HeadersInit = {}) => {
-          const response = await fetch(url, { ...init, headers });
-          await response.arrayBuffer();
-          return response;
-        };
-        const [dns] = await Promise.all([
-          asked(dnsUrl, { accept: 'application/dns-message' }),
-          // The rig's .well-known answers 404 here: the answer, not its status, ends the wait.
-          ...(wellKnownUrl ? [asked(wellKnownUrl)] : []),
-        ]);
-        if (!dns.ok) throw new Error(`DoH: HTTP ${dns.status}`);
-        const keys = await asked(keysUrl);
-        if (!keys.ok) throw new Error(`${keysUrl}: HTTP ${keys.status}`);
-        return performance.now() - started;
-      },
-      {
-        dnsUrl: question.href,
-        wellKnownUrl: port === undefined ? `https://${host}/.well-known/matrix/server` : null,
-        keysUrl: `https://${connectionKey(host, port ?? DEFAULT_FEDERATION_PORT)}/_matrix/key/v2/server`,
-      },
-    );
+    return await page.evaluate(async (requests) => {
+      const started = performance.now();
+      const ask = async ({ url, kind }: (typeof requests)[number]) => {
+        const headers: HeadersInit = kind === 'doh' ? { accept: 'application/dns-message' } : {};
+        const response = await fetch(url, { credentials: 'omit', cache: 'no-store', headers }).catch((error: Error) => {
+          if (kind === 'wrong-name') return null;
+          throw new Error(`${url}: ${error.message}`);
+        });
+        if (response === null) return;
+        const expected = kind === 'not-found' ? 404 : kind === 'wrong-name' ? 'a failed handshake' : 200;
+        if (response.status !== expected) throw new Error(`${url}: HTTP ${response.status}, expected ${expected}`);
+        if (kind === 'doh' || kind === 'delegation') await response.arrayBuffer();
+        else void response.body?.cancel();
+      };
+      const answered: Promise<void>[] = [];
+      for (const [index, request] of requests.entries()) answered[index] = Promise.all(request.after.map((before) => answered[before])).then(() => ask(request));
+      await Promise.all(answered);
+      return performance.now() - started;
+    }, chain);
   } finally {
     await context.close();
   }
