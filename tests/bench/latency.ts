@@ -302,8 +302,9 @@ function floorChain(row: ResolvedScenario, dohUrl: string): FloorRequest[] {
       { url: keys(host, DEFAULT_FEDERATION_PORT), kind: 'keys', after: [0, 1] },
     ];
   }
-  const [, , targetPort, target] = srv.value.split(' ');
-  const targetKeys = keys(target.replace(/\.$/, ''), Number(targetPort));
+  const [, , targetPort, dotted] = srv.value.split(' ');
+  const target = dotted.replace(/\.$/, '');
+  const targetKeys = keys(target, Number(targetPort));
   return delegated
     ? [
         { url: wellKnown, kind: 'delegation', after: [] },
