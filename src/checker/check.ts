@@ -110,6 +110,8 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
     }
   } finally {
     clearTimeout(timer);
+    // The check is over: what still hangs on its signal ends (a proxy's idle connections).
+    deadline.abort();
   }
   const checks = evaluate(evidence, deps.connections, deps.outgoing?.checks ?? []);
   deps.onEvidence?.(evidence);

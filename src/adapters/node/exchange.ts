@@ -16,8 +16,14 @@ export interface ExchangeRequest {
   bodyWanted?: (status: number) => boolean;
   /** Aborting it cuts the exchange; a TimeoutError reason makes it a "timeout". */
   signal: AbortSignal;
-  /** Opens the connection, or hands over one already open; it carries this request only. */
+  /** Opens the connection, or hands over one already open. */
   connect: () => Duplex;
+  /**
+   * Given, the connection may carry later requests: it is handed over once the whole answer
+   * is in, if the server keeps it open too (HTTP/1.1 keep-alive). Without it, the connection
+   * carries this request only.
+   */
+  keep?: (connection: Duplex) => void;
 }
 
 export interface ExchangeResponse {
@@ -42,14 +48,18 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
   const { signal, maxBytes } = request;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(abortError(signal));
+    const { keep } = request;
     const req = http.request({
       method: request.method,
       path: request.path,
-      headers: request.headers,
+      // Without an agent Node asks the server to close after the answer, unless told otherwise.
+      headers: keep ? { ...request.headers, connection: 'keep-alive' } : request.headers,
       createConnection: request.connect,
       // Servers and attackers control these: do not let a huge header block eat memory.
       maxHeaderSize: 16 * 1024,
     });
+    // Node frees the connection after a complete answer that both sides keep alive.
+    if (keep) req.once('socket', (socket) => socket.once('free', () => keep(socket)));
     const fail = (error: unknown) => {
       signal.removeEventListener('abort', onAbort);
       req.destroy();
@@ -63,8 +73,13 @@ export function exchange(request: ExchangeRequest): Promise<ExchangeResponse> {
       if (request.bodyWanted?.(status) === false) {
         signal.removeEventListener('abort', onAbort);
         resolve({ status, headers: flattenHeaders(res.headers), body: '' });
-        // The connection carries this request only: closing it drops the rest of the body.
-        req.destroy();
+        // Nobody reads the rest of the body. A short one, declared and about to arrive, is
+        // cheaper to drop as it comes than a connection that could be kept; anything else
+        // goes with its connection.
+        const declared = status === 204 || status === 304 ? 0 : Number(res.headers['content-length']);
+        if (!keep || !(declared <= DROP_MAX_BYTES)) return void req.destroy();
+        const late = setTimeout(() => req.destroy(), DROP_WITHIN_MS).unref();
+        res.on('error', () => req.destroy()).once('end', () => clearTimeout(late)).resume();
         return;
       }
       res.on('error', fail);
@@ -114,6 +129,10 @@ export function connected<T extends net.Socket>(socket: T, event: 'connect' | 's
     });
   });
 }
+
+/** A body no one reads still keeps its connection when it is this short and this quick. */
+const DROP_MAX_BYTES = 16 * 1024;
+const DROP_WITHIN_MS = 1000;
 
 /** Decoding a whole body at once keeps no state between calls: one decoder serves all. */
 const utf8 = new TextDecoder('utf-8');

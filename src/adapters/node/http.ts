@@ -1,11 +1,14 @@
 // HttpClient for the proxy and the CLI. It resolves the host itself, applies the address
 // policy to every address and connects to the checked address, so DNS rebinding cannot
 // switch the target between check and connect; it follows redirects itself, each hop
-// through the same checks.
+// through the same checks. A report's later requests to the same place reuse its idle
+// connections (connection-pool.ts).
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { DnsClient, DnsResult, HttpClient, HttpRequest, HttpResult, RedirectHop } from '../../checker/interfaces.ts';
 import { refusalMessage, type AddressPolicy } from './address-policy.ts';
+import { connectionPool } from './connection-pool.ts';
 import { abortError, connected, deadline, exchange, toTransportError, TransportError, type ExchangeResponse } from './exchange.ts';
 import { trustStore } from './trust.ts';
 
@@ -24,6 +27,7 @@ type AddressLookup = Promise<[DnsResult, DnsResult]>;
 export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
   const { dns, policy, userAgent = 'fedcheck' } = options;
   const secureContext = trustStore(options.extraCa);
+  const connections = connectionPool();
   /**
    * A report asks one host several times in a row (the client .well-known, then sign-in and
    * calls at the same base URL): with the report's signal, the report's DNS channel answers
@@ -68,14 +72,12 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
     // The certificate must be valid for the URL's host; SNI is not sent for IP literals.
     const tlsName = bareHost(url.hostname);
     const sni = net.isIP(tlsName) ? undefined : tlsName;
+    const report = request.signal;
     let lastError: TransportError | undefined;
-    for (const address of await addressesFor(url.hostname, pinned, signal, request.signal)) {
-      try {
-        // TCP first, and only then TLS and the request: a refused connection (a port with
-        // nothing behind it is common here) then costs a socket, not a TLS session and an
-        // HTTP request that fail with it.
-        const connection = await connected(net.connect({ host: address, port }), 'connect', signal);
-        const response = await exchange({
+    for (const address of await addressesFor(url.hostname, pinned, signal, report)) {
+      const key = `${url.protocol}//${tlsName}@${address}:${port}`;
+      const ask = (connect: () => Duplex) =>
+        exchange({
           method: request.method ?? 'GET',
           path: url.pathname + url.search,
           headers: { host: url.host, 'user-agent': userAgent, ...request.headers },
@@ -83,11 +85,29 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
           maxBytes: request.maxBytes,
           bodyWanted: request.bodyWanted,
           signal,
-          connect: () =>
-            url.protocol === 'https:'
-              ? tls.connect({ socket: connection, servername: sni, secureContext, ALPNProtocols: ['http/1.1'], checkServerIdentity: (_, cert) => tls.checkServerIdentity(tlsName, cert) })
-              : connection,
+          connect,
+          ...(report ? { keep: (connection: Duplex) => connections.keep(report, key, connection) } : {}),
         });
+      const kept = report && connections.take(report, key);
+      if (kept) {
+        try {
+          return { ...(await ask(() => kept)), address };
+        } catch (error) {
+          // The server may have closed the idle connection as the request left: once more on
+          // a new one, as clients do. Anything else would repeat there.
+          if (signal.aborted || toTransportError(error).code !== 'ECONNRESET') throw toTransportError(error);
+        }
+      }
+      try {
+        // TCP first, and only then TLS and the request: a refused connection (a port with
+        // nothing behind it is common here) then costs a socket, not a TLS session and an
+        // HTTP request that fail with it.
+        const connection = await connected(net.connect({ host: address, port }), 'connect', signal);
+        const response = await ask(() =>
+          url.protocol === 'https:'
+            ? tls.connect({ socket: connection, servername: sni, secureContext, ALPNProtocols: ['http/1.1'], checkServerIdentity: (_, cert) => tls.checkServerIdentity(tlsName, cert) })
+            : connection,
+        );
         return { ...response, address };
       } catch (error) {
         lastError = toTransportError(error);

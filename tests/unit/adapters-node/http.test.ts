@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAddressPolicy, type AddressPolicy } from '../../../src/adapters/node/address-policy.ts';
@@ -22,6 +23,7 @@ let leafOnly: TestHttpsServer;
 let elsewhere: CountingListener;
 
 const limits = { timeoutMs: 2000, maxBytes: 50 * 1024, maxRedirects: 10 };
+const answeredOn = new WeakMap<object, number>();
 const lan = createAddressPolicy({ allowPrivate: true });
 
 beforeAll(async () => {
@@ -59,6 +61,20 @@ beforeAll(async () => {
       },
       '/bad-utf8': () => res.writeHead(200).end(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])),
       '/method': () => res.writeHead(204, { 'access-control-allow-origin': '*' }).end(),
+      // Answers the first request on a connection only: a later one finds it closed under it.
+      '/once-per-connection': () => {
+        const served = (answeredOn.get(req.socket) ?? 0) + 1;
+        answeredOn.set(req.socket, served);
+        if (served > 1) req.socket.destroy();
+        else res.writeHead(200).end('first');
+      },
+      '/close': () => res.writeHead(200, { connection: 'close' }).end('bye'),
+      // Keeps the connection open, then resets it while the client holds it idle.
+      '/reset-soon': () => {
+        res.writeHead(200, { 'content-length': '4' }).end('soon');
+        setTimeout(() => (req.socket as unknown as { _parent?: Socket })._parent?.resetAndDestroy() ?? req.socket.resetAndDestroy(), 20);
+      },
+      '/short-404': () => res.writeHead(404, { 'content-length': '4' }).end('nope'),
     };
     (routes[url.pathname] ?? (() => res.writeHead(404).end('nope')))();
   });
@@ -136,6 +152,61 @@ describe('node HttpClient', () => {
     // Another report on the same client asks for itself.
     await shared.get(`https://good.test:${good.port}/ok`, { ...limits, signal: new AbortController().signal });
     expect(dns.queries.slice(before).filter((q) => q.type === 'A')).toHaveLength(4);
+  });
+
+  it('keeps a report\'s connections for its later requests to the same place, and closes them when the report ends', async () => {
+    const shared = client();
+    const report = new AbortController();
+    const inReport = { ...limits, signal: report.signal };
+    const url = `https://good.test:${good.port}/ok`;
+    const before = good.handshakes;
+    const answers = [await shared.get(url, inReport), await shared.get(url, inReport), await shared.get(`https://good.test:${good.port}/method`, { ...inReport, method: 'OPTIONS' })];
+    expect(answers.map((answer) => answer.ok && answer.status)).toEqual([200, 200, 204]);
+    expect(good.handshakes - before).toBe(1);
+    expect(good.seen.at(-1)?.headers.connection).toBe('keep-alive');
+    // Another report, or a request outside any report, opens its own.
+    await shared.get(url, { ...limits, signal: new AbortController().signal });
+    await shared.get(url, limits);
+    expect(good.handshakes - before).toBe(3);
+    const open = await good.openConnections();
+    report.abort();
+    await expect.poll(() => good.openConnections()).toBe(open - 1);
+  });
+
+  it('keeps a connection whose unread body is short and declared, and closes one whose body keeps coming', async () => {
+    const shared = client();
+    const inReport = { ...limits, signal: new AbortController().signal, bodyWanted: () => false };
+    const dropped = () => new Promise((resolve) => setTimeout(resolve, 50));
+    const before = good.handshakes;
+    expect(await shared.get(`https://good.test:${good.port}/short-404`, inReport)).toMatchObject({ ok: true, status: 404, body: '' });
+    await dropped();
+    await shared.get(`https://good.test:${good.port}/short-404`, inReport);
+    expect(good.handshakes - before).toBe(1);
+    await dropped();
+    await shared.get(`https://good.test:${good.port}/drip-404`, inReport);
+    await dropped();
+    await shared.get(`https://good.test:${good.port}/short-404`, inReport);
+    expect(good.handshakes - before).toBe(2);
+  });
+
+  it('asks again on a new connection when the server closed the kept one, and keeps none the server closes', async () => {
+    const shared = client();
+    const inReport = { ...limits, signal: new AbortController().signal };
+    const before = good.handshakes;
+    const first = await shared.get(`https://good.test:${good.port}/once-per-connection`, inReport);
+    const second = await shared.get(`https://good.test:${good.port}/once-per-connection`, inReport);
+    expect([first, second].map((answer) => answer.ok && answer.body)).toEqual(['first', 'first']);
+    expect(good.handshakes - before).toBe(2);
+    // The first goes on the kept connection; neither is kept, as the server closes both.
+    await shared.get(`https://good.test:${good.port}/close`, inReport);
+    await shared.get(`https://good.test:${good.port}/close`, inReport);
+    await shared.get(`https://good.test:${good.port}/ok`, inReport);
+    expect(good.handshakes - before).toBe(4);
+    // A reset of an idle connection ends it quietly (an unhandled error would fail the run).
+    expect(await shared.get(`https://good.test:${good.port}/reset-soon`, inReport)).toMatchObject({ ok: true, body: 'soon' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await shared.get(`https://good.test:${good.port}/ok`, inReport)).toMatchObject({ ok: true, status: 200 });
+    expect(good.handshakes - before).toBe(5);
   });
 
   it('sends no SNI to an IP literal and checks the certificate for the IP address', async () => {

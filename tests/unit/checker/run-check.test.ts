@@ -160,6 +160,20 @@ describe('failures of the environment', () => {
   });
 });
 
+describe('runCheck end', () => {
+  it('ends the signal its requests carried once the check is done, and leaves the caller\'s alone', async () => {
+    const caller = new AbortController();
+    const http = fakeHttp({});
+    const dns = fakeDns({ 'example.org': { A: ['93.184.215.10'] } });
+    await runCheck('example.org', { dns, http, clock: fixedClock(), source: 'proxy', signal: caller.signal });
+    const signals = new Set(http.requests.map((request) => request.signal));
+    // One signal for the whole report (what a proxy's idle connections belong to), now ended.
+    expect(signals.size).toBe(1);
+    expect([...signals][0]?.aborted).toBe(true);
+    expect(caller.signal.aborted).toBe(false);
+  });
+});
+
 describe('verdict (DESIGN.md)', () => {
   const finding = (id: string, status: Finding['status'], connection?: string): Finding => ({
     id,

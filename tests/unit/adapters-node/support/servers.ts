@@ -19,6 +19,8 @@ export interface TestHttpsServer {
   seen: Seen[];
   /** TLS handshakes completed so far. */
   handshakes: number;
+  /** Connections open now. */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startHttpsServer(
     port: (server.address() as AddressInfo).port,
     seen,
     handshakes: 0,
+    openConnections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
   server.on('secureConnection', () => started.handshakes++);
