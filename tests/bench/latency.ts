@@ -25,7 +25,8 @@
 // A/AAAA with the .well-known fetch).
 // The client chains never outlast the federation chains below, so they do not count: the
 // support .well-known; the client .well-known, then sign-in discovery at its base URL (page
-// 2 + 1, proxy 3 + 2 with the name's answer already known); and the page's CORS check of the
+// 2 + 1; proxy 3 + 1 on the rig, where the base URL is the server name: its answer is known and
+// the report's connection to it is kept open); and the page's CORS check of the
 // client file, an OPTIONS that Chromium preflights itself (TLS and two requests in a row),
 // which nothing waits for before the report.
 //
