@@ -95,7 +95,8 @@ export function createNodeHttpClient(options: NodeHttpOptions): HttpClient {
         } catch (error) {
           // The server may have closed the idle connection as the request left: once more on
           // a new one, as clients do. Anything else would repeat there.
-          if (signal.aborted || toTransportError(error).code !== 'ECONNRESET') throw toTransportError(error);
+          const failure = toTransportError(error);
+          if (signal.aborted || failure.code !== 'ECONNRESET') throw failure;
         }
       }
       try {
