@@ -3,7 +3,6 @@
 // so a new report route (/api/report, /api/federation-ok) mounts with the same limits.
 import { fileURLToPath } from 'node:url';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import packageJson from '../../package.json' with { type: 'json' };
 import { createNodeAdapters, type NodeAdapters } from '../adapters/node/index.ts';
@@ -12,6 +11,7 @@ import { accessLog } from './access-log.ts';
 import { apiCompat } from './api-compat.ts';
 import { apiV1 } from './api-v1.ts';
 import { clientAddress, clientKey } from './client.ts';
+import { gzipWhole } from './compress.ts';
 import type { ServerConfig } from './config.ts';
 import { apiError } from './errors.ts';
 import { createIdentity, identityRoutes, type Identity } from './identity.ts';
@@ -68,9 +68,9 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   app.use('*', accessLog(log, config.trustProxy));
   app.use('*', securityHeaders());
-  // The API's JSON and the metrics are made per request, so they are compressed per request
+  // The API's JSON and the metrics are made per request, so they are gzipped per request
   // (Prometheus asks for gzip); the site's files come compressed from the build (static-site.ts).
-  for (const path of ['/api/*', '/probe', '/metrics']) app.use(path, compress());
+  for (const path of ['/api/*', '/probe', '/metrics']) app.use(path, gzipWhole());
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET'], maxAge: 86400 }));
   app.use('/api/*', apiHeaders);
   app.use('/api/*', async (c, next) => {
