@@ -2,8 +2,9 @@
 // report, a probe's or the process's metrics), so streaming them gains nothing, and Hono's
 // compress() streams through CompressionStream: about 1 ms of CPU for an 11 KB report where
 // zlib takes 0.2 ms, and a body that follows its headers in pieces (tests/bench/README.md).
-// Its rules stay: Accept-Encoding's q-values, no-transform, no 206 or HEAD, Vary, a weak ETag,
-// nothing declared under 1 KB. Only gzip is offered (browsers and Prometheus accept it).
+// Its rules stay: Accept-Encoding's q-values, no-transform, no 206, HEAD or streamed body,
+// Vary, a weak ETag, nothing declared under 1 KB. Only gzip is offered: browsers and
+// Prometheus accept it.
 import { gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import { parseAccept } from 'hono/utils/accept';
@@ -23,12 +24,14 @@ export function gzipWhole(): MiddlewareHandler {
       c.req.method === 'HEAD' ||
       res.status === 206 ||
       res.headers.has('content-encoding') ||
+      res.headers.has('transfer-encoding') ||
       (length !== null && Number(length) < MIN_BYTES) ||
       type === null ||
       !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) ||
       NO_TRANSFORM.test(res.headers.get('cache-control') ?? '');
     if (untouched) return;
-    if (!/(?:^|,)\s*accept-encoding\s*(?:,|$)/i.test(res.headers.get('vary') ?? '')) res.headers.append('vary', 'Accept-Encoding');
+    const vary = res.headers.get('vary') ?? '';
+    if (vary !== '*' && !/(?:^|,)\s*accept-encoding\s*(?:,|$)/i.test(vary)) res.headers.append('vary', 'Accept-Encoding');
     if (!acceptsGzip(c.req.header('accept-encoding'))) return;
     const body = gzipSync(await res.arrayBuffer());
     // Hono copies the old answer's headers onto the new one: the encoding's are set after.
