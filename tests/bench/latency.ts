@@ -30,8 +30,10 @@
 // client file, an OPTIONS that Chromium preflights itself (TLS and two requests in a row),
 // which nothing waits for before the report.
 //
-// The floor: the same critical path asked by a page that does nothing else, in a fresh
-// context on a page without scripts, each request as soon as the answers it depends on are in
+// The floor: the same critical path asked by a page that does nothing else, from the home page
+// in the state a check starts from (openChecker: loaded, engine in, idle; until 2026-12-04 a
+// data file just loaded, whose own loading and first paint kept Chromium busy during the
+// floor: about 70 ms of its CPU), each request as soon as the answers it depends on are in
 // (floorChain): explicit-port, one DoH question, then the key fetch; default, the DoH question
 // and the .well-known at once, then the key fetch on 8448; srv, the SRV question and the
 // .well-known at once, the target's A question after the SRV answer, the target's fetch after
@@ -47,7 +49,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { base64url, encodeQuery } from '../../src/adapters/browser/dns-wire.ts';
 import { proxyReportUrl } from '../../src/adapters/browser/proxy.ts';
 import type { Report } from '../../src/checker/report.ts';
@@ -59,6 +61,7 @@ import type { ResolvedScenario } from '../rig/build.ts';
 import { startRig, type RigState } from '../rig/rig.ts';
 import { atMost, figure, median, type Figure } from './figure.ts';
 import { BREAKDOWN_PARTS, describeBreakdown, tracePage, type Breakdown } from './page-trace.ts';
+import { chromiumCpu, cpuSince, cpuSnapshot, describeSplit, meanSplit, type CpuSplit } from './process-cpu.ts';
 import { quietStart } from './quiet.ts';
 import { scoped } from './resources.ts';
 import { scenarioRow, startRigProxy } from './rig-proxy.ts';
@@ -153,16 +156,18 @@ export function latencyFigures(siteDir: string): Promise<Figure[]> {
       await time(scenarioRow(rig, CASES[0].id)); // warm-up: JIT, the engine chunk's first compile
       for (const c of CASES) {
         const row = scenarioRow(rig, c.id);
-        const runs: number[] = [];
-        for (let run = 0; run < RUNS; run++) runs.push((await time(row)).wallMs);
-        const wall = median(runs);
+        const timed: Timed[] = [];
+        for (let run = 0; run < RUNS; run++) timed.push(await time(row));
+        const wall = median(timed.map((run) => run.wallMs));
         const lowerBound = bound(c, mode);
         const name = `latency.${mode}.${c.id}`;
         figures.push(figure(`${name}.wall`, Math.round(wall), 'ms'), figure(`${name}.bound`, lowerBound, 'ms'), figure(`${name}.ratio`, wall / lowerBound, 'x', atMost(RATIO_TARGET)));
+        if (mode !== 'proxy') figures.push(...cpuFigures(name, timed));
         if (mode === 'browser') {
-          const floors: number[] = [];
+          const floors: Timed[] = [];
           for (let run = 0; run < RUNS; run++) floors.push(await timeFloor(browser, rig, staticSite.url, row));
-          figures.push(figure(`${name}.floor`, Math.round(median(floors)), 'ms'), figure(`${name}.floor-ratio`, median(floors) / lowerBound, 'x'));
+          const floor = median(floors.map((run) => run.wallMs));
+          figures.push(figure(`${name}.floor`, Math.round(floor), 'ms'), figure(`${name}.floor-ratio`, floor / lowerBound, 'x'), ...cpuFigures(`${name}.floor`, floors));
         }
         if (mode !== 'proxy') figures.push(...(await breakdownFigures(name, row, time)));
       }
@@ -174,18 +179,33 @@ export function latencyFigures(siteDir: string): Promise<Figure[]> {
 interface Timed {
   wallMs: number;
   breakdown?: Breakdown;
+  /** CPU of the bench's process tree from just before the submit to just after the verdict (untraced runs). */
+  cpu?: CpuSplit;
+}
+
+/**
+ * What Chromium's processes worked per check, the mean over the timed runs, beside the ratio:
+ * on two cores, the time a check takes beyond its floor goes with it. The split by process
+ * (and the rig's, the proxy's and the bench's own) is printed.
+ */
+function cpuFigures(name: string, timed: Timed[]): Figure[] {
+  const splits = timed.map((run) => run.cpu).filter((split) => split !== undefined);
+  if (splits.length !== timed.length) throw new Error(`${name}: a timed run came back without its CPU time`);
+  const mean = meanSplit(splits);
+  console.log(`# ${name} CPU per check (ms, mean of ${splits.length}): ${describeSplit(mean)}`);
+  return [figure(`${name}.chromium-cpu`, Math.round(chromiumCpu(mean)), 'ms')];
 }
 
 /** Traced runs of one page case: each printed as it ends, their medians as figures. */
 async function breakdownFigures(name: string, row: ResolvedScenario, time: (row: ResolvedScenario, traced: string) => Promise<Timed>): Promise<Figure[]> {
-  const traced: Required<Timed>[] = [];
+  const traced: Breakdown[] = [];
   for (let run = 0; run < TRACED_RUNS; run++) {
     const result = await time(row, `${name}.${run + 1}`);
     if (!result.breakdown) throw new Error(`${name}: a traced run came back without its trace`);
-    traced.push(result as Required<Timed>);
+    traced.push(result.breakdown);
     console.log(`# ${name} traced run ${run + 1}: ${describeBreakdown(result.wallMs, result.breakdown)}`);
   }
-  return BREAKDOWN_PARTS.map(({ key, label, unit }) => figure(`${name}.traced.${label}`, median(traced.map((run) => run.breakdown[key])), unit));
+  return BREAKDOWN_PARTS.map(({ key, label, unit }) => figure(`${name}.traced.${label}`, median(traced.map((breakdown) => breakdown[key])), unit));
 }
 
 
@@ -216,19 +236,8 @@ async function timeBrowserCheck(
   proxyState: 'none' | 'found',
   traced?: string,
 ): Promise<Timed> {
-  const context = await browser.newContext();
+  const { context, page } = await openChecker(browser, rig, base, proxyState);
   try {
-    const page = await context.newPage();
-    // One resolver: fanning out to several would time the slowest of equals.
-    const url = new URL(base);
-    url.searchParams.set('resolver', rig.doh.wire);
-    url.searchParams.set('private', '1');
-    await page.goto(url.href);
-    await page.locator(`.fc-proxy[data-proxy="${proxyState}"]`).waitFor({ state: 'attached' });
-    // A user types once the page has loaded: the check starts with the engine in, which the
-    // island loads when the page is idle and which reads the site's feature table as it loads.
-    // (Until 2026-12-04 the bench typed at once, and the engine's load fell into some runs.)
-    await page.waitForFunction(() => performance.getEntriesByName(new URL('/unstable-features.json', location.href).href).length > 0);
     await page.evaluate(() => {
       const bench = window as unknown as MarkedWindow;
       const marks: Marks = (bench.benchMarks = {});
@@ -244,6 +253,7 @@ async function timeBrowserCheck(
     });
     await page.getByLabel('Matrix server name').fill(row.serverName);
     const trace = traced ? await tracePage(page, traced) : null;
+    const cpuBefore = traced ? null : cpuSnapshot();
     await page.keyboard.press('Enter');
     // The page's own observer says when: a Playwright locator would poll the page on every
     // frame (matching, visibility, layout boxes), on the main thread that the check needs.
@@ -256,14 +266,37 @@ async function timeBrowserCheck(
         ]),
       VERDICT_TIMEOUT_MS,
     );
+    const cpu = cpuBefore && cpuSince(cpuBefore);
     const breakdown = await trace?.stop();
     const step = await page.locator('.fc-summary[data-verdict]').getAttribute('data-resolution-step');
     if (step !== row.expect.step) throw new Error(`${row.id}: the page (proxy ${proxyState}) decided by ${step}, the rig expects ${row.expect.step}`);
     const marks = await page.evaluate(() => (window as unknown as MarkedWindow).benchMarks);
     if (marks.submitted === undefined || marks.verdict === undefined) throw new Error(`${row.id}: the page did not record its submit and verdict times`);
-    return { wallMs: marks.verdict - marks.submitted, ...(breakdown ? { breakdown } : {}) };
+    return { wallMs: marks.verdict - marks.submitted, ...(breakdown ? { breakdown } : {}), ...(cpu ? { cpu } : {}) };
   } finally {
     await context.close();
+  }
+}
+
+/** A fresh context on the home page as a user finds it before typing: loaded, the proxy's state shown, the engine in. */
+async function openChecker(browser: Browser, rig: RigState, base: string, proxyState: 'none' | 'found'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    // One resolver: fanning out to several would time the slowest of equals.
+    const url = new URL(base);
+    url.searchParams.set('resolver', rig.doh.wire);
+    url.searchParams.set('private', '1');
+    await page.goto(url.href);
+    await page.locator(`.fc-proxy[data-proxy="${proxyState}"]`).waitFor({ state: 'attached' });
+    // A user types once the page has loaded: the check starts with the engine in, which the
+    // island loads when the page is idle and which reads the site's feature table as it loads.
+    // (Until 2026-12-04 the bench typed at once, and the engine's load fell into some runs.)
+    await page.waitForFunction(() => performance.getEntriesByName(new URL('/unstable-features.json', location.href).href).length > 0);
+    return { context, page };
+  } catch (error) {
+    await context.close();
+    throw error;
   }
 }
 
@@ -323,14 +356,13 @@ function floorChain(row: ResolvedScenario, dohUrl: string): FloorRequest[] {
       ];
 }
 
-/** A row's floor, in a fresh context on one of the site's data files (same origin as the island, no script). */
-async function timeFloor(browser: Browser, rig: RigState, base: string, row: ResolvedScenario): Promise<number> {
+/** A row's floor, asked from the home page (the island's origin) in the state a check starts from. */
+async function timeFloor(browser: Browser, rig: RigState, base: string, row: ResolvedScenario): Promise<Timed> {
   const chain = floorChain(row, rig.doh.wire);
-  const context = await browser.newContext();
+  const { context, page } = await openChecker(browser, rig, base, 'none');
   try {
-    const page = await context.newPage();
-    await page.goto(new URL('unstable-features.json', base).href);
-    return await page.evaluate(async (requests) => {
+    const cpuBefore = cpuSnapshot();
+    const wallMs = await page.evaluate(async (requests) => {
       const started = performance.now();
       const ask = async ({ url, kind }: (typeof requests)[number]) => {
         const headers: HeadersInit = kind === 'doh' ? { accept: 'application/dns-message' } : {};
@@ -349,6 +381,7 @@ async function timeFloor(browser: Browser, rig: RigState, base: string, row: Res
       await Promise.all(answered);
       return performance.now() - started;
     }, chain);
+    return { wallMs, cpu: cpuSince(cpuBefore) };
   } finally {
     await context.close();
   }
