@@ -33,7 +33,7 @@
 // The floor: the same critical path asked by a page that does nothing else, from the home page
 // in the state a check starts from (openChecker: loaded, engine in, idle; until 2026-12-04 a
 // data file just loaded, whose own loading and first paint kept Chromium busy during the
-// floor: about 70 ms of its CPU), each request as soon as the answers it depends on are in
+// floor: about 90 ms of its CPU), each request as soon as the answers it depends on are in
 // (floorChain): explicit-port, one DoH question, then the key fetch; default, the DoH question
 // and the .well-known at once, then the key fetch on 8448; srv, the SRV question and the
 // .well-known at once, the target's A question after the SRV answer, the target's fetch after
