@@ -11,7 +11,6 @@ import { parseAccept } from 'hono/utils/accept';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
 
 const MIN_BYTES = 1024;
-const NO_TRANSFORM = /(?:^|,)\s*no-transform\s*(?:,|$)/i;
 
 export function gzipWhole(): MiddlewareHandler {
   return async (c, next) => {
@@ -28,10 +27,10 @@ export function gzipWhole(): MiddlewareHandler {
       (length !== null && Number(length) < MIN_BYTES) ||
       type === null ||
       !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) ||
-      NO_TRANSFORM.test(res.headers.get('cache-control') ?? '');
+      listsToken(res.headers.get('cache-control'), 'no-transform');
     if (untouched) return;
     const vary = res.headers.get('vary') ?? '';
-    if (vary !== '*' && !/(?:^|,)\s*accept-encoding\s*(?:,|$)/i.test(vary)) res.headers.append('vary', 'Accept-Encoding');
+    if (vary !== '*' && !listsToken(vary, 'accept-encoding')) res.headers.append('vary', 'Accept-Encoding');
     if (!acceptsGzip(c.req.header('accept-encoding'))) return;
     const body = gzipSync(await res.arrayBuffer());
     // Hono copies the old answer's headers onto the new one: the encoding's are set after.
@@ -41,6 +40,11 @@ export function gzipWhole(): MiddlewareHandler {
     const etag = c.res.headers.get('etag');
     if (etag && !etag.startsWith('W/')) c.res.headers.set('etag', `W/${etag}`);
   };
+}
+
+/** A comma-separated header (Cache-Control, Vary) holds `token`, in any case. */
+function listsToken(value: string | null, token: string): boolean {
+  return (value ?? '').split(',').some((part) => part.trim().toLowerCase() === token);
 }
 
 /** Accept-Encoding allows gzip, by name or by `*`, with a q above 0. */

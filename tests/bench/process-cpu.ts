@@ -95,4 +95,3 @@ export function describeSplit(split: CpuSplit): string {
     .map((part) => `${part} ${split[part].toFixed(0)}`)
     .join(', ');
 }
-
