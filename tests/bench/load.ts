@@ -15,6 +15,7 @@ import autocannon from 'autocannon';
 import { proxyReportUrl } from '../../src/adapters/browser/proxy.ts';
 import { startRig } from '../rig/rig.ts';
 import { atMost, exactly, figure, percentile, type Figure } from './figure.ts';
+import { processCpuMs } from './process-cpu.ts';
 import { quietStart } from './quiet.ts';
 import { scoped } from './resources.ts';
 import { scenarioRow, startRigProxy } from './rig-proxy.ts';
@@ -125,17 +126,6 @@ async function hammer(url: string, seconds: number, onResponse: (status: number,
 function reportTimesMs(accessLog: string): number[] {
   return [...accessLog.matchAll(/"GET \/api\/v1\/report\?[^"]*" 200 (\d+)ms/g)].map((match) => Number(match[1]));
 }
-
-/** CPU time the process has used so far (user + system, /proc/PID/stat), in ms: per report,
- * it says what a report costs the proxy, which the machine's load moves far less than time. */
-export function processCpuMs(pid: number): number {
-  // Fields after the ")" that ends the command name: state is field 3, utime 14, stime 15.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
-}
-
-/** USER_HZ: what Linux counts /proc/PID/stat's times in, 100 on every architecture Node runs on. */
-const CLOCK_TICKS_PER_S = 100;
 
 /** The process's memory as Linux counts it (/proc/PID/status), in KB: VmRSS, VmHWM (the
  * peak resident set since it started), RssAnon (heap and buffers rather than code), … */

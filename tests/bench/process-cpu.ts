@@ -4,8 +4,9 @@
 // requests keeps Chromium's processes busier than its floor's 2-4, and every answer the rig
 // delays costs its forwarder and servers too.
 import { readdirSync, readFileSync } from 'node:fs';
+import { cmdlineOf } from '../rig/rig.ts';
 
-/** sysconf(_SC_CLK_TCK): /proc counts CPU time in ticks of 10 ms on Linux. */
+/** USER_HZ: /proc/PID/stat counts CPU time in ticks of 10 ms on every architecture Node runs on. */
 const TICK_MS = 10;
 
 export const CPU_PARTS = ['renderer', 'browser', 'network', 'gpu', 'rig', 'proxy', 'bench'] as const;
@@ -38,15 +39,27 @@ function partOf(comm: string, cmdline: string): CpuPart | null {
   return null;
 }
 
+/** A process's name, parent and CPU ticks (user + system) from /proc/PID/stat. */
+function readStat(pid: number): { comm: string; ppid: number; ticks: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The name may hold spaces and parentheses: the fields start after the last ')'; state is
+  // field 3, ppid 4, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** CPU time the process has used so far (user + system), in ms: per report, it says what a
+ * report costs the proxy, which the machine's load moves far less than time. */
+export function processCpuMs(pid: number): number {
+  return readStat(pid).ticks * TICK_MS;
+}
+
 export function cpuSnapshot(): CpuSnapshot {
   const stats = new Map<number, { comm: string; ppid: number; ticks: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The name may hold spaces and parentheses: the fields start after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      stats.set(Number(entry), readStat(Number(entry)));
     } catch {
       // Gone between the listing and the read.
     }
@@ -58,13 +71,9 @@ export function cpuSnapshot(): CpuSnapshot {
   const processes = new Map<number, ProcessTicks>();
   for (const [pid, { comm, ticks }] of stats) {
     if (!inTree(pid)) continue;
-    let cmdline = '';
-    try {
-      // Chromium rewrites its children's argv into one string: spaces, not NULs.
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    } catch {
-      continue;
-    }
+    // Empty once the process is gone.
+    const cmdline = cmdlineOf(pid);
+    if (cmdline === '') continue;
     processes.set(pid, { part: partOf(comm, cmdline), ticks });
   }
   return { processes, own: process.cpuUsage() };

@@ -137,7 +137,8 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-function cmdlineOf(pid: number): string {
+/** A process's command line, arguments joined by spaces ('' once it is gone). */
+export function cmdlineOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
   } catch {
