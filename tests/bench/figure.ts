@@ -26,13 +26,23 @@ export function figure(name: string, value: number, unit: string, target?: Targe
   return { name, value, unit, target, met };
 }
 
-/** Whole numbers as they are; fractions to three significant digits, enough to compare runs. */
-export function round(value: number): number {
-  return Number.isInteger(value) ? value : Number(value.toPrecision(3));
+/**
+ * Whole numbers as they are; fractions to three significant digits, enough to compare runs, or
+ * more where three would print the target itself: 1.2005 against `<=1.2` prints as 1.2005, not as
+ * a 1.2 that reads as met. (The targets are round numbers, so rounding to a digit they have
+ * cannot carry a value past them without landing on them.)
+ */
+export function round(value: number, target?: Target): number {
+  if (Number.isInteger(value)) return value;
+  for (let digits = 3; digits <= 15; digits++) {
+    const rounded = Number(value.toPrecision(digits));
+    if (rounded !== target?.value) return rounded;
+  }
+  return value;
 }
 
 export function formatFigure(f: Figure): string {
-  return `${f.name} ${round(f.value)} ${f.unit} ${f.target ? `${f.target.op}${f.target.value}` : '-'}`;
+  return `${f.name} ${round(f.value, f.target)} ${f.unit} ${f.target ? `${f.target.op}${f.target.value}` : '-'}`;
 }
 
 /** Nearest rank: a value that was measured, never an interpolation. */
