@@ -11,7 +11,7 @@ import { precompress } from './src/build/precompress.ts';
 import { searchOnOpen } from './src/build/search-on-open.ts';
 import { islandChunks } from './src/build/island-chunks.ts';
 import { solidHydrate } from './src/build/solid-hydrate.ts';
-import { engineCompileHint } from './src/build/engine-compile-hint.ts';
+import { compileHints } from './src/build/compile-hints.ts';
 
 // The repository URL lives in package.json only; edit links are derived from it.
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -22,7 +22,7 @@ export default defineConfig({
   markdown: {
     processor: satteri({ mdastPlugins: [callouts], hastPlugins: [focusableTables] }),
   },
-  vite: { plugins: [searchOnOpen(), islandChunks(), solidHydrate(), engineCompileHint()] },
+  vite: { plugins: [searchOnOpen(), islandChunks(), solidHydrate(), compileHints()] },
   integrations: [
     starlight({
       title: 'fedcheck',

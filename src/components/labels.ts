@@ -47,7 +47,7 @@ export const TextsContext = createContext<CheckerTexts>();
 
 export function useTexts(): CheckerTexts {
   const texts = useContext(TextsContext);
-  if (!texts) throw new Error('the checker’s components need the page’s texts (TextsContext)');
+  if (!texts) throw new Error('useTexts() outside a TextsContext.Provider');
   return texts;
 }
 
