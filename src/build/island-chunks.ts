@@ -4,27 +4,46 @@
 // the island and the modules the island shares with the chunks it loads later (engine,
 // report view): more files, each its own gzip stream. Vite's preload helper keeps a chunk of
 // its own: Starlight's scripts on every page import it, and must not load the island with it.
+//
+// On the server side (the prerender environment), the island's stylesheet in a chunk of its
+// own. Astro gives a page every stylesheet of each chunk that holds a module the page reaches,
+// and Rolldown put checker.css in one chunk with Starlight's Card and CardGrid, which every
+// page reaches through Starlight's Footer: the island's styles went on every guide as one
+// more render-blocking stylesheet. Alone, they go only with the pages whose content renders
+// the island.
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
 const CHECKER = fileURLToPath(new URL('../components/Checker.tsx', import.meta.url));
+const CHECKER_STYLES = fileURLToPath(new URL('../components/checker.css', import.meta.url));
 
-export function islandChunks(): Plugin {
-  return {
-    name: 'fedcheck:island-chunks',
-    apply: 'build',
-    applyToEnvironment: (environment) => environment.name === 'client',
-    options(options) {
-      // Astro's "exports-only" keeps an entry's exports to its own; the island's entry chunk
-      // also exports what the later chunks import from it (Astro reads only its default).
-      options.preserveEntrySignatures = 'allow-extension';
+type ChunkGroup = { name: string; test: RegExp | ((id: string) => boolean); includeDependenciesRecursively?: boolean };
+
+export function islandChunks(): Plugin[] {
+  return [
+    {
+      ...chunkGroups('client', [
+        { name: 'preload-helper', test: /preload-helper/ },
+        { name: 'Checker', test: (id) => id === CHECKER, includeDependenciesRecursively: true },
+      ]),
+      options(options) {
+        // Astro's "exports-only" keeps an entry's exports to its own; the island's entry chunk
+        // also exports what the later chunks import from it (Astro reads only its default).
+        options.preserveEntrySignatures = 'allow-extension';
+      },
     },
+    chunkGroups('prerender', [{ name: 'checker-styles', test: (id) => id === CHECKER_STYLES }]),
+  ];
+}
+
+/** A build plugin that adds Rolldown chunk groups to one Vite environment's output. */
+function chunkGroups(environmentName: string, groups: ChunkGroup[]): Plugin {
+  return {
+    name: `fedcheck:island-chunks-${environmentName}`,
+    apply: 'build',
+    applyToEnvironment: (environment) => environment.name === environmentName,
     outputOptions(output) {
       const splitting = typeof output.codeSplitting === 'object' ? output.codeSplitting : {};
-      const groups = [
-        { name: 'preload-helper', test: /preload-helper/ },
-        { name: 'Checker', test: (id: string) => id === CHECKER, includeDependenciesRecursively: true },
-      ];
       output.codeSplitting = { ...splitting, groups: [...(splitting.groups ?? []), ...groups] };
     },
   };

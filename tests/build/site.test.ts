@@ -73,4 +73,28 @@ describe('built site', () => {
       expect(readBuilt(join(dist, '_astro', css)), css).not.toMatch(/url\((["']?)(https?:)?\/\//);
     }
   });
+
+  // Each stylesheet a page links blocks its first paint: the island's went on every guide
+  // once (src/build/island-chunks.ts), while a stylesheet left out would leave a component bare.
+  it("styles what each page renders, and gives the island's stylesheet only to the pages with the island", () => {
+    const pages = filesUnder(dist, /\.html$/);
+    const withIsland = pages.filter((page) => /class="fc-checker[ "]/.test(readBuilt(join(dist, page))));
+    expect(withIsland.sort()).toEqual(['de/index.html', 'index.html']);
+    for (const page of pages) {
+      const html = readBuilt(join(dist, page));
+      const css = pageStyles(html);
+      expect(css.includes('.fc-checker'), page).toBe(withIsland.includes(page));
+      // Astro marks the elements of a component with scoped styles with the scope's class.
+      const markup = html.replace(/<(script|style)\b[\s\S]*?<\/\1>/g, '');
+      const unstyled = [...new Set(markup.match(/\bastro-[a-z0-9]{8}\b/g))].filter((scope) => !css.includes(`.${scope}`));
+      expect(unstyled, page).toEqual([]);
+    }
+  });
 });
+
+/** The CSS a built page applies on screen: its linked stylesheets and its <style> elements. */
+function pageStyles(html: string): string {
+  const linked = [...html.matchAll(/<link rel="stylesheet" href="\/(_astro\/[^"]+\.css)"(?! media="print")/g)].map(([, file]) => readBuilt(join(dist, file)));
+  const inline = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/g)].map(([, css]) => css);
+  return [...linked, ...inline].join('\n');
+}
