@@ -77,11 +77,10 @@ describe('built site', () => {
   // Each stylesheet a page links blocks its first paint: the island's went on every guide
   // once (src/build/island-chunks.ts), while a stylesheet left out would leave a component bare.
   it("styles what each page renders, and gives the island's stylesheet only to the pages with the island", () => {
-    const pages = filesUnder(dist, /\.html$/);
-    const withIsland = pages.filter((page) => /class="fc-checker[ "]/.test(readBuilt(join(dist, page))));
+    const pages = filesUnder(dist, /\.html$/).map((page) => ({ page, html: readBuilt(join(dist, page)) }));
+    const withIsland = pages.filter(({ html }) => /class="fc-checker[ "]/.test(html)).map(({ page }) => page);
     expect(withIsland.sort()).toEqual(['de/index.html', 'index.html']);
-    for (const page of pages) {
-      const html = readBuilt(join(dist, page));
+    for (const { page, html } of pages) {
       const css = pageStyles(html);
       expect(css.includes('.fc-checker'), page).toBe(withIsland.includes(page));
       // Astro marks the elements of a component with scoped styles with the scope's class.
