@@ -9,7 +9,7 @@ import { focusableTables } from './src/plugins/tables.ts';
 import { codeColours } from './src/plugins/code-colours.ts';
 import { precompress } from './src/build/precompress.ts';
 import { searchOnOpen } from './src/build/search-on-open.ts';
-import { islandChunks } from './src/build/island-chunks.ts';
+import { siteChunks } from './src/build/site-chunks.ts';
 import { solidHydrate } from './src/build/solid-hydrate.ts';
 import { compileHints } from './src/build/compile-hints.ts';
 
@@ -22,7 +22,7 @@ export default defineConfig({
   markdown: {
     processor: satteri({ mdastPlugins: [callouts], hastPlugins: [focusableTables] }),
   },
-  vite: { plugins: [searchOnOpen(), islandChunks(), solidHydrate(), compileHints()] },
+  vite: { plugins: [searchOnOpen(), siteChunks(), solidHydrate(), compileHints()] },
   integrations: [
     starlight({
       title: 'fedcheck',

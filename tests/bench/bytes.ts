@@ -33,7 +33,7 @@ interface PageScripts {
   inline: string[];
 }
 
-function pageScripts(html: string): PageScripts {
+export function pageScripts(html: string): PageScripts {
   const external: string[] = [];
   const inline: string[] = [];
   for (const [, attributes, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { root, dist, filesUnder, builtPageFor, readBuilt } from './build-helpers.ts';
+import { moduleGraph, pageScripts } from '../bench/bytes.ts';
 
 const sources = filesUnder(join(root, 'content/docs'), /\.mdx?$/);
 const repository = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).repository.url
@@ -75,7 +76,7 @@ describe('built site', () => {
   });
 
   // Each stylesheet a page links blocks its first paint: the island's went on every guide
-  // once (src/build/island-chunks.ts), while a stylesheet left out would leave a component bare.
+  // once (src/build/site-chunks.ts), while a stylesheet left out would leave a component bare.
   it("styles what each page renders, and gives the island's stylesheet only to the pages with the island", () => {
     const pages = filesUnder(dist, /\.html$/).map((page) => ({ page, html: readBuilt(join(dist, page)) }));
     const withIsland = pages.filter(({ html }) => /class="fc-checker[ "]/.test(html)).map(({ page }) => page);
@@ -87,6 +88,18 @@ describe('built site', () => {
       const markup = html.replace(/<(script|style)\b[\s\S]*?<\/\1>/g, '');
       const unstyled = [...new Set(markup.match(/\bastro-[a-z0-9]{8}\b/g))].filter((scope) => !css.includes(`.${scope}`));
       expect(unstyled, page).toEqual([]);
+    }
+  });
+
+  // A module's static imports are fetched only once it has arrived: a chunk that a page's scripts
+  // import but the page does not name is one more round trip before they run, on every page that
+  // loads them (src/build/site-chunks.ts).
+  it('names every chunk that its scripts and islands import, so that none waits for another to arrive', () => {
+    for (const page of filesUnder(dist, /\.html$/)) {
+      const { external, islands } = pageScripts(readBuilt(join(dist, page)));
+      const named = [...external, ...islands];
+      expect(named, page).not.toEqual([]);
+      expect([...moduleGraph(dist, named, false)].filter((path) => !named.includes(path)), page).toEqual([]);
     }
   });
 });

@@ -1,9 +1,17 @@
-// The checker island's code that loads with the page, in one chunk: Checker.tsx with
-// everything it imports statically, Solid's runtime included (the renderer, a few hundred
-// bytes, imports it from there). Rolldown would otherwise split it by importer into Solid,
-// the island and the modules the island shares with the chunks it loads later (engine,
-// report view): more files, each its own gzip stream. Vite's preload helper keeps a chunk of
-// its own: Starlight's scripts on every page import it, and must not load the island with it.
+// How the site's client code is cut into files: every chunk a page's scripts import is one the
+// page asks for itself. A module's static imports are only fetched once it has arrived, so a
+// chunk named by no page is one more round trip before the scripts that import it run (and
+// Lighthouse counts such a chain in a guide's first paint).
+// - The island's code that loads with the page, in one chunk: Checker.tsx with everything it
+//   imports statically, Solid's runtime included (the renderer, a few hundred bytes, imports it
+//   from there). Rolldown would otherwise split it by importer into Solid, the island and the
+//   modules the island shares with the chunks it loads later (engine, report view): more files,
+//   each its own gzip stream.
+// - Vite's preload helper, which Starlight's search and the island import, goes with Astro's
+//   page script, which every page names: alone it was a chunk that no page named.
+// - Starlight's table-of-contents element goes with the wide table of contents' script (which
+//   is nothing but an import of it): every page with a table of contents names both scripts,
+//   and the narrow one imports the element from there.
 //
 // On the server side (the prerender environment), the island's stylesheet in a chunk of its
 // own. Astro gives a page every stylesheet of each chunk that holds a module the page reaches,
@@ -16,14 +24,19 @@ import type { Plugin } from 'vite';
 
 const CHECKER = fileURLToPath(new URL('../components/Checker.tsx', import.meta.url));
 const CHECKER_STYLES = fileURLToPath(new URL('../components/checker.css', import.meta.url));
+/** Astro's page script (its prefetch, which Starlight turns on), on every page. */
+const ASTRO_PAGE_SCRIPT = 'astro:scripts/page.js';
+/** Starlight's TableOfContents.astro script (not MobileTableOfContents.astro's) and the element it defines. */
+const TABLE_OF_CONTENTS = /\/components\/TableOfContents\.astro\?astro&type=script|\/components-internals\/TableOfContents\/starlight-toc\.js$/;
 
 type ChunkGroup = { name: string; test: RegExp | ((id: string) => boolean); includeDependenciesRecursively?: boolean };
 
-export function islandChunks(): Plugin[] {
+export function siteChunks(): Plugin[] {
   return [
     {
       ...chunkGroups('client', [
-        { name: 'preload-helper', test: /preload-helper/ },
+        { name: 'page', test: (id) => id === ASTRO_PAGE_SCRIPT || /preload-helper/.test(id) },
+        { name: 'TableOfContents', test: TABLE_OF_CONTENTS },
         { name: 'Checker', test: (id) => id === CHECKER, includeDependenciesRecursively: true },
       ]),
       options(options) {
@@ -39,7 +52,7 @@ export function islandChunks(): Plugin[] {
 /** A build plugin that adds Rolldown chunk groups to one Vite environment's output. */
 function chunkGroups(environmentName: string, groups: ChunkGroup[]): Plugin {
   return {
-    name: `fedcheck:island-chunks-${environmentName}`,
+    name: `fedcheck:site-chunks-${environmentName}`,
     apply: 'build',
     applyToEnvironment: (environment) => environment.name === environmentName,
     outputOptions(output) {
