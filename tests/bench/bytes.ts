@@ -89,16 +89,23 @@ function pageWeight(siteDir: string, scripts: PageScripts): PageWeight {
 /** The checker engine: the core and the browser adapters, one chunk named after its entry. */
 const isEngineChunk = (path: string) => /^check\.[^/]+\.js$/.test(posix.basename(path));
 
+/** What a page's islands add to it: at load, and with everything they import later. Runtime
+ * the page's own scripts load anyway (Astro's page script, with Vite's preload helper, which
+ * Starlight's search button loads on every page) counts for the page. */
+export function islandFiles(siteDir: string, page: PageScripts): { atLoad: Set<string>; all: Set<string> } {
+  const withoutIslands = moduleGraph(siteDir, page.external, true);
+  return {
+    atLoad: minus(moduleGraph(siteDir, page.islands, false), withoutIslands),
+    all: minus(moduleGraph(siteDir, page.islands, true), withoutIslands),
+  };
+}
+
 export function bytesFigures(siteDir: string): Figure[] {
   const home = pageScripts(readFileSync(join(siteDir, 'index.html'), 'utf8'));
   const docs = pageScripts(readFileSync(join(siteDir, DOCS_PAGE), 'utf8'));
   if (home.islands.length === 0) throw new Error('the home page has no island: is this the fedcheck site?');
 
-  // What the island adds to the page: runtime the page's own scripts load anyway (Vite's
-  // preload helper, which Starlight's search button loads on every page) counts for the page.
-  const homeWithoutIsland = moduleGraph(siteDir, home.external, true);
-  const islandAtLoad = minus(moduleGraph(siteDir, home.islands, false), homeWithoutIsland);
-  const island = minus(moduleGraph(siteDir, home.islands, true), homeWithoutIsland);
+  const { atLoad: islandAtLoad, all: island } = islandFiles(siteDir, home);
   const engine = new Set([...island].filter(isEngineChunk));
   if (engine.size !== 1) throw new Error(`expected one engine chunk among the island's, found ${[...engine].join(', ') || 'none'}`);
   const homeWeight = pageWeight(siteDir, home);
