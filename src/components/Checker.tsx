@@ -202,7 +202,7 @@ export default function Checker(props: CheckerProps) {
   onMount(() => {
     storage = browserStorage();
     const params = new URLSearchParams(location.search);
-    const fromUrl = applyUrlParameters(loadSettings(storage), params);
+    const fromUrl = applyUrlParameters(loadSettings(storage), params, texts);
     setSettings(fromUrl.settings);
     setUrlErrors(fromUrl.errors);
     setRecent(loadRecent(storage));

@@ -15,7 +15,7 @@ export function SettingsPanel(props: { settings: Settings; proxy: ProxyStatus | 
   const addResolver = (event: SubmitEvent) => {
     event.preventDefault();
     const parsed = parseResolver(resolverUrl(), format() || undefined);
-    if (!parsed.ok) return setError(parsed.error);
+    if (!parsed.ok) return setError(texts.ui[parsed.problem]);
     if (props.settings.resolvers.some((resolver) => resolver.url === parsed.resolver.url)) return setError(texts.ui.resolverDuplicate);
     setError('');
     setResolverUrl('');

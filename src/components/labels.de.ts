@@ -127,6 +127,8 @@ export const GERMAN: Omit<CheckerTexts, 'checks'> = {
     formatFromUrl: 'Format aus der URL',
     addResolver: 'Resolver hinzufügen',
     resolverDuplicate: 'Dieser Resolver steht schon in der Liste.',
+    resolverNotUrl: 'Keine URL: bitte die vollständige DoH-URL angeben, z. B. https://dns.example/dns-query',
+    resolverNotHttps: 'Eine DoH-Resolver-URL beginnt mit https://',
     resetResolvers: 'Auf Cloudflare und Google zurücksetzen',
     proxyLegend: 'Proxy',
     proxyUrl: 'Proxy-URL (leer: auf dieser Website nach einem suchen)',

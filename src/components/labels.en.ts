@@ -120,6 +120,8 @@ export const ENGLISH = {
     formatFromUrl: 'Format from the URL',
     addResolver: 'Add resolver',
     resolverDuplicate: 'That resolver is already in the list.',
+    resolverNotUrl: 'Not a URL: give the full DoH URL, e.g. https://dns.example/dns-query',
+    resolverNotHttps: 'A DoH resolver URL starts with https://',
     resetResolvers: 'Reset to Cloudflare and Google',
     proxyLegend: 'Proxy',
     proxyUrl: 'Proxy URL (empty: look for one at this site)',

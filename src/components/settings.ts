@@ -3,6 +3,7 @@
 // the page URL override them for that page.
 import type { ProxyStatus } from '../adapters/browser/proxy.ts';
 import { DEFAULT_RESOLVERS, parseResolver, type DohResolver } from '../adapters/browser/resolvers.ts';
+import type { CheckerTexts } from './labels.ts';
 
 export interface Settings {
   resolvers: DohResolver[];
@@ -38,13 +39,14 @@ export function saveSettings(storage: Storage | null, settings: Settings): void 
   writeJson(storage, SETTINGS_KEY, settings);
 }
 
-/** The settings for this page: URL parameters over saved settings; bad resolver URLs are reported. */
-export function applyUrlParameters(saved: Settings, params: URLSearchParams): { settings: Settings; errors: string[] } {
+/** The settings for this page: URL parameters over saved settings; bad resolver URLs are
+ * reported, in the page's language. */
+export function applyUrlParameters(saved: Settings, params: URLSearchParams, texts: CheckerTexts): { settings: Settings; errors: string[] } {
   const errors: string[] = [];
   const resolvers = params.getAll('resolver').flatMap((text) => {
     const parsed = parseResolver(text);
     if (parsed.ok) return [parsed.resolver];
-    errors.push(`?resolver=${text}: ${parsed.error}`);
+    errors.push(`?resolver=${text}: ${texts.ui[parsed.problem]}`);
     return [];
   });
   return {

@@ -42,6 +42,18 @@ function renderGerman(fetchFile: (url: string, init?: RequestInit) => Promise<Re
 }
 
 describe('the checker in German', () => {
+  it('says in German why a resolver URL was refused, in the settings and from ?resolver=', () => {
+    vi.stubGlobal('fetch', siteFiles);
+    history.replaceState(null, '', '/de/?resolver=dns.example');
+    render(() => <Checker engine={fakeEngine().load} detect={noProxy} texts={checkerTexts('de')} />);
+    expect(document.querySelector('.fc-problems li')!.textContent).toBe(
+      '?resolver=dns.example: Keine URL: bitte die vollständige DoH-URL angeben, z. B. https://dns.example/dns-query',
+    );
+    fireEvent.input(screen.getByLabelText('Resolver-URL'), { target: { value: 'http://doh.example/dns-query' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Resolver hinzufügen' }));
+    expect(screen.getByText('Eine DoH-Resolver-URL beginnt mit https://')).toBeTruthy();
+  });
+
   it('labels the form and the proxy note in German', () => {
     renderGerman();
     expect(screen.getByLabelText('Matrix-Servername')).toBeTruthy();

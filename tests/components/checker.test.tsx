@@ -249,7 +249,19 @@ describe('settings', () => {
     const { getByLabelText, getByRole, getByText } = renderChecker();
     fireEvent.input(getByLabelText('Resolver URL'), { target: { value: 'http://doh.example/dns-query' } });
     fireEvent.click(getByRole('button', { name: 'Add resolver' }));
-    expect(getByText(/starts with https:\/\//)).toBeTruthy();
+    // Text that is no URL at all never gets here: the field is type=url, so the browser refuses it.
+    expect(getByText('A DoH resolver URL starts with https://')).toBeTruthy();
+  });
+
+  it('lists the ?resolver= values it could not use, with why, and uses the others', () => {
+    history.replaceState(null, '', '/?resolver=dns.example&resolver=http://doh.example/dns-query&resolver=https://doh.example/dns-query');
+    renderChecker();
+    const problems = [...document.querySelectorAll('.fc-problems li')].map((item) => item.textContent);
+    expect(problems).toEqual([
+      '?resolver=dns.example: Not a URL: give the full DoH URL, e.g. https://dns.example/dns-query',
+      '?resolver=http://doh.example/dns-query: A DoH resolver URL starts with https://',
+    ]);
+    expect(screen.getByText('https://doh.example/dns-query')).toBeTruthy();
   });
 
   it('lets ?resolver= (repeatable), ?proxy= and ?private=1 override the saved settings for the page', async () => {

@@ -36,7 +36,7 @@ const rigFetch = ((input: RequestInfo | URL, init: RequestInit = {}) =>
 
 const resolver = (url: string): DohResolver => {
   const parsed = parseResolver(url);
-  if (!parsed.ok) throw new Error(parsed.error);
+  if (!parsed.ok) throw new Error(`${url}: ${parsed.problem}`);
   return parsed.resolver;
 };
 const scenarioAddress = (id: string) => rig.scenarios.find((row) => row.id === id)!.address;

@@ -13,19 +13,23 @@ export const DEFAULT_RESOLVERS: DohResolver[] = [
   { url: 'https://dns.google/resolve', format: 'json' },
 ];
 
+/** Why a resolver URL was refused: the key of the page's sentence for it (labels.en.ts), in
+ * its reader's language. */
+export type ResolverProblem = 'resolverNotUrl' | 'resolverNotHttps';
+
 /**
  * Reads a resolver URL as typed in settings or `?resolver=`. Without an explicit format,
  * Google's `/resolve` path and Cloudflare's `?ct=application/dns-json` mean the JSON API;
  * anything else is RFC 8484.
  */
-export function parseResolver(text: string, format?: DohFormat): { ok: true; resolver: DohResolver } | { ok: false; error: string } {
+export function parseResolver(text: string, format?: DohFormat): { ok: true; resolver: DohResolver } | { ok: false; problem: ResolverProblem } {
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
-    return { ok: false, error: `${JSON.stringify(text)} is not a URL; give the full DoH URL, e.g. https://dns.example/dns-query` };
+    return { ok: false, problem: 'resolverNotUrl' };
   }
-  if (url.protocol !== 'https:') return { ok: false, error: 'a DoH resolver URL starts with https://' };
+  if (url.protocol !== 'https:') return { ok: false, problem: 'resolverNotHttps' };
   const json = url.pathname.endsWith('/resolve') || url.searchParams.get('ct') === 'application/dns-json';
   return { ok: true, resolver: { url: url.href, format: format ?? (json ? 'json' : 'wire') } };
 }

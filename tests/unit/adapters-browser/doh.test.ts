@@ -27,9 +27,9 @@ describe('parseResolver', () => {
     expect(parseResolver('https://doh.example/dns-query', 'json')).toMatchObject({ resolver: { format: 'json' } });
   });
 
-  it('explains what is wrong with a bad URL', () => {
-    expect(parseResolver('dns.google')).toMatchObject({ ok: false, error: expect.stringContaining('not a URL') });
-    expect(parseResolver('http://dns.google/resolve')).toMatchObject({ ok: false, error: expect.stringContaining('https://') });
+  it('says what is wrong with a bad URL, for the page to word in its language', () => {
+    expect(parseResolver('dns.google')).toEqual({ ok: false, problem: 'resolverNotUrl' });
+    expect(parseResolver('http://dns.google/resolve')).toEqual({ ok: false, problem: 'resolverNotHttps' });
   });
 
   it('defaults to the JSON APIs of Cloudflare and Google', () => {
