@@ -3,7 +3,7 @@
 // browser bundle leaves them out, and the fixes of the checks the page cannot run.
 import type { CheckMeta, CheckTranslations } from './evidence.ts';
 import { CHECK_HEADS, REPORT_CHECKS } from './registry.ts';
-import { CONNECTION_CHECKS } from './probing.ts';
+import { CONNECTION_CHECKS, PINNED_CHECKS } from './probing.ts';
 import { OUTGOING_CHECKS } from './outgoing.ts';
 import { descriptions as name, de as nameDe } from './checks/name.ts';
 import { descriptions as wellKnownServer, de as wellKnownServerDe } from './checks/well-known-server.ts';
@@ -19,7 +19,7 @@ import { descriptions as rtc, de as rtcDe } from './checks/rtc.ts';
 import { descriptions as outgoing, de as outgoingDe } from './checks/outgoing.ts';
 
 const FULL_METAS = new Map(
-  [...REPORT_CHECKS, ...OUTGOING_CHECKS, ...CONNECTION_CHECKS].map((check) => [check.meta.id, check.meta]),
+  [...REPORT_CHECKS, ...PINNED_CHECKS, ...OUTGOING_CHECKS, ...CONNECTION_CHECKS].map((check) => [check.meta.id, check.meta]),
 );
 
 /** Every check's metadata with its fix, in the registry's order. */

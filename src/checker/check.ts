@@ -45,6 +45,9 @@ export interface CheckDeps {
 /** What a front end that can open connections adds (probing.ts). */
 export interface ConnectionTesting {
   probeAll(discovery: Discovery, ctx: NetworkContext): Promise<ProbeEvidence[]>;
+  /** The logic of the registry's PINNED_HEADS: checks over the whole evidence whose evidence
+   * (the server name's addresses asked one by one) only such a front end collects. */
+  reportChecks: readonly ReportCheck[];
   /** A CONNECTION_HEADS check's findings, one per connection it judges; null without its logic. */
   findings(head: CheckHead, probes: ProbeEvidence[], evidence: Evidence): Finding[] | null;
   summarize(probe: ProbeEvidence, findings: Finding[]): ConnectionReport;
@@ -132,7 +135,7 @@ export async function runCheck(input: string, deps: CheckDeps): Promise<Report> 
 
 /** Runs every registered check over the evidence, in registry order. */
 function evaluate(evidence: Evidence, connections: ConnectionTesting | undefined, outgoingChecks: readonly ReportCheck[]): Finding[] {
-  const reportChecks = new Map([...REPORT_CHECKS, ...outgoingChecks].map((check) => [check.meta.id, check]));
+  const reportChecks = new Map([...REPORT_CHECKS, ...(connections?.reportChecks ?? []), ...outgoingChecks].map((check) => [check.meta.id, check]));
   return CHECK_HEADS.flatMap((head) => {
     const check = reportChecks.get(head.id);
     if (check) return check.run(evidence).map((outcome) => toFinding(check.meta, outcome));

@@ -206,8 +206,9 @@ export interface ProbeResult {
   /**
    * GET /_matrix/federation/v1/version again, with `Host: <hostHeader>:<port>`, on a third
    * connection opened alongside the others; made only when the spec's Host header has no
-   * port. Conduwuit-family servers (tuwunel) send that Host, and reverse proxies that match
-   * the Host header exactly route it elsewhere, so those peers cannot federate.
+   * port and the port is not 443 (conduwuitHostHeader). Conduwuit-family servers (tuwunel)
+   * send that Host, and reverse proxies that match the Host header exactly route it
+   * elsewhere, so those peers cannot federate.
    */
   versionWithPortHost?: ProbeHttpResult;
 }

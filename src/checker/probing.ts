@@ -1,10 +1,11 @@
 // Connection testing for the front ends that can open connections (proxy, CLI): TCP, TLS
 // and the version and keys endpoints on every address, and the checks that judge them.
 // The browser bundle leaves all of it out; it reports these checks as not tested.
-import { connectionKey, type ConnectionCheck, type Evidence, type ProbeEvidence } from './evidence.ts';
+import { connectionKey, type ConnectionCheck, type Evidence, type ProbeEvidence, type ReportCheck } from './evidence.ts';
 import { findingConnection, toFinding, type ConnectionTesting } from './check.ts';
 import { connectionTcp, tlsCertificateExpiry, tlsCertificateName, tlsCertificateTrusted, tlsHandshake, tlsVersion, trustedByPeers } from './checks/connection.ts';
 import { federationHostWithPort, federationServer, federationVersion } from './checks/federation.ts';
+import { wellKnownServerConsistent } from './checks/well-known-server.ts';
 import {
   keysBase64Padding,
   keysContentType,
@@ -42,10 +43,14 @@ export const CONNECTION_CHECKS: readonly ConnectionCheck[] = [
   keysBase64Padding,
 ];
 
+/** In the order of the registry's PINNED_HEADS. */
+export const PINNED_CHECKS: readonly ReportCheck[] = [wellKnownServerConsistent];
+
 export function connectionTesting(prober: Prober): ConnectionTesting {
   const checks = new Map(CONNECTION_CHECKS.map((check) => [check.meta.id, check]));
   return {
     probeAll: (discovery, ctx) => probeAll(discovery, ctx, prober),
+    reportChecks: PINNED_CHECKS,
     findings: (head, probes, evidence) => {
       const check = checks.get(head.id);
       return check ? perConnectionFindings(check, probes, evidence) : null;

@@ -1,16 +1,17 @@
 // Every check, in report order (`CHECK_HEADS`). This module is what the browser bundle
-// carries: the checks over the whole evidence with their logic, the per-connection and
-// outgoing checks by their heads only (their logic and fixes come with connection testing,
-// probing.ts, and the outgoing test, outgoing.ts, which only the proxy and the CLI load).
+// carries: the checks over the whole evidence with their logic; the per-connection checks,
+// those over addresses asked one by one, and the outgoing checks by their heads only (their
+// logic and fixes come with connection testing, probing.ts, and the outgoing test,
+// outgoing.ts, which only the proxy and the CLI load).
 // Every check's full metadata, fixes included, is check-reference.ts's CHECK_METAS.
 import { CHECK_AREAS, type CheckHead, type ReportCheck } from './evidence.ts';
 import { nameSyntax } from './checks/name.ts';
 import {
   wellKnownServerCache,
-  wellKnownServerConsistent,
   wellKnownServerContentType,
   wellKnownServerJson,
   wellKnownServerMServer,
+  wellKnownServerPinnedHeads,
   wellKnownServerRedirects,
   wellKnownServerSize,
   wellKnownServerStatus,
@@ -46,7 +47,6 @@ export const REPORT_CHECKS: readonly ReportCheck[] = [
   wellKnownServerSize,
   wellKnownServerRedirects,
   wellKnownServerCache,
-  wellKnownServerConsistent,
   dnsSrv,
   dnsSrvLegacy,
   dnsSrvDisabled,
@@ -79,6 +79,10 @@ export const REPORT_CHECKS: readonly ReportCheck[] = [
 /** Checks over the whole evidence whose logic comes with the outgoing test (outgoing.ts), which only the proxy and the CLI load. */
 export const OUTGOING_HEADS: readonly CheckHead[] = Object.values(outgoingHeads);
 
+/** Checks over the whole evidence that need the server name's addresses asked one by one
+ * (an HTTP client that pins the address); their logic comes with connection testing. */
+export const PINNED_HEADS: readonly CheckHead[] = Object.values(wellKnownServerPinnedHeads);
+
 /** The checks run once per connection (address and port) that a prober opened. */
 export const CONNECTION_HEADS: readonly CheckHead[] = [
   ...Object.values(connectionHeads),
@@ -89,7 +93,7 @@ export const CONNECTION_HEADS: readonly CheckHead[] = [
 const areaRank = (head: CheckHead) => CHECK_AREAS.indexOf(head.area);
 
 /** By area, in the order a peer meets them; within an area, as listed above. */
-export const CHECK_HEADS: readonly CheckHead[] = [...REPORT_CHECKS.map((check) => check.meta), ...OUTGOING_HEADS, ...CONNECTION_HEADS].sort(
+export const CHECK_HEADS: readonly CheckHead[] = [...REPORT_CHECKS.map((check) => check.meta), ...PINNED_HEADS, ...OUTGOING_HEADS, ...CONNECTION_HEADS].sort(
   (a, b) => areaRank(a) - areaRank(b),
 );
 

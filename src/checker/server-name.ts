@@ -140,6 +140,18 @@ export function hostHasPort(hostHeader: string): boolean {
   return /:\d+$/.test(hostHeader);
 }
 
+const HTTPS_DEFAULT_PORT = 443;
+
+/**
+ * The Host header that Conduwuit-family peers (tuwunel and others) send where it differs from
+ * the spec's (Part C 8): they request `https://<name>:<port>/…`, so Host carries the port
+ * whenever the spec's has none. Their HTTP client (reqwest) drops a URL's default port, so on
+ * 443 they send the spec's Host after all. Undefined when the two are the same.
+ */
+export function conduwuitHostHeader(hostHeader: string, port: number): string | undefined {
+  return hostHasPort(hostHeader) || port === HTTPS_DEFAULT_PORT ? undefined : `${hostHeader}:${port}`;
+}
+
 /** The name to ask DNS for: lower case without the trailing dot. */
 export function dnsQueryName(host: string): string {
   return host.toLowerCase().replace(/\.$/, '');

@@ -4,7 +4,7 @@
 import { areaStatuses, CLIENT_AREAS, runCheck, verdictOf } from '../../checker/check.ts';
 import type { ProgressEvent } from '../../checker/trace.ts';
 export { connectionKey } from '../../checker/evidence.ts';
-import { checkHead } from '../../checker/registry.ts';
+import { checkHead, PINNED_HEADS } from '../../checker/registry.ts';
 import { dnsResolversAgree } from '../../checker/checks/dns.ts';
 import { reportToMarkdown } from '../../checker/markdown.ts';
 import type { Finding, Report, TraceStep } from '../../checker/report.ts';
@@ -39,8 +39,10 @@ export interface BrowserCheckOutcome {
 export type BrowserCheck = (serverName: string, options: BrowserCheckOptions) => Promise<BrowserCheckOutcome>;
 
 /** What only the proxy can test: raw connections, TLS details, the federation API, keys, and
- * outgoing federation (the target fetching the proxy's own keys). */
+ * outgoing federation (the target fetching the proxy's own keys); and the checks that ask each
+ * of the server name's addresses, which a page cannot choose. */
 const PROXY_AREAS = new Set(['connection', 'tls', 'federation', 'keys', 'outgoing']);
+const PROXY_CHECKS = new Set(PINNED_HEADS.map((head) => head.id));
 
 /**
  * The names of unstable feature flags, a data file of the site, read as the engine loads so
@@ -92,8 +94,9 @@ export function areaOf(id: string): string {
 }
 
 /**
- * The browser's report with the proxy's connection, TLS, federation and key findings in
- * place of its own (not tested, or the weaker reachability by fetch, which would otherwise
+ * The browser's report with the proxy's connection, TLS, federation and key findings, and
+ * those over each address of the server name, in place of its own (not tested, or the weaker
+ * reachability by fetch, which would otherwise
  * count as extra working connections in the verdict), plus a finding when the two DNS views
  * found different targets. The browser's own discovery (DoH, .well-known reads) stays,
  * unless CORS hid the server .well-known from it: then discovery is the proxy's too.
@@ -107,7 +110,7 @@ export function mergeReports(browser: Report, proxy: Report, proxyStep: TraceSte
   const seenByPage = new Set(browser.checks.filter((finding) => !undecided(finding)).map((finding) => areaOf(finding.id)));
   const fromProxy = (finding: Finding) => {
     const area = areaOf(finding.id);
-    return CLIENT_AREAS.has(area) ? !seenByPage.has(area) : blind || PROXY_AREAS.has(area);
+    return CLIENT_AREAS.has(area) ? !seenByPage.has(area) : blind || PROXY_AREAS.has(area) || PROXY_CHECKS.has(finding.id);
   };
   const checks = [
     ...browser.checks.filter((finding) => !fromProxy(finding)),

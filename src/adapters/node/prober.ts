@@ -9,7 +9,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { CertificateSummary, ProbeHttpResult, ProbeRequest, ProbeResult, Prober } from '../../checker/interfaces.ts';
-import { hostHasPort } from '../../checker/server-name.ts';
+import { conduwuitHostHeader } from '../../checker/server-name.ts';
 import { refusalMessage, type AddressPolicy } from './address-policy.ts';
 import { connected, deadline, exchange, toTransportError } from './exchange.ts';
 import { bareHost } from './http.ts';
@@ -80,9 +80,8 @@ export function createNodeProber(options: NodeProberOptions): Prober {
         () => undefined,
       );
       const keys = fetchJson('/_matrix/key/v2/server', keysMaxBytes, keysConnection, headers, alongsideSignal);
-      const versionWithPortHost = hostHasPort(request.hostHeader)
-        ? undefined
-        : fetchJson(versionPath, versionMaxBytes, connectAlongside(), { ...headers, host: `${request.hostHeader}:${port}` }, alongsideSignal);
+      const portHost = conduwuitHostHeader(request.hostHeader, port);
+      const versionWithPortHost = portHost === undefined ? undefined : fetchJson(versionPath, versionMaxBytes, connectAlongside(), { ...headers, host: portHost }, alongsideSignal);
       let alongsideSettled = false;
       try {
         const tcpStarted = performance.now();

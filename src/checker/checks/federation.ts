@@ -53,7 +53,8 @@ export const federationHostWithPort: ConnectionCheck = {
   ),
   perConnection({ request, result }) {
     const withPort = result.versionWithPortHost;
-    // Made only when the spec's Host has no port; a broken spec Host is federation.version's finding.
+    // Made only where Conduwuit-family peers send another Host (conduwuitHostHeader); a broken
+    // spec Host is federation.version's finding.
     if (withPort === undefined || federationServer(result.version)?.error !== undefined) return null;
     const host = `${request.hostHeader}:${request.port}`;
     const server = federationServer(withPort);
@@ -72,7 +73,7 @@ export const descriptions: Descriptions = {
   'federation.version':
     'GET /_matrix/federation/v1/version should return 200 and a JSON object; it needs no authentication. It shows the request reaches a homeserver, and which one. No homeserver asks for it to federate, so a failure here is a warning: the connection still works when TLS and the keys do.',
   'federation.host-with-port':
-    'The spec\'s Host header is the (delegated) server name without a port when discovery gave none, and that is what the other checks send. Conduwuit-family servers (tuwunel and others) send `Host: name:8448` instead. A reverse proxy that matches the Host header exactly routes that elsewhere, so those peers cannot federate while Synapse peers can. When the spec\'s Host has no port, the version endpoint is asked once more with the port the connection uses; only a warning, never a failure.',
+    'The spec\'s Host header is the (delegated) server name without a port when discovery gave none, and that is what the other checks send. Conduwuit-family servers (tuwunel and others) send `Host: name:8448` instead. A reverse proxy that matches the Host header exactly routes that elsewhere, so those peers cannot federate while Synapse peers can. When the spec\'s Host has no port, the version endpoint is asked once more with the port the connection uses, except on port 443, where those servers send the spec\'s Host too (their HTTP client drops the default port); only a warning, never a failure.',
 };
 
 /** German, for German pages and the German check reference; the browser bundle leaves it out. */
@@ -86,7 +87,7 @@ export const de: CheckTranslations = {
   'federation.host-with-port': {
     title: 'Föderations-API antwortet auf Host mit Port',
     description:
-      'Der Host-Header der Spezifikation ist der (delegierte) Servername ohne Port, wenn die Erkennung keinen ergab, und den senden auch die anderen Prüfungen. Server der Conduwuit-Familie (tuwunel und andere) senden stattdessen `Host: name:8448`. Ein Reverse-Proxy, der den Host-Header exakt vergleicht, leitet das anderswohin, sodass diese Server nicht föderieren können, Synapse-Server aber schon. Hat der Host der Spezifikation keinen Port, wird der Versions-Endpunkt noch einmal mit dem Port der Verbindung gefragt; das ergibt höchstens eine Warnung, nie einen Fehler.',
+      'Der Host-Header der Spezifikation ist der (delegierte) Servername ohne Port, wenn die Erkennung keinen ergab, und den senden auch die anderen Prüfungen. Server der Conduwuit-Familie (tuwunel und andere) senden stattdessen `Host: name:8448`. Ein Reverse-Proxy, der den Host-Header exakt vergleicht, leitet das anderswohin, sodass diese Server nicht föderieren können, Synapse-Server aber schon. Hat der Host der Spezifikation keinen Port, wird der Versions-Endpunkt noch einmal mit dem Port der Verbindung gefragt, außer auf Port 443, wo auch diese Server den Host der Spezifikation senden (ihr HTTP-Client lässt den Standardport weg); das ergibt höchstens eine Warnung, nie einen Fehler.',
     fix: 'Lass den Reverse-Proxy den Hostnamen unabhängig vom Port im Host-Header erkennen (HAProxy: `req.hdr_reg(host) -i ^matrix\\.example\\.org(:[0-9]+)?$` statt `req.hdr(host) -i matrix.example.org`) oder entferne den Port aus Host vor dem Vergleich.',
   },
 };

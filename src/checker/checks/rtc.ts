@@ -87,11 +87,14 @@ export const rtcFoci: ReportCheck = {
   }),
 };
 
-/** How one token endpoint answers: usable from a browser, without CORS, missing or not reachable. */
-function endpointState({ get, preflight }: RtcAuthorizationService['endpoints'][number]): 'ok' | 'no-cors' | 'missing' | 'unreachable' {
+/** How one token endpoint answers: usable from a browser, without CORS, missing, down or not reachable. */
+function endpointState({ get, preflight }: RtcAuthorizationService['endpoints'][number]): 'ok' | 'no-cors' | 'missing' | 'down' | 'unreachable' {
   if (blockedByCors(get)) return 'no-cors';
   if (!get.ok) return 'unreachable';
   if (get.status === 404) return 'missing';
+  // lk-jwt-service answers a GET with 405 and its own CORS headers: a 5xx is the reverse
+  // proxy's answer for a service that is not running, with or without CORS added by the proxy.
+  if (get.status >= 500) return 'down';
   if (!hasCorsHeaders(get)) return 'no-cors';
   // A page cannot send a POST preflight by itself (its own OPTIONS request gets one for
   // OPTIONS, which lk-jwt-service does not allow): only a readable preflight is judged.
@@ -109,6 +112,9 @@ function serviceOutcome(service: RtcAuthorizationService): Outcome {
   }
   if (current.state === 'unreachable' && legacy.state === 'unreachable' && !healthy) {
     return { status: 'fail', detail: `${url} is not reachable (${describeFailure(health)}): nobody can join a call.`, data };
+  }
+  if (current.state === 'down' && legacy.state !== 'ok') {
+    return { status: 'fail', detail: `${url}${current.path} answers ${describeFailure(endpoints[0].get)}: lk-jwt-service is not answering behind its proxy, so nobody can join a call.`, data };
   }
   if (current.state === 'no-cors' || (current.state !== 'ok' && legacy.state === 'no-cors')) {
     const path = current.state === 'no-cors' ? current.path : legacy.path;
@@ -206,7 +212,7 @@ export const descriptions: Descriptions = {
   'rtc.foci':
     'The older discovery: "org.matrix.msc4143.rtc_foci" in /.well-known/matrix/client, a list of {"type": "livekit", "livekit_service_url": …}. Element Call 0.24 and later no longer read it (only the transports endpoint), so offering only this warns; older clients still use it, and it is the only place a checker without an account can see the authorization service.',
   'rtc.authorization-service':
-    'For each LiveKit focus: lk-jwt-service answers GET /healthz with 200 (no CORS headers), and its token endpoints /get_token (current) and /sfu/get (older) answer a CORS preflight with 200 and Access-Control-Allow-Origin: *, and a GET with 405 and the same headers. Missing CORS on the token endpoint stops Element Call in a browser; an http URL is blocked from https pages.',
+    'For each LiveKit focus: lk-jwt-service answers GET /healthz with 200 (no CORS headers), and its token endpoints /get_token (current) and /sfu/get (older) answer a CORS preflight with 200 and Access-Control-Allow-Origin: *, and a GET with 405 and the same headers. Missing CORS on the token endpoint stops Element Call in a browser; an http URL is blocked from https pages. A 5xx from the token endpoint is the reverse proxy saying that lk-jwt-service is not running.',
   'rtc.features':
     'Element Call relies on delayed events (MSC4140, flag "org.matrix.msc4140") so that a member who drops out leaves the call, and uses room summaries (MSC3266, flag "im.nheko.summary" or spec v1.15) to decide between joining and knocking. Only delayed events count: Synapse serves room summaries without advertising them, so their flag is only noted.',
 };
@@ -237,7 +243,7 @@ export const de: CheckTranslations = {
   },
   'rtc.authorization-service': {
     title: 'MatrixRTC-Autorisierungsdienst (lk-jwt-service)',
-    description: 'Für jeden LiveKit-Fokus: lk-jwt-service beantwortet GET /healthz mit 200 (ohne CORS-Header), und seine Token-Endpunkte /get_token (aktuell) und /sfu/get (älter) beantworten einen CORS-Preflight mit 200 und Access-Control-Allow-Origin: * und ein GET mit 405 und denselben Headern. Fehlen die CORS-Header am Token-Endpunkt, scheitert Element Call im Browser; eine http-URL wird auf https-Seiten blockiert.',
+    description: 'Für jeden LiveKit-Fokus: lk-jwt-service beantwortet GET /healthz mit 200 (ohne CORS-Header), und seine Token-Endpunkte /get_token (aktuell) und /sfu/get (älter) beantworten einen CORS-Preflight mit 200 und Access-Control-Allow-Origin: * und ein GET mit 405 und denselben Headern. Fehlen die CORS-Header am Token-Endpunkt, scheitert Element Call im Browser; eine http-URL wird auf https-Seiten blockiert. Ein 5xx vom Token-Endpunkt ist die Antwort des Reverse-Proxys, dass lk-jwt-service nicht läuft.',
     fix: withGuide(
       'Betreibe lk-jwt-service hinter https unter livekit_service_url und lass den Reverse-Proxy seine Antworten unverändert durch (er sendet auf /get_token und /sfu/get eigene CORS-Header).',
       'the-authorization-service',

@@ -3,6 +3,7 @@ import { unreadableWellKnown } from '../connections.ts';
 import { CACHE_MAX_SECONDS, byteLength, parseJsonObject, WELL_KNOWN_MAX_BYTES, wellKnownCacheLifetime } from '../well-known.ts';
 import {
   describeFailure,
+  fullMeta,
   isJsonContentType,
   meta,
   type Evidence,
@@ -12,6 +13,7 @@ import {
   type CheckTranslations,
 } from '../evidence.ts';
 import type { ServerWellKnownEvidence } from '../discovery.ts';
+import type { HttpErrorKind } from '../interfaces.ts';
 
 const DELEGATION_EXAMPLE = '{"m.server": "matrix.example.org:443"}';
 
@@ -93,11 +95,13 @@ export const wellKnownServerMServer: ReportCheck = {
       return [warnings.length > 0 ? { status: 'warn', detail: `${detail} ${warnings.join('; ')}.` } : { status: 'pass', detail }];
     }
     if (!response.ok || response.status !== 200 || !parseJsonObject(response.body).ok) return [];
-    // Only a string that breaks the grammar splits the network (Part C 1): gomatrixserverlib
-    // fails outright on it. Every peer treats a missing, empty or non-string value as "no
-    // delegation" and falls back, so whether that works shows in the connection results.
+    // A string that breaks the grammar is not the spec's fallback in practice (Part C 1):
+    // gomatrixserverlib fails outright on it, and Synapse puts it into its request URLs as it
+    // is (well_known_resolver.py checks only that it is ASCII). Every peer treats a missing,
+    // empty or non-string value as "no delegation" and falls back, so whether that works shows
+    // in the connection results.
     if (interpretation.problem === 'm-server-invalid') {
-      return [{ status: 'fail', detail: `${interpretation.reason}. Synapse falls back to SRV and port 8448; Dendrite and other gomatrixserverlib servers cannot reach you.` }];
+      return [{ status: 'fail', detail: `${interpretation.reason}. Synapse sends its requests to this value as it is, so they fail or reach the wrong place, and Dendrite and other gomatrixserverlib servers reject it: neither falls back to SRV and port 8448 as the spec says.` }];
     }
     return [{ status: 'warn', detail: `${interpretation.reason}: treated as no delegation, so homeservers fall back to SRV and port 8448. Set "m.server", or remove the file if you do not delegate.` }];
   }),
@@ -181,24 +185,43 @@ export const wellKnownServerCache: ReportCheck = {
   }),
 };
 
+/** Failures before any answer: no TCP connection, or one the checker's address policy refused. */
+const NOT_CONNECTED: ReadonlySet<HttpErrorKind> = new Set(['connect', 'policy']);
+
+/**
+ * Heads apart from the logic of the checks that need the server name's addresses asked one by
+ * one, which only a front end that opens its own connections can (probing.ts): the page lists
+ * them as not tested without loading them.
+ */
+export const wellKnownServerPinnedHeads = {
+  wellKnownServerConsistent: meta({ id: 'wellknown.server.consistent', title: 'Every address serves the same .well-known', area: 'well-known' }),
+};
+
 export const wellKnownServerConsistent: ReportCheck = {
-  meta: meta({
-    id: 'wellknown.server.consistent',
-    title: 'Every address serves the same .well-known',
-    area: 'well-known',
-    fix: 'Serve the same /.well-known/matrix/server from every address of the server name (check each web server or load-balancer backend).',
-  }),
+  meta: fullMeta(
+    wellKnownServerPinnedHeads.wellKnownServerConsistent,
+    'Serve the same /.well-known/matrix/server from every address of the server name (check each web server or load-balancer backend).',
+  ),
   run: onWellKnown(({ perAddress }) => {
     if (perAddress.length < 2) return [];
-    const answers = perAddress.map(({ address, interpretation }) => ({
+    // Peers try the next address when a connection fails, so an address the checker could not
+    // connect to (a checker without IPv6, say) or may not (its address policy) gives them no
+    // other answer: it is named, not compared.
+    const connected = perAddress.filter(({ response }) => response.ok || !NOT_CONNECTED.has(response.error.kind));
+    const unconnected = perAddress.filter((entry) => !connected.includes(entry));
+    const notCompared = unconnected.length
+      ? ` Not compared, as the checker could not connect to them (peers try the next address then): ${unconnected.map(({ address, response }) => `${address} (${describeFailure(response)})`).join('; ')}.`
+      : '';
+    const answers = connected.map(({ address, interpretation }) => ({
       address,
       answer: interpretation.valid ? `m.server ${JSON.stringify(interpretation.mServer)}` : `invalid (${interpretation.reason})`,
     }));
+    const data = { answers, notCompared: unconnected.map(({ address }) => address) };
+    if (answers.length < 2) return [{ status: 'info', detail: `Fewer than two addresses to compare.${notCompared}`, data }];
     const distinct = new Set(answers.map(({ answer }) => answer));
-    const data = { answers };
     return distinct.size === 1
-      ? [{ status: 'pass', detail: `All ${answers.length} addresses answer the same: ${answers[0].answer}.`, data }]
-      : [{ status: 'warn', detail: `Addresses disagree: ${answers.map(({ address, answer }) => `${address}: ${answer}`).join('; ')}.`, data }];
+      ? [{ status: 'pass', detail: `All ${answers.length} addresses answer the same: ${answers[0].answer}.${notCompared}`, data }]
+      : [{ status: 'warn', detail: `Addresses disagree: ${answers.map(({ address, answer }) => `${address}: ${answer}`).join('; ')}.${notCompared}`, data }];
   }),
 };
 
@@ -209,7 +232,7 @@ export const descriptions: Descriptions = {
   'wellknown.server.json':
     'A 200 answer must be a JSON object. Otherwise homeservers ignore it and fall back to SRV and port 8448, so the delegation you published is lost.',
   'wellknown.server.m-server':
-    '"m.server" must be a server name with an optional port: no "https://", no path. The spec says invalid data means "fall back to SRV", but gomatrixserverlib-based servers (Dendrite) fail outright, so an invalid value breaks federation with part of the network.',
+    '"m.server" must be a server name with an optional port: no "https://", no path. The spec says invalid data means "fall back to SRV", but Synapse uses the value as it is and gomatrixserverlib-based servers (Dendrite) fail outright, so an invalid value breaks federation with most of the network.',
   'wellknown.server.content-type':
     'The spec says the Content-Type SHOULD be application/json. Homeservers parse the body regardless, but some tools and proxies do not.',
   'wellknown.server.size':
@@ -219,7 +242,7 @@ export const descriptions: Descriptions = {
   'wellknown.server.cache':
     'Homeservers cache the answer. Synapse uses Cache-Control max-age or Expires clamped to 5 minutes..48 hours, and 24 hours without headers. Lifetimes over 48 hours are cut, so a longer promise is misleading.',
   'wellknown.server.consistent':
-    'When the server name has several addresses, each homeserver gets the answer of whichever address it reaches. Different answers split federation: some servers find you, others do not.',
+    'When the server name has several addresses, each homeserver gets the answer of whichever address it reaches. Different answers split federation: some servers find you, others do not. An address the checker cannot connect to (a proxy without IPv6, say) is named but not compared: peers whose connection fails try the next address.',
 };
 
 /** German, for German pages and the German check reference; the browser bundle leaves it out. */
@@ -239,7 +262,7 @@ export const de: CheckTranslations = {
   'wellknown.server.m-server': {
     title: '"m.server" ist ein gültiger Servername',
     description:
-      '"m.server" muss ein Servername mit optionalem Port sein: kein "https://", kein Pfad. Laut Spezifikation heißen ungültige Daten "auf SRV ausweichen", aber Server auf Basis von gomatrixserverlib (Dendrite) brechen ganz ab, sodass ein ungültiger Wert die Föderation mit einem Teil des Netzes verhindert.',
+      '"m.server" muss ein Servername mit optionalem Port sein: kein "https://", kein Pfad. Laut Spezifikation heißen ungültige Daten "auf SRV ausweichen", aber Synapse verwendet den Wert unverändert und Server auf Basis von gomatrixserverlib (Dendrite) brechen ganz ab, sodass ein ungültiger Wert die Föderation mit dem größten Teil des Netzes verhindert.',
     fix: 'Setze "m.server" auf den Host (und Port), der die Föderation bedient, ohne Schema oder Pfad: {"m.server": "matrix.example.org:443"}',
   },
   'wellknown.server.content-type': {
@@ -269,7 +292,7 @@ export const de: CheckTranslations = {
   'wellknown.server.consistent': {
     title: 'Jede Adresse liefert dieselbe .well-known',
     description:
-      'Hat der Servername mehrere Adressen, bekommt jeder Homeserver die Antwort der Adresse, die er gerade erreicht. Unterschiedliche Antworten spalten die Föderation: Manche Server finden dich, andere nicht.',
+      'Hat der Servername mehrere Adressen, bekommt jeder Homeserver die Antwort der Adresse, die er gerade erreicht. Unterschiedliche Antworten spalten die Föderation: Manche Server finden dich, andere nicht. Eine Adresse, zu der die Prüfung keine Verbindung bekommt (etwa ein Proxy ohne IPv6), wird genannt, aber nicht verglichen: Server, deren Verbindung scheitert, versuchen die nächste Adresse.',
     fix: 'Liefere von jeder Adresse des Servernamens dieselbe /.well-known/matrix/server aus (prüfe jeden Webserver bzw. jedes Backend des Load-Balancers).',
   },
 };

@@ -53,6 +53,18 @@ describe('mergeReports', () => {
     expect(merged.steps).toEqual([proxyStep]);
   });
 
+  it('takes the proxy\'s comparison of the server name\'s addresses, which a page cannot ask one by one', () => {
+    const page = report('browser', ['192.0.2.1'], [...browser.checks, finding('wellknown.server.consistent', 'skip')]);
+    const proxy = report('proxy', ['192.0.2.1'], [finding('wellknown.server.status', 'pass'), finding('wellknown.server.consistent', 'warn')]);
+    const merged = mergeReports(page, proxy, proxyStep);
+    expect(merged.checks.filter((check) => check.id.startsWith('wellknown.')).map((check) => `${check.id} ${check.status}`)).toEqual([
+      'wellknown.server.status pass',
+      'wellknown.server.consistent warn',
+    ]);
+    expect(merged.checks.find((check) => check.id === 'wellknown.server.status')).toBe(page.checks[0]);
+    expect(merged.verdict).toBe('warn');
+  });
+
   it('keeps the page\'s sign-in findings, and takes the proxy\'s where the page has none', () => {
     const proxy = report('proxy', ['192.0.2.1'], [finding('auth.metadata', 'pass'), finding('auth.metadata.cors', 'pass')]);
     const withPage = report('browser', ['192.0.2.1'], [...browser.checks, finding('auth.metadata', 'warn')]);

@@ -120,7 +120,7 @@ describe('server .well-known', () => {
   });
 
   it('m-server: invalid fails (Part C 1), missing and empty warn (Part C 2), upper case warns', async () => {
-    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'matrix.example.org:443/x' } } } })), 'wellknown.server.m-server', ['fail'], /no path/);
+    expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'matrix.example.org:443/x' } } } })), 'wellknown.server.m-server', ['fail'], /no path.*Synapse sends its requests to this value as it is.*neither falls back/);
     expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { server: 'matrix.example.org' } } } })), 'wellknown.server.m-server', ['warn'], /no "m.server"/);
     expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': '' } } } })), 'wellknown.server.m-server', ['warn'], /empty/);
     expectFindings(await run('example.org', healthy({ routes: { [SERVER_WK]: { body: { 'm.server': 'Matrix.example.org:443' } } } })), 'wellknown.server.m-server', ['warn'], /upper-case/);
@@ -173,6 +173,21 @@ describe('server .well-known', () => {
     expectFindings(split, 'wellknown.server.consistent', ['warn'], /93\.184\.215\.12: invalid \(HTTP 404/);
     expect(split.verdict).toBe('warn');
     expectFindings(await run('example.org', healthy({ zone: twoAddresses })), 'wellknown.server.consistent', []);
+  });
+
+  it('consistent: an address the checker cannot connect to is named, not compared', async () => {
+    const connectFailure = { error: { kind: 'connect' as const, message: 'connect ENETUNREACH' } };
+    const dualStack = { 'example.org': { A: [V4B, '93.184.215.12'], AAAA: ['2606:2800:21f:cb07:6820:80da:af6b:8b2c'] } };
+    const oneUnreachable = await run('example.org', healthy({ zone: dualStack, httpOptions: { canPinAddress: true }, routes: { [`${SERVER_WK}@2606:2800:21f:cb07:6820:80da:af6b:8b2c`]: connectFailure } }));
+    expectFindings(oneUnreachable, 'wellknown.server.consistent', ['pass'], /All 2 addresses answer the same.*Not compared.*2606:2800:21f:cb07:6820:80da:af6b:8b2c \(connect error: connect ENETUNREACH\)/);
+    expect(oneUnreachable.verdict).toBe('pass');
+    const refusedByPolicy = { error: { kind: 'policy' as const, message: 'a private address' } };
+    const onlyOne = await run('example.org', healthy({ zone: { 'example.org': { A: [V4B, '10.0.0.7'] } }, httpOptions: { canPinAddress: true }, routes: { [`${SERVER_WK}@10.0.0.7`]: refusedByPolicy } }));
+    expectFindings(onlyOne, 'wellknown.server.consistent', ['info'], /Fewer than two addresses to compare\. Not compared.*10\.0\.0\.7 \(policy error/);
+    // A TLS failure is an answer of its own: a peer that reaches that address fails there.
+    const tlsFailure = { error: { kind: 'tls' as const, message: 'certificate has expired' } };
+    const split = await run('example.org', healthy({ zone: { 'example.org': { A: [V4B, '93.184.215.12'] } }, httpOptions: { canPinAddress: true }, routes: { [`${SERVER_WK}@93.184.215.12`]: tlsFailure } }));
+    expectFindings(split, 'wellknown.server.consistent', ['warn'], /Addresses disagree.*93\.184\.215\.12: invalid \(tls error/);
   });
 });
 
@@ -367,6 +382,13 @@ describe('connections', () => {
       const explicitPort = await run('example.org', healthy());
       expect(explicitPort.resolution?.hostHeader).toBe('matrix.example.org:443');
       expectFindings(explicitPort, 'federation.host-with-port', []);
+    });
+
+    it('says nothing on port 443, where those peers send the spec\'s Host too', async () => {
+      const srvTo443 = await run('example.org', healthy({ routes: { [SERVER_WK]: { status: 404 } }, zone: { '_matrix-fed._tcp.example.org': { SRV: [srv('matrix.example.org', 443)] } } }));
+      expect(srvTo443.resolution).toMatchObject({ step: 'srv', hostHeader: 'example.org', targets: [{ port: 443 }] });
+      expectFindings(srvTo443, 'federation.version', ['pass', 'pass']);
+      expectFindings(srvTo443, 'federation.host-with-port', []);
     });
   });
 });
@@ -584,6 +606,12 @@ describe('calls (MatrixRTC)', () => {
     expectFindings(unreachable, 'rtc.authorization-service', ['fail'], /is not reachable \(connect error: ECONNREFUSED\)/);
     expectFindings(unreachable, 'rtc.calls', ['fail'], /^Calls: broken, because https:\/\/rtc\.example\.org\/livekit\/jwt is not reachable/);
     expect(unreachable.verdict).toBe('warn');
+    // The reverse proxy's error page while lk-jwt-service is not running: not a CORS problem.
+    const stopped = { status: 502, body: '<html>Bad Gateway</html>' };
+    const behindProxy = await run('example.org', calls({ [`${JWT}/healthz`]: stopped, [`${JWT}/get_token`]: stopped, [`OPTIONS ${JWT}/get_token`]: stopped, [`${JWT}/sfu/get`]: stopped, [`OPTIONS ${JWT}/sfu/get`]: stopped }));
+    expectFindings(behindProxy, 'rtc.authorization-service', ['fail'], /\/get_token answers HTTP 502: lk-jwt-service is not answering behind its proxy/);
+    const stoppedWithProxyCors = await run('example.org', calls({ [`${JWT}/get_token`]: { ...stopped, headers: CORS }, [`${JWT}/sfu/get`]: { ...stopped, headers: CORS } }));
+    expectFindings(stoppedWithProxyCors, 'rtc.authorization-service', ['fail'], /answers HTTP 502/);
     const noCors = await run('example.org', calls({ [`${JWT}/get_token`]: { status: 405 }, [`OPTIONS ${JWT}/get_token`]: { status: 200 } }));
     expectFindings(noCors, 'rtc.authorization-service', ['fail'], /\/get_token answers without CORS headers/);
     const noPreflight = await run('example.org', calls({ [`OPTIONS ${JWT}/get_token`]: { status: 405 } }));

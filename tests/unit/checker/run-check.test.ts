@@ -1,9 +1,9 @@
 // runCheck as a whole: input handling, progress events, deadlines, broken adapters, and
 // the verdict rules of DESIGN.md.
-import { CONNECTION_CHECKS, connectionTesting } from '../../../src/checker/probing.ts';
+import { CONNECTION_CHECKS, PINNED_CHECKS, connectionTesting } from '../../../src/checker/probing.ts';
 import { describe, expect, it } from 'vitest';
 import { areaStatuses, runCheck, verdictOf, withStrictClientVerdict } from '../../../src/checker/check.ts';
-import { CHECK_HEADS, CONNECTION_HEADS, OUTGOING_HEADS, REPORT_CHECKS, checkHead } from '../../../src/checker/registry.ts';
+import { CHECK_HEADS, CONNECTION_HEADS, OUTGOING_HEADS, PINNED_HEADS, REPORT_CHECKS, checkHead } from '../../../src/checker/registry.ts';
 import { OUTGOING_CHECKS, outgoingTesting } from '../../../src/checker/outgoing.ts';
 import { CHECK_METAS, CHECK_REFERENCE } from '../../../src/checker/check-reference.ts';
 import { CHECK_AREAS } from '../../../src/checker/evidence.ts';
@@ -24,7 +24,7 @@ describe('registry', () => {
       expect(meta.fix.length).toBeGreaterThan(10);
     }
     for (const entry of CHECK_REFERENCE) expect(entry.description.length, entry.id).toBeGreaterThan(20);
-    expect(new Set(CHECK_HEADS)).toEqual(new Set([...REPORT_CHECKS.map((check) => check.meta), ...OUTGOING_HEADS, ...CONNECTION_HEADS]));
+    expect(new Set(CHECK_HEADS)).toEqual(new Set([...REPORT_CHECKS.map((check) => check.meta), ...PINNED_HEADS, ...OUTGOING_HEADS, ...CONNECTION_HEADS]));
     // Each check's full metadata is its head with a fix; the report checks' metas are their heads.
     CHECK_METAS.forEach((meta, index) => expect({ ...meta, fix: undefined }).toEqual({ ...CHECK_HEADS[index], fix: undefined }));
     expect(checkHead('keys.signature')?.area).toBe('keys');
@@ -44,6 +44,12 @@ describe('registry', () => {
 
   it('gives every per-connection check its logic and fix in connection testing, in the same order', () => {
     expect(CONNECTION_CHECKS.map(({ meta: { fix, ...head } }) => head)).toEqual(CONNECTION_HEADS);
+  });
+
+  it('gives every check over addresses asked one by one its logic and fix in connection testing', () => {
+    expect(connectionTesting(fakeProber({ nowMs: Date.now() })).reportChecks).toBe(PINNED_CHECKS);
+    expect(PINNED_CHECKS.map(({ meta: { fix, ...head } }) => head)).toEqual(PINNED_HEADS);
+    expect(REPORT_CHECKS.some((check) => PINNED_HEADS.some((head) => head.id === check.meta.id))).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerName } from '../../../src/checker/server-name.ts';
+import { conduwuitHostHeader, parseServerName } from '../../../src/checker/server-name.ts';
 
 describe('parseServerName: spec examples', () => {
   it.each([
@@ -72,5 +72,21 @@ describe('parseServerName: SHOULD-level rules are warnings (Part C 12)', () => {
   it('256.1.1.1 is a DNS name, not an IPv4 literal', () => {
     const result = parseServerName('256.1.1.1');
     expect(result.ok && result.name.hostKind).toBe('dns');
+  });
+});
+
+describe('conduwuitHostHeader: the Host a Conduwuit-family peer sends where it differs (Part C 8)', () => {
+  it.each([
+    ['matrix.example.org', 8448, 'matrix.example.org:8448'],
+    ['[2001:db8::1]', 8448, '[2001:db8::1]:8448'],
+    ['matrix.example.org', 8443, 'matrix.example.org:8443'],
+    // reqwest drops a URL's default port, so on 443 those peers send the spec's Host.
+    ['matrix.example.org', 443, undefined],
+    ['[2001:db8::1]', 443, undefined],
+    // The spec's Host already has a port: both send it.
+    ['matrix.example.org:8448', 8448, undefined],
+    ['[2001:db8::1]:8448', 8448, undefined],
+  ])('%s on port %i: %s', (hostHeader, port, expected) => {
+    expect(conduwuitHostHeader(hostHeader, port)).toBe(expected);
   });
 });
