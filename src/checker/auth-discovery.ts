@@ -1,7 +1,8 @@
 // OAuth 2.0 sign-in (spec v1.15 "OAuth 2.0 API", MSC2965): the endpoints clients of each
 // generation ask to find the authorization server (the first in this order that answers
-// counts), the documents behind it (the issuer's own discovery, its JWKS) and the /login
-// flows older clients read. What web clients read also gets the preflight a browser sends.
+// counts), the documents behind it (its JWKS, and the issuer's own discovery where only
+// auth_issuer answers) and the /login flows older clients read. What web clients read also
+// gets the preflight a browser sends.
 import type { NetworkContext } from './discovery.ts';
 import { describeFailure } from './evidence.ts';
 import type { HttpResult } from './interfaces.ts';
@@ -28,9 +29,15 @@ export interface AuthEvidence {
   answered?: AuthFetch;
   /** The metadata document: the homeserver's auth_metadata, or the issuer's discovery for auth_issuer. */
   metadata?: { value: JsonObject } | { problem: string };
-  /** The issuer the metadata must name: auth_issuer's answer, else the metadata's own issuer. */
+  /** auth_issuer's answer, which the metadata must name. */
   issuer?: string;
-  /** `{issuer}/.well-known/openid-configuration`. */
+  /**
+   * `{issuer}/.well-known/openid-configuration`, the metadata where only auth_issuer answers.
+   * Clients that read auth_metadata never ask it (matrix-js-sdk 42 and later read nothing but
+   * auth_metadata; the spec: `issuer` "is not used in the context of the Matrix
+   * specification"), so it is not asked then: MAS's documented issuer on the server name's
+   * domain serves none.
+   */
   issuerDiscovery?: AuthFetch;
   jwks?: AuthFetch;
   login?: AuthFetch;
@@ -85,15 +92,15 @@ export async function gatherAuth(name: ServerName, client: ClientWellKnownRead, 
   const loginUrl = `${baseUrl}/_matrix/client/v3/login`;
   const [answeredPreflight, issuerDiscovery, login] = await Promise.all([
     preflight(ctx, `auth-${evidence.via}`, answered.url),
-    issuer ? read('auth-issuer-discovery', openIdConfigurationUrl(issuer)) : undefined,
+    evidence.via === 'auth_issuer' && issuer ? read('auth-issuer-discovery', openIdConfigurationUrl(issuer)) : undefined,
     get(ctx, 'auth-login', loginUrl),
   ]);
   evidence.answered = { ...answered, preflight: answeredPreflight };
   evidence.login = { url: loginUrl, response: login };
-  if (issuer && issuerDiscovery) {
+  if (issuerDiscovery) {
     evidence.issuer = issuer;
     evidence.issuerDiscovery = issuerDiscovery;
-    if (evidence.via === 'auth_issuer') evidence.metadata = parseDocument(issuerDiscovery.response);
+    evidence.metadata = parseDocument(issuerDiscovery.response);
   }
   const jwksUri = evidence.metadata && 'value' in evidence.metadata ? evidence.metadata.value.jwks_uri : undefined;
   if (typeof jwksUri === 'string' && URL.canParse(jwksUri)) evidence.jwks = await read('auth-jwks', jwksUri);

@@ -467,7 +467,7 @@ describe('sign-in rows: what an OAuth client reads, on the wire', () => {
 
   it('the issuer mismatch is exactly the trailing slash; the missing field is missing; the JWKS host does not resolve', async () => {
     const mismatch = enabled.find((s) => s.id === 'auth-issuer-mismatch')!;
-    const announced = JSON.parse(routeOf(mismatch, 'auth-', '/_matrix/client/v1/auth_metadata').route!.body!);
+    const announced = JSON.parse(routeOf(mismatch, 'auth-', '/_matrix/client/unstable/org.matrix.msc2965/auth_issuer').route!.body!);
     const own = JSON.parse(routeOf(mismatch, 'auth.', '/.well-known/openid-configuration').route!.body!);
     expect(announced.issuer).toBe(`${own.issuer}/`);
     const missing = enabled.find((s) => s.id === 'auth-missing-field')!;

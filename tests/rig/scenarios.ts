@@ -1135,17 +1135,18 @@ export const scenarios: Scenario[] = [
   },
 
   // ---- sign-in (OAuth 2.0, MAS) -------------------------------------------------------------------
-  signIn('auth-good', 100, 'Synapse with MAS: stable auth_metadata, issuer discovery and JWKS with CORS, /login with oauth_aware_preferred.', 'pass', []),
+  signIn('auth-good', 100, 'Synapse with MAS: stable auth_metadata and JWKS with CORS, /login with oauth_aware_preferred; the issuer\'s own discovery is not asked.', 'pass', []),
   signIn('auth-missing-field', 101, 'The announced metadata lacks revocation_endpoint: matrix-js-sdk refuses it.', 'fail', ['auth.metadata.fields'], {
     metadata: { revocation_endpoint: undefined },
   }),
-  signIn('auth-issuer-mismatch', 102, 'The issuer\'s own discovery names the issuer without its trailing slash.', 'warn', ['auth.issuer'], {
+  signIn('auth-issuer-mismatch', 102, 'Only auth_issuer answers, and the issuer\'s own discovery, the metadata then, names the issuer without its trailing slash: clients that still use auth_issuer refuse it.', 'warn', ['auth.issuer'], {
+    via: 'auth_issuer',
     issuerDiscovery: masMetadata('auth-issuer-mismatch.fed.test', { issuer: 'https://auth.auth-issuer-mismatch.fed.test' }),
   }),
   signIn('auth-metadata-no-cors', 103, 'auth_metadata is served without CORS headers: native clients sign in, Element Web cannot.', 'warn', ['auth.metadata.cors'], {
     metadataRoute: { cors: false },
   }),
-  signIn('auth-issuer-no-cors', 104, 'The issuer\'s /.well-known/openid-configuration has no CORS headers.', 'warn', ['auth.issuer.cors'], {
+  signIn('auth-issuer-no-cors', 104, 'The issuer\'s /.well-known/openid-configuration has no CORS headers: clients that read auth_metadata never ask it, so nothing is reported.', 'pass', [], {
     issuerRoute: { cors: false },
   }),
   signIn('auth-jwks-unreachable', 105, 'jwks_uri names a host that does not resolve.', 'warn', ['auth.jwks'], {

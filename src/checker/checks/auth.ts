@@ -97,14 +97,15 @@ export const authIssuer = authCheck(
   'auth.issuer',
   "Issuer's discovery names the same issuer",
   'Make {issuer}/.well-known/openid-configuration name exactly that issuer (MAS: http.issuer).',
-  ({ issuer, issuerDiscovery, via }) => {
+  ({ issuer, issuerDiscovery }) => {
+    // Asked only where auth_issuer names the issuer: this document is the metadata then, and
+    // RFC 8414 §3.3 says not to use it when it names another issuer. Only clients that predate
+    // auth_metadata go this way (auth.metadata warns about it), so it warns too.
     if (!issuer || !issuerDiscovery || blockedByCors(issuerDiscovery.response)) return [];
-    // Found through auth_issuer this document is the metadata: RFC 8414 §3.3 says not to use it.
-    const status = via === 'auth_issuer' ? 'fail' : 'warn';
     const parsed = parseDocument(issuerDiscovery.response);
-    if ('problem' in parsed) return outcome(status, `${issuerDiscovery.url}: ${parsed.problem}.`);
+    if ('problem' in parsed) return outcome('warn', `${issuerDiscovery.url}: ${parsed.problem}.`);
     const named = JSON.stringify(parsed.value.issuer ?? null);
-    return parsed.value.issuer === issuer ? outcome('pass', `${issuer}`) : outcome(status, `Issuer "${issuer}", but ${issuerDiscovery.url} names ${named} (RFC 8414: must be identical).`);
+    return parsed.value.issuer === issuer ? outcome('pass', `${issuer}`) : outcome('warn', `Issuer "${issuer}", but ${issuerDiscovery.url} names ${named} (RFC 8414: must be identical).`);
   },
   false,
 );
@@ -192,10 +193,10 @@ export const descriptions: Descriptions = {
   'auth.metadata.registration': 'Matrix clients register themselves at registration_endpoint (dynamic client registration, MSC2966) before their first sign-in.',
   'auth.metadata.https': 'The issuer and every endpoint must be https URLs; the issuer has no query or fragment.',
   'auth.issuer':
-    'The issuer publishes its own metadata at {issuer}/.well-known/openid-configuration; its "issuer" must be exactly the issuer clients were given (RFC 8414 §3.3). A mismatch, often a trailing slash or an http/https difference, makes careful clients refuse the server; found through auth_issuer it is fatal.',
+    'Only for a server that answers nothing but the older auth_issuer: clients that still use it read the metadata at {issuer}/.well-known/openid-configuration, and its "issuer" must be exactly the issuer auth_issuer named (RFC 8414 §3.3); a mismatch, often a trailing slash or an http/https difference, makes them refuse the server (a warning: current clients fall back to /login there). Clients that read auth_metadata never ask that document (matrix-js-sdk 42 and later read nothing else; the spec says the issuer "is not used"), so it is not checked then: MAS\'s documented setup puts the issuer on the server name\'s domain, where nothing serves it.',
   'auth.jwks': 'jwks_uri holds the keys the authorization server signs ID tokens with; it must answer with a non-empty "keys" list.',
   'auth.metadata.cors': 'Element Web and other browser clients read auth_metadata from the page: it needs Access-Control-Allow-Origin, on the GET and on the OPTIONS preflight.',
-  'auth.issuer.cors': "Browser clients may read the issuer's own discovery document; it needs Access-Control-Allow-Origin too.",
+  'auth.issuer.cors': "Only for a server that answers nothing but auth_issuer: browser clients then read the issuer's own discovery document as the metadata, so it needs Access-Control-Allow-Origin too.",
   'auth.jwks.cors': 'Browser clients fetch the signing keys from the page; jwks_uri needs Access-Control-Allow-Origin.',
   'auth.account-management': 'Optional (MSC4191): a URL where users manage their account, with the actions it supports; clients show it as "Manage account".',
   'auth.prompt-create': 'Optional: "create" in prompt_values_supported lets clients offer account creation on the authorization server.',
@@ -234,7 +235,7 @@ export const de: CheckTranslations = {
   },
   'auth.issuer': {
     title: 'Die Discovery des Issuers nennt denselben Issuer',
-    description: 'Der Issuer veröffentlicht seine eigenen Metadaten unter {issuer}/.well-known/openid-configuration; deren "issuer" muss genau der Issuer sein, den Clients bekommen haben (RFC 8414 §3.3). Eine Abweichung, oft ein Schrägstrich am Ende oder http statt https, lässt sorgfältige Clients den Server ablehnen; wurde der Issuer über auth_issuer gefunden, ist sie fatal.',
+    description: 'Nur für einen Server, der allein das ältere auth_issuer beantwortet: Clients, die es noch nutzen, lesen die Metadaten dann unter {issuer}/.well-known/openid-configuration, und deren "issuer" muss genau der Issuer sein, den auth_issuer genannt hat (RFC 8414 §3.3); eine Abweichung, oft ein Schrägstrich am Ende oder http statt https, lässt sie den Server ablehnen (eine Warnung: aktuelle Clients weichen dort auf /login aus). Clients, die auth_metadata lesen, fragen dieses Dokument nie ab (matrix-js-sdk ab 42 liest nur auth_metadata; laut Spezifikation wird der Issuer "nicht verwendet"), daher wird es dann nicht geprüft: In der dokumentierten MAS-Einrichtung liegt der Issuer auf der Domain des Servernamens, wo es niemand ausliefert.',
     fix: `Sorge dafür, dass {issuer}/.well-known/openid-configuration genau diesen Issuer nennt (MAS: http.issuer).${GUIDE_DE}#common-mistakes`,
   },
   'auth.jwks': {
@@ -249,7 +250,7 @@ export const de: CheckTranslations = {
   },
   'auth.issuer.cors': {
     title: 'Discovery des Issuers hat CORS-Header',
-    description: 'Browser-Clients lesen unter Umständen das eigene Discovery-Dokument des Issuers; auch dort ist Access-Control-Allow-Origin nötig.',
+    description: 'Nur für einen Server, der allein auth_issuer beantwortet: Browser-Clients lesen dann das eigene Discovery-Dokument des Issuers als Metadaten, daher braucht es ebenfalls Access-Control-Allow-Origin.',
     fix: `Sende "Access-Control-Allow-Origin: *" auf /.well-known/openid-configuration des Autorisierungsservers, auch auf OPTIONS, und zwar genau einmal.${GUIDE_DE}#cors`,
   },
   'auth.jwks.cors': {
