@@ -1,6 +1,7 @@
 // Connection testing for the front ends that can open connections (proxy, CLI): TCP, TLS
-// and the version and keys endpoints on every address, and the checks that judge them.
-// The browser bundle leaves all of it out; it reports these checks as not tested.
+// and the version and keys endpoints on every address, and the checks that judge them,
+// with those over the server name's addresses asked one by one (PINNED_CHECKS). The browser
+// bundle leaves all of it out; it reports these checks as not tested.
 import { connectionKey, type ConnectionCheck, type Evidence, type ProbeEvidence, type ReportCheck } from './evidence.ts';
 import { findingConnection, toFinding, type ConnectionTesting } from './check.ts';
 import { connectionTcp, tlsCertificateExpiry, tlsCertificateName, tlsCertificateTrusted, tlsHandshake, tlsVersion, trustedByPeers } from './checks/connection.ts';

@@ -96,9 +96,8 @@ export function areaOf(id: string): string {
 /**
  * The browser's report with the proxy's connection, TLS, federation and key findings, and
  * those over each address of the server name, in place of its own (not tested, or the weaker
- * reachability by fetch, which would otherwise
- * count as extra working connections in the verdict), plus a finding when the two DNS views
- * found different targets. The browser's own discovery (DoH, .well-known reads) stays,
+ * reachability by fetch, which would otherwise count as extra working connections in the
+ * verdict), plus a finding when the two DNS views found different targets. The browser's own discovery (DoH, .well-known reads) stays,
  * unless CORS hid the server .well-known from it: then discovery is the proxy's too.
  */
 export function mergeReports(browser: Report, proxy: Report, proxyStep: TraceStep): Report {
