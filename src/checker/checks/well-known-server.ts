@@ -207,8 +207,9 @@ export const wellKnownServerConsistent: ReportCheck = {
     // Peers try the next address when a connection fails, so an address the checker could not
     // connect to (a checker without IPv6, say) or may not (its address policy) gives them no
     // other answer: it is named, not compared.
-    const connected = perAddress.filter(({ response }) => response.ok || !NOT_CONNECTED.has(response.error.kind));
-    const unconnected = perAddress.filter((entry) => !connected.includes(entry));
+    const reached = ({ response }: (typeof perAddress)[number]) => response.ok || !NOT_CONNECTED.has(response.error.kind);
+    const connected = perAddress.filter(reached);
+    const unconnected = perAddress.filter((entry) => !reached(entry));
     const notCompared = unconnected.length
       ? ` Not compared, as the checker could not connect to them (peers try the next address then): ${unconnected.map(({ address, response }) => `${address} (${describeFailure(response)})`).join('; ')}.`
       : '';
