@@ -2,7 +2,6 @@
 import { parseJsonObject, isJsonObject } from '../well-known.ts';
 import { fullMeta, meta, type ConnectionCheck, type Descriptions, type CheckTranslations } from '../evidence.ts';
 import type { ProbeHttpResult } from '../interfaces.ts';
-import { conduwuitHostHeader } from '../server-name.ts';
 
 export function describeProbeHttp(response: ProbeHttpResult): string {
   return response.error ? `${response.error.kind} error: ${response.error.message}` : `HTTP ${response.status}`;
@@ -54,10 +53,10 @@ export const federationHostWithPort: ConnectionCheck = {
   ),
   perConnection({ request, result }) {
     const withPort = result.versionWithPortHost;
-    // Made only where Conduwuit-family peers send another Host; a broken spec Host is
-    // federation.version's finding.
-    const host = conduwuitHostHeader(request.hostHeader, request.port);
-    if (withPort === undefined || host === undefined || federationServer(result.version)?.error !== undefined) return null;
+    // Made only where Conduwuit-family peers send another Host (conduwuitHostHeader); a broken
+    // spec Host is federation.version's finding.
+    if (withPort === undefined || federationServer(result.version)?.error !== undefined) return null;
+    const host = `${request.hostHeader}:${request.port}`;
     const server = federationServer(withPort);
     if (server?.error === undefined) return { status: 'pass', detail: `The version endpoint also answers with Host ${host}.` };
     return {
